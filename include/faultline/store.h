@@ -1,0 +1,139 @@
+// Store: the only door to persistence (architecture §4). Two implementations
+// pass one conformance suite (test/store/): SQLite (a file; the default) and
+// PostgreSQL 15 (a `postgresql://` URI). Every write runs in a transaction:
+// either one the caller opened with Begin(), or an implicit one per call.
+//
+// A Store object is not thread-safe; open one per thread.
+//
+//   ASSIGN_OR_RETURN(auto store, Store::Open("faultline.db"));
+//   RETURN_IF_ERROR(store->Begin());
+//   ASSIGN_OR_RETURN(WriteOutcome o, store->Upsert(&incident, {.who = "import"}));
+//   RETURN_IF_ERROR(store->Commit());
+#ifndef FAULTLINE_STORE_H_
+#define FAULTLINE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "faultline/incident.h"
+#include "faultline/status.h"
+
+namespace faultline {
+
+struct BoundingBox {
+  double min_lon, min_lat, max_lon, max_lat;
+};
+
+// Which incidents a query, stats or export covers. Lists are OR within a
+// field and AND across fields; an empty list means "any". Names must already
+// be expanded by the caller (a query for Khyber Pakhtunkhwa that includes
+// former FATA lists both; a perpetrator with affiliates lists them all) —
+// see gazetteer::ExpandFilter.
+struct Filter {
+  std::optional<int32_t> date_from;  // day numbers, inclusive; matched on date
+  std::optional<int32_t> date_to;
+  std::vector<std::string> countries;
+  std::vector<std::string> admin1;
+  std::vector<std::string> admin2;
+  std::vector<std::string> perpetrators;
+  std::vector<EventType> event_types;
+  std::vector<AttackType> attack_types;
+  std::vector<TargetCategory> targets;
+  std::optional<int64_t> min_killed;  // total best killed
+  std::string text;                   // full-text search over notes and sources
+  std::optional<BoundingBox> bbox;
+  // Empty means candidate + confirmed (rejected and merged rows are hidden).
+  std::vector<IncidentStatus> statuses;
+  std::vector<std::string> importers;  // provenance.importer ("acled", "pbc-suicide")
+  std::vector<std::string> licenses;
+  int64_t after_id = 0;  // cursor: only ids greater than this
+  int64_t limit = 0;     // 0 = no limit; rows come ordered by id
+};
+
+// Who made a change and why; recorded with every version.
+struct Change {
+  std::string who = "system";
+  std::string reason;
+};
+
+enum class WriteOutcome { kInserted, kUpdated, kUnchanged };
+
+struct HistoryEntry {
+  int32_t version = 0;
+  std::string changed_at;  // UTC, ISO 8601
+  std::string changed_by;
+  std::string reason;
+  Incident incident;  // the incident as it was at this version
+};
+
+// The columns statistics need, without text: what ScanFacts streams.
+struct IncidentFacts {
+  int64_t id = 0;
+  int32_t date = 0;
+  std::string country, admin1, admin2, perpetrator;
+  EventType event_type{};
+  AttackType attack_type{};
+  TargetCategory target{};
+  std::array<int32_t, kCasualtyCategories> killed{};   // best, 0 when missing
+  std::array<int32_t, kCasualtyCategories> injured{};
+};
+
+// One import run, as recorded in the imports table.
+struct ImportRecord {
+  std::string batch_id;
+  std::string importer;
+  std::string file;
+  std::string started_at;
+  int64_t rows_read = 0;
+  int64_t rows_inserted = 0;
+  int64_t rows_updated = 0;
+  int64_t rows_unchanged = 0;
+  int64_t rows_rejected = 0;
+};
+
+class Store {
+ public:
+  // A path (or "file:" URI) opens or creates SQLite; "postgresql://" or
+  // "postgres://" connects to PostgreSQL. Migrations run on open.
+  // Unavailable when a server cannot be reached; DataLoss for a corrupt file.
+  static Result<std::unique_ptr<Store>> Open(const std::string& uri);
+
+  virtual ~Store() = default;
+  virtual std::string_view Backend() const = 0;  // "sqlite" | "postgresql"
+  virtual Result<int> SchemaVersion() = 0;
+
+  // Explicit transactions; Rollback is also what the destructor does with an
+  // open one. FailedPrecondition on nesting or commit without begin.
+  virtual Status Begin() = 0;
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+
+  // Inserts `incident`, or — when its source_key is already stored — updates
+  // that incident (new version, old one kept in history) unless the content
+  // is the same. Sets incident->id and ->version. The caller validates first.
+  virtual Result<WriteOutcome> Upsert(Incident* incident, const Change& change) = 0;
+  // Replaces incident.id's content if its stored version is
+  // `expected_version`; Conflict otherwise, NotFound for an unknown id.
+  // Returns the stored incident with its new version.
+  virtual Result<Incident> Update(const Incident& incident, int32_t expected_version, const Change& change) = 0;
+  virtual Result<Incident> Get(int64_t id) = 0;
+  // Every version, oldest first, the current one last.
+  virtual Result<std::vector<HistoryEntry>> History(int64_t id) = 0;
+
+  // Streams matching incidents in id order; stops early when `sink` returns
+  // an error and returns that error.
+  virtual Status Scan(const Filter& filter, const std::function<Status(const Incident&)>& sink) = 0;
+  virtual Status ScanFacts(const Filter& filter, const std::function<void(const IncidentFacts&)>& sink) = 0;
+  virtual Result<int64_t> Count(const Filter& filter) = 0;
+
+  virtual Status RecordImport(const ImportRecord& record) = 0;
+  virtual Result<std::vector<ImportRecord>> Imports() = 0;
+};
+
+}  // namespace faultline
+
+#endif  // FAULTLINE_STORE_H_

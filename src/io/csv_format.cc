@@ -1,0 +1,248 @@
+#include "io/csv_format.h"
+
+#include <cctype>
+#include <cmath>
+
+#include "model/incident_json.h"
+
+#include "common/text.h"
+
+namespace faultline {
+
+bool RowView::Has(std::string_view column) const { return index_.count(std::string(column)) > 0; }
+
+std::string_view RowView::Get(std::string_view column) const {
+  auto it = index_.find(std::string(column));
+  if (it == index_.end() || it->second >= fields_.size()) return {};
+  return fields_[it->second];
+}
+
+std::optional<int64_t> RowView::Int(std::string_view column, RowError* error) const {
+  std::string_view v = Trim(Get(column));
+  if (v.empty()) return std::nullopt;
+  auto r = ParseInt(v);
+  if (!r.ok()) {
+    if (error->reason.empty()) *error = {std::string(column), r.status().message()};
+    return std::nullopt;
+  }
+  return *r;
+}
+
+std::optional<double> RowView::Double(std::string_view column, RowError* error) const {
+  std::string_view v = Trim(Get(column));
+  if (v.empty()) return std::nullopt;
+  auto r = ParseDouble(v);
+  if (!r.ok()) {
+    if (error->reason.empty()) *error = {std::string(column), r.status().message()};
+    return std::nullopt;
+  }
+  return *r;
+}
+
+namespace {
+
+class CsvRowSource final : public RowSource {
+ public:
+  CsvRowSource(std::unique_ptr<CsvFormat> format, std::unique_ptr<CsvReader> reader, ImportContext ctx)
+      : format_(std::move(format)), reader_(std::move(reader)), ctx_(std::move(ctx)) {
+    ReadHeader();
+  }
+
+  bool Next(ImportedRow* row) override {
+    if (!fatal_.ok()) return false;
+    for (;;) {
+      auto res = reader_->Next(&rec_);
+      if (res == CsvReader::ReadResult::kEnd) {
+        if (!reader_->io_status().ok()) fatal_ = reader_->io_status().WithContext(ctx_.file_label);
+        if (!saw_header_ && format_->fixed_columns().empty() && fatal_.ok()) {
+          fatal_ = InvalidArgument(ctx_.file_label + ": the file is empty (no header line)");
+        }
+        return false;
+      }
+      if (!saw_header_) {  // header came after blank lines
+        if (res == CsvReader::ReadResult::kMalformed) {
+          fatal_ = InvalidArgument(ctx_.file_label + ":" + std::to_string(rec_.line) +
+                                   ": header: " + rec_.error.message());
+          return false;
+        }
+        TakeHeader();
+        if (!fatal_.ok()) return false;
+        continue;
+      }
+      Fill(res, row);
+      return true;
+    }
+  }
+
+  Status fatal() const override { return fatal_; }
+  uint64_t bytes_consumed() const override { return reader_->bytes_consumed(); }
+  uint64_t total_bytes() const override { return reader_->total_bytes(); }
+  std::string_view format() const override { return format_->name(); }
+
+ private:
+  void ReadHeader() {
+    auto fixed = format_->fixed_columns();
+    if (!fixed.empty()) {
+      columns_ = fixed;
+      Index();
+      saw_header_ = true;
+    }
+  }
+
+  void TakeHeader() {
+    saw_header_ = true;
+    columns_.clear();
+    for (auto& f : rec_.fields) {
+      std::string name(Trim(f));
+      if (format_->encoding() == TextEncoding::kLatin1) name = Latin1ToUtf8(name);
+      columns_.push_back(std::move(name));
+    }
+    Index();
+    std::string missing;
+    for (const auto& c : format_->required_columns()) {
+      if (!index_.count(c)) missing += (missing.empty() ? "" : ", ") + c;
+    }
+    if (!missing.empty()) {
+      fatal_ = InvalidArgument(ctx_.file_label + ":" + std::to_string(rec_.line) + ": header lacks column(s) " +
+                               missing + " required by the " + std::string(format_->name()) + " format");
+    }
+  }
+
+  void Index() {
+    index_.clear();
+    for (size_t i = 0; i < columns_.size(); ++i) index_.emplace(columns_[i], i);
+  }
+
+  void Reject(ImportedRow* row, std::string column, std::string reason) {
+    row->kind = ImportedRow::Kind::kRejected;
+    row->column = std::move(column);
+    row->reason = std::move(reason);
+  }
+
+  void Fill(CsvReader::ReadResult res, ImportedRow* row) {
+    row->line = rec_.line;
+    row->raw_fields = rec_.fields;
+    row->column.clear();
+    row->reason.clear();
+    if (res == CsvReader::ReadResult::kMalformed) {
+      Reject(row, "", rec_.error.message());
+      return;
+    }
+    if (format_->strict_column_count() && rec_.fields.size() != columns_.size()) {
+      Reject(row, "", "expected " + std::to_string(columns_.size()) + " columns, found " +
+                          std::to_string(rec_.fields.size()));
+      return;
+    }
+    if (rec_.fields.size() > columns_.size()) {
+      Reject(row, "", "expected at most " + std::to_string(columns_.size()) + " columns, found " +
+                          std::to_string(rec_.fields.size()));
+      return;
+    }
+    for (size_t i = 0; i < rec_.fields.size(); ++i) {
+      std::string& f = rec_.fields[i];
+      if (format_->encoding() == TextEncoding::kLatin1) {
+        bool ascii = true;
+        for (unsigned char c : f) ascii &= c < 0x80;
+        if (!ascii) f = Latin1ToUtf8(f);
+      } else if (auto bad = FindInvalidUtf8(f)) {
+        Reject(row, i < columns_.size() ? columns_[i] : "",
+               "invalid UTF-8 at byte " + std::to_string(*bad) + " of the field");
+        return;
+      }
+    }
+    RowView view(rec_.fields, index_);
+    row->incident = Incident{};
+    auto err = format_->Map(view, ctx_, &row->incident);
+    if (err) {
+      Reject(row, err->column, err->reason);
+      return;
+    }
+    row->kind = ImportedRow::Kind::kIncident;
+    row->incident.provenance.importer = std::string(format_->name());
+    row->incident.provenance.batch_id = ctx_.batch_id;
+    row->incident.provenance.file = ctx_.file_label;
+    row->incident.provenance.row = static_cast<int64_t>(rec_.line);
+  }
+
+  std::unique_ptr<CsvFormat> format_;
+  std::unique_ptr<CsvReader> reader_;
+  ImportContext ctx_;
+  CsvRecord rec_;
+  std::vector<std::string> columns_;
+  std::unordered_map<std::string, size_t> index_;
+  bool saw_header_ = false;
+  Status fatal_;
+};
+
+}  // namespace
+
+std::unique_ptr<RowSource> MakeCsvRowSource(std::unique_ptr<CsvFormat> format, std::unique_ptr<CsvReader> reader,
+                                            const ImportContext& context) {
+  return std::make_unique<CsvRowSource>(std::move(format), std::move(reader), context);
+}
+
+std::optional<std::string> CountryCode(const ImportContext& ctx, std::string_view name_or_code) {
+  std::string_view v = Trim(name_or_code);
+  if (v.empty()) return std::nullopt;
+  if (ctx.gazetteer != nullptr) {
+    if (const Country* c = ctx.gazetteer->FindCountry(v)) return c->alpha2;
+    return std::nullopt;
+  }
+  // Without a gazetteer only an alpha-2 code can be taken as is.
+  if (v.size() == 2 && std::isalpha(static_cast<unsigned char>(v[0])) && std::isalpha(static_cast<unsigned char>(v[1]))) {
+    std::string code(v);
+    for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return code;
+  }
+  return std::nullopt;
+}
+
+void ResolvePlace(const ImportContext& ctx, std::string_view admin1, std::string_view admin2, std::string_view place,
+                  Incident* out) {
+  admin1 = Trim(admin1);
+  admin2 = Trim(admin2);
+  place = Trim(place);
+  out->admin1 = std::string(admin1);
+  out->admin2 = std::string(admin2);
+  out->place = std::string(place);
+  out->geo_precision = !place.empty() ? GeoPrecision::kNear
+                       : !admin2.empty() ? GeoPrecision::kDistrict
+                       : !admin1.empty() ? GeoPrecision::kProvince
+                                         : GeoPrecision::kCountry;
+  if (ctx.gazetteer == nullptr) return;
+  PlaceMatch m = ctx.gazetteer->Resolve(out->country, admin1, admin2, place, out->date);
+  if (m.admin1 != nullptr) out->admin1 = m.admin1->name;
+  if (m.admin2 != nullptr) out->admin2 = m.admin2->name;
+  if (m.place != nullptr) out->place = m.place->name;
+  if (m.precision != GeoPrecision::kCountry) out->geo_precision = m.precision;
+}
+
+std::string ResolveActor(const ImportContext& ctx, std::string_view name) {
+  std::string_view n = Trim(name);
+  if (ctx.actors != nullptr) {
+    if (const Actor* a = ctx.actors->Find(n)) return a->id;
+  }
+  return std::string(n);
+}
+
+std::optional<RowError> ReadCoordinates(const RowView& row, std::string_view lat_col, std::string_view lon_col,
+                                        Incident* out) {
+  RowError err;
+  auto lat = row.Double(lat_col, &err);
+  auto lon = row.Double(lon_col, &err);
+  if (!err.reason.empty()) return err;
+  if (lat.has_value() != lon.has_value()) {
+    return RowError{std::string(lat ? lon_col : lat_col), "latitude and longitude must both be given or both empty"};
+  }
+  if (lat && (*lat < -90 || *lat > 90)) {
+    return RowError{std::string(lat_col), "latitude " + FormatCoordinate(*lat) + " is outside -90..90"};
+  }
+  if (lon && (*lon < -180 || *lon > 180)) {
+    return RowError{std::string(lon_col), "longitude " + FormatCoordinate(*lon) + " is outside -180..180"};
+  }
+  out->lat = lat;
+  out->lon = lon;
+  return std::nullopt;
+}
+
+}  // namespace faultline

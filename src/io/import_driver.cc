@@ -1,0 +1,175 @@
+#include "io/import_driver.h"
+
+#include <cstdio>
+#include <ctime>
+#include <memory>
+#include <random>
+
+#include "common/progress.h"
+#include "io/native_csv.h"
+
+namespace faultline {
+namespace {
+
+// FNV-1a 64: a stable identity for rows whose format has no id column.
+uint64_t Fnv1a(const std::vector<std::string>& fields) {
+  uint64_t h = 1469598103934665603ull;
+  for (const auto& f : fields) {
+    for (unsigned char c : f) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+    h ^= 0x1f;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::string UtcNow() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+class Quarantine {
+ public:
+  Status Open(const std::string& path) {
+    file_ = std::fopen(path.c_str(), "wb");
+    if (file_ == nullptr) return IoError(path + ": cannot open quarantine file for writing");
+    Write({"file", "line", "column", "reason", "row"});
+    return Status::Ok();
+  }
+  ~Quarantine() {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+  void Write(const std::vector<std::string>& fields) {
+    if (file_ == nullptr) return;
+    std::string line = CsvLine(fields);
+    std::fwrite(line.data(), 1, line.size(), file_);
+  }
+  Status Close(const std::string& path) {
+    if (file_ == nullptr) return Status::Ok();
+    bool bad = std::ferror(file_) != 0;
+    bad |= std::fclose(file_) != 0;
+    file_ = nullptr;
+    return bad ? IoError(path + ": writing the quarantine file failed") : Status::Ok();
+  }
+
+ private:
+  std::FILE* file_ = nullptr;
+};
+
+}  // namespace
+
+std::string NewBatchId() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  std::random_device rd;
+  char suffix[8];
+  std::snprintf(suffix, sizeof suffix, "%04x", rd() & 0xffff);
+  return std::string(buf) + "-" + suffix;
+}
+
+Result<ImportSummary> RunImport(Store* store, RowSource* source, const ImportContext& ctx,
+                                const ImportOptions& options) {
+  ImportSummary summary;
+  ImportRecord& rec = summary.record;
+  rec.batch_id = ctx.batch_id;
+  rec.importer = std::string(source->format());
+  rec.file = ctx.file_label;
+  rec.started_at = UtcNow();
+  RETURN_IF_ERROR(source->fatal());
+
+  const bool quarantine = !options.quarantine_path.empty();
+  Quarantine q;
+  if (quarantine && !options.dry_run) RETURN_IF_ERROR(q.Open(options.quarantine_path));
+  summary.quarantine_path = options.quarantine_path;
+
+  RETURN_IF_ERROR(store->Begin());
+  bool open = true;
+  auto fail = [&](const Status& s) -> Status {
+    if (open) (void)store->Rollback();
+    open = false;
+    return s;
+  };
+
+  std::unique_ptr<ProgressBar> bar;
+  if (options.progress) bar = std::make_unique<ProgressBar>("importing " + ctx.file_label, source->total_bytes());
+
+  ImportedRow row;
+  int64_t in_batch = 0;
+  while (source->Next(&row)) {
+    ++rec.rows_read;
+    if (row.kind == ImportedRow::Kind::kIncident) {
+      if (row.incident.source_key.empty()) {
+        char buf[24];
+        std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(Fnv1a(row.raw_fields)));
+        row.incident.source_key = rec.importer + ":h" + buf;
+      }
+      auto problems = Validate(row.incident);
+      if (!problems.empty()) {
+        row.kind = ImportedRow::Kind::kRejected;
+        row.column = problems.front().field;
+        row.reason = problems.front().message;
+        for (size_t i = 1; i < problems.size(); ++i) {
+          row.reason += "; " + problems[i].field + ": " + problems[i].message;
+        }
+      }
+    }
+    if (row.kind == ImportedRow::Kind::kRejected) {
+      ++rec.rows_rejected;
+      std::string msg = ctx.file_label + ":" + std::to_string(row.line) + ": " +
+                        (row.column.empty() ? std::string() : "column " + row.column + ": ") + row.reason;
+      if (summary.errors.size() < options.max_reported_errors) summary.errors.push_back(std::move(msg));
+      if (quarantine) {
+        std::string raw = CsvLine(row.raw_fields);
+        if (!raw.empty()) raw.pop_back();
+        q.Write({ctx.file_label, std::to_string(row.line), row.column, row.reason, raw});
+      }
+    } else {
+      // In atomic mode a rejected row means nothing is kept, but valid rows
+      // are still written to the open transaction, so that the counts say
+      // exactly what a corrected file would store.
+      auto outcome = store->Upsert(&row.incident, options.change);
+      if (!outcome.ok()) {
+        return fail(outcome.status().WithContext(ctx.file_label + ":" + std::to_string(row.line)));
+      }
+      switch (*outcome) {
+        case WriteOutcome::kInserted: ++rec.rows_inserted; break;
+        case WriteOutcome::kUpdated: ++rec.rows_updated; break;
+        case WriteOutcome::kUnchanged: ++rec.rows_unchanged; break;
+      }
+      if (options.batch_size > 0 && ++in_batch >= options.batch_size && !options.dry_run) {
+        in_batch = 0;
+        Status s = store->Commit();
+        if (s.ok()) s = store->Begin();
+        if (!s.ok()) return fail(s);
+      }
+    }
+    if (bar) bar->Update(source->bytes_consumed(), static_cast<uint64_t>(rec.rows_read));
+  }
+  if (bar) bar->Finish();
+  if (!source->fatal().ok()) return fail(source->fatal());
+
+  const bool keep = !options.dry_run && (quarantine || rec.rows_rejected == 0);
+  if (keep) {
+    Status s = store->RecordImport(rec);
+    if (!s.ok()) return fail(s);
+    s = store->Commit();
+    open = false;
+    if (!s.ok()) return s;
+    summary.committed = true;
+  } else {
+    (void)fail(Status::Ok());
+  }
+  if (quarantine && !options.dry_run) RETURN_IF_ERROR(q.Close(options.quarantine_path));
+  return summary;
+}
+
+}  // namespace faultline

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# End-to-end checks of the faultline command: exit codes, one-line errors,
+# import summaries, filters, exports. Usage: cli_test.sh FAULTLINE_BINARY
+set -uo pipefail
+fl=$1
+here=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export FAULTLINE_DB=$tmp/t.db
+pass=0 fail=0
+check() {  # check NAME EXPECTED_RC COMMAND... ; output in $out
+  local name=$1 want=$2
+  shift 2
+  out=$("$@" 2>&1)
+  local rc=$?
+  if [ "$rc" -eq "$want" ]; then pass=$((pass + 1)); else
+    fail=$((fail + 1))
+    echo "FAIL $name: exit $rc, wanted $want"
+    echo "$out" | head -5
+  fi
+}
+contains() {  # contains NAME TEXT
+  if grep -qF -- "$2" <<<"$out"; then pass=$((pass + 1)); else
+    fail=$((fail + 1))
+    echo "FAIL $1: output lacks: $2"
+    echo "$out" | head -5
+  fi
+}
+
+check init 0 "$fl" init
+contains init "schema version"
+check help 0 "$fl" import --help
+contains help "--quarantine"
+
+# Atomic import refuses a file with a bad row, names file, line and column.
+check atomic 2 "$fl" import --input-format csv "$here/bad/non_numeric_count.csv"
+contains atomic-error "non_numeric_count.csv:3: column killed_civilians_best: \"12a\" is not a whole number"
+contains atomic-summary "read 2 rows = 1 stored"
+contains atomic-nothing "nothing imported"
+check atomic-count 0 "$fl" query --count
+contains atomic-count "0"
+
+# Quarantine keeps the good row and writes the bad one with its reason.
+check quarantine 0 "$fl" import --input-format csv --quarantine "$tmp/q.csv" "$here/bad/non_numeric_count.csv"
+contains quarantine-summary "read 2 rows = 1 stored (1 new, 0 updated, 0 unchanged) + 1 rejected"
+grep -q '"12a"' "$tmp/q.csv" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL quarantine file"; }
+
+# Format detection, re-import is unchanged.
+check detect 0 "$fl" import "$here/bad/bom_crlf.csv"
+contains detect "(csv): read 2 rows = 2 stored (1 new, 0 updated, 1 unchanged)"
+check reimport 0 "$fl" import "$here/bad/bom_crlf.csv"
+contains reimport "0 new, 0 updated, 2 unchanged"
+
+# Queries, filters and formats.
+check query-json 0 "$fl" --format json query --admin1 Baluchistan
+contains query-json '"admin1":"Balochistan"'
+check stats 0 "$fl" --format csv stats --by year,admin1
+contains stats "2022,Balochistan,"
+check bad-date 2 "$fl" query --from 2021-02-30
+contains bad-date "faultline: --from: "
+check bad-format 2 "$fl" --format yaml query
+check bad-dim 2 "$fl" stats --by province
+contains bad-dim "not a dimension"
+check bad-bbox 2 "$fl" query --bbox 1,2,3
+check missing-file 3 "$fl" import --input-format csv "$tmp/nope.csv"
+contains missing-file "nope.csv"
+check unknown-format 2 "$fl" import --input-format xml "$here/bad/bom_crlf.csv"
+check injection 0 "$fl" query --count --text "'; DROP TABLE incidents; --" --admin1 "x' OR '1'='1"
+contains injection "0"
+check still-there 0 "$fl" query --count
+contains still-there "2"
+
+# Exports.
+check export-geojson 0 "$fl" export --to-format geojson -o "$tmp/x.geojson"
+contains export-geojson "exported 2 rows"
+check export-xlsx-stdout 2 "$fl" export --to-format xlsx
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

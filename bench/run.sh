@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Side-by-side benchmarks for docs/benchmarks.md. Builds nothing: run
+# `make bench` (bench preset: optimised, no sanitizers) which calls this.
+# Usage: bench/run.sh [import|postgres|stats|all]   ROWS=1000000 STATS_ROWS=10000000
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:-all}
+B=build/bench
+FL=$B/faultline
+OUT=${BENCH_OUT:-bench/out}
+ROWS=${ROWS:-1000000}
+STATS_ROWS=${STATS_ROWS:-10000000}
+mkdir -p "$OUT"
+export FAULTLINE_DATA=$PWD/data FAULTLINE_BUILD_DATA=$PWD/$B/data
+
+# measure LABEL CMD... -> prints seconds and peak RSS (MiB) of CMD
+measure() {
+  local label=$1
+  shift
+  /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" >"$OUT/last.log" 2>&1 || {
+    cat "$OUT/last.log"
+    return 1
+  }
+  read -r secs kb <"$OUT/time.txt"
+  printf '%-48s %8.2f s %8.0f MiB\n' "$label" "$secs" "$((kb / 1024))"
+  LAST_SECS=$secs
+}
+
+csv=$OUT/acled_${ROWS}.csv
+if [[ $what == import || $what == postgres || $what == all ]] && [ ! -f "$csv" ]; then
+  $B/bench/gen_acled "$ROWS" >"$csv"
+fi
+
+if [[ $what == import || $what == all ]]; then
+  echo "== import $ROWS ACLED-layout rows into SQLite ($(du -h "$csv" | cut -f1))"
+  rm -f "$OUT"/fl.db* "$OUT"/ref.db*
+  measure "faultline import (validate+normalise)" $FL --db "$OUT/fl.db" import --no-progress --input-format acled "$csv"
+  fl_secs=$LAST_SECS
+  measure "sqlite3 .import (no validation)" sqlite3 "$OUT/ref.db" ".mode csv" ".import $csv acled"
+  ref_secs=$LAST_SECS
+  awk -v r="$ROWS" -v a="$fl_secs" -v b="$ref_secs" \
+    'BEGIN{printf "rows/s: faultline %.0f, sqlite3 %.0f; faultline takes %.2fx the time of .import\n", r/a, r/b, a/b}'
+fi
+
+if [[ $what == postgres || $what == all ]]; then
+  echo "== import $ROWS ACLED-layout rows into PostgreSQL"
+  pgdir=$(mktemp -d)
+  chown postgres "$pgdir" 2>/dev/null || true
+  as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+  port=$((20000 + RANDOM % 20000))
+  bin=/usr/lib/postgresql/15/bin
+  as_pg $bin/initdb -D "$pgdir/data" -U postgres -A trust >/dev/null
+  as_pg $bin/pg_ctl -D "$pgdir/data" -o "-p $port -k $pgdir -c listen_addresses=127.0.0.1 -c fsync=on" -w start >/dev/null
+  trap 'as_pg $bin/pg_ctl -D "$pgdir/data" -m immediate stop >/dev/null 2>&1; rm -rf "$pgdir"' EXIT
+  uri="postgresql://postgres@127.0.0.1:$port/postgres"
+  chmod o+r "$csv"
+  measure "faultline import into PostgreSQL" $FL --db "$uri" import --no-progress --input-format acled "$csv"
+  fl_secs=$LAST_SECS
+  cols=$(head -1 "$csv" | sed 's/,/ text,/g; s/$/ text/')
+  psql -q "$uri" -c "CREATE TABLE acled_raw ($cols)"
+  measure "psql \\copy (no validation)" psql -q "$uri" -c "\\copy acled_raw FROM '$csv' CSV HEADER"
+  ref_secs=$LAST_SECS
+  awk -v r="$ROWS" -v a="$fl_secs" -v b="$ref_secs" \
+    'BEGIN{printf "rows/s: faultline %.0f, psql \\copy %.0f; faultline takes %.2fx the time of \\copy\n", r/a, r/b, a/b}'
+fi
+
+if [[ $what == stats || $what == all ]]; then
+  db=$OUT/stats_${STATS_ROWS}.db
+  if [ ! -f "$db" ]; then
+    echo "(generating $STATS_ROWS incidents into $db)"
+    $B/bench/gen_incidents "$db" "$STATS_ROWS"
+  fi
+  echo "== stats --by month,admin1 over $STATS_ROWS incidents"
+  measure "faultline stats --by month,admin1" $FL --db "$db" --format csv stats --by month,admin1
+  fl_secs=$LAST_SECS
+  sql="SELECT strftime('%Y-%m', date_start * 86400, 'unixepoch') AS m, admin1, count(*),
+       sum(coalesce(killed_sf_best,0)+coalesce(killed_civ_best,0)+coalesce(killed_mil_best,0)+coalesce(killed_unk_best,0)),
+       sum(coalesce(injured_sf_best,0)+coalesce(injured_civ_best,0)+coalesce(injured_mil_best,0)+coalesce(injured_unk_best,0))
+       FROM incidents WHERE status IN ('candidate','confirmed') GROUP BY m, admin1 ORDER BY m, admin1"
+  measure "sqlite3 GROUP BY (same query in SQL)" sqlite3 "$db" "$sql"
+  ref_secs=$LAST_SECS
+  awk -v a="$fl_secs" -v b="$ref_secs" 'BEGIN{printf "faultline stats takes %.2fx the time of sqlite3 GROUP BY\n", a/b}'
+fi

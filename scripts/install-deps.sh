@@ -10,7 +10,7 @@ APT_PACKAGES=(
   libsqlite3-dev sqlite3 libpqxx-dev postgresql-15 postgresql-client-15
   nlohmann-json3-dev libcli11-dev libutf8proc-dev libxlsxwriter-dev iso-codes
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev time
 )
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi

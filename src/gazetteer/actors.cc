@@ -7,6 +7,7 @@
 #include "common/date.h"
 #include "common/text.h"
 #include "gazetteer/gazetteer.h"
+#include "gazetteer/internal/tsv.h"
 
 #ifndef FAULTLINE_DATA_DIR
 #define FAULTLINE_DATA_DIR "data"
@@ -15,62 +16,15 @@
 namespace faultline {
 namespace {
 
+using gazetteer_internal::ParseOptionalDate;
+using gazetteer_internal::ReadTsv;
+using gazetteer_internal::RowError;
+
 constexpr std::array<std::string_view, 9> kActorColumns = {
     "id", "name", "kind", "aliases", "parent_id", "affiliations", "valid_from", "valid_to", "country"};
 
-std::string RowError(const std::string& path, uint64_t line, std::string_view column, std::string_view reason) {
-  std::string m = path + ":" + std::to_string(line) + ":";
-  if (!column.empty()) m += " column " + std::string(column) + ":";
-  m += " ";
-  m += reason;
-  return m;
-}
-
-// The actor rows of `path` with trimmed fields and their physical lines:
-// '#' and blank lines skipped, the header checked. (The same rules as the
-// admin-units reader in gazetteer.cc.)
-Result<std::vector<CsvRecord>> ReadActorRows(const std::string& path) {
-  ASSIGN_OR_RETURN(std::unique_ptr<CsvReader> reader, CsvReader::Open(path, {.delimiter = '\t', .quoting = false}));
-  std::vector<CsvRecord> rows;
-  bool have_header = false;
-  CsvRecord rec;
-  for (;;) {
-    CsvReader::ReadResult r = reader->Next(&rec);
-    if (r == CsvReader::ReadResult::kEnd) break;
-    if (r == CsvReader::ReadResult::kMalformed)
-      return InvalidArgument(RowError(path, rec.line, "", rec.error.message()));
-    if (!rec.fields.empty() && !rec.fields[0].empty() && rec.fields[0][0] == '#') continue;
-    if (rec.fields.size() == 1 && Trim(rec.fields[0]).empty()) continue;
-    for (size_t i = 0; i < rec.fields.size(); ++i) {
-      if (FindInvalidUtf8(rec.fields[i])) {
-        return InvalidArgument(RowError(
-            path, rec.line, i < kActorColumns.size() ? kActorColumns[i] : std::string_view(), "invalid UTF-8"));
-      }
-      rec.fields[i] = std::string(Trim(rec.fields[i]));
-    }
-    if (rec.fields.size() != kActorColumns.size()) {
-      return InvalidArgument(RowError(path, rec.line, "",
-                                      "expected " + std::to_string(kActorColumns.size()) +
-                                          " tab-separated columns, found " + std::to_string(rec.fields.size())));
-    }
-    if (!have_header) {
-      for (size_t i = 0; i < kActorColumns.size(); ++i) {
-        if (rec.fields[i] != kActorColumns[i]) {
-          return InvalidArgument(RowError(
-              path, rec.line, kActorColumns[i],
-              "header says " + QuoteForError(rec.fields[i]) + ", expected \"" + std::string(kActorColumns[i]) + "\""));
-        }
-      }
-      have_header = true;
-      continue;
-    }
-    rows.push_back(std::move(rec));
-    rec = CsvRecord();
-  }
-  if (!reader->io_status().ok()) return reader->io_status().WithContext(path);
-  if (!have_header) return InvalidArgument(path + ": no header line");
-  return rows;
-}
+// The actor rows of `path` (see internal/tsv.h for the rules).
+Result<std::vector<CsvRecord>> ReadActorRows(const std::string& path) { return ReadTsv(path, kActorColumns); }
 
 std::vector<std::string> SplitList(std::string_view s) {
   std::vector<std::string> out;
@@ -81,11 +35,6 @@ std::vector<std::string> SplitList(std::string_view s) {
   return out;
 }
 
-Result<std::optional<int32_t>> ParseOptionalDate(std::string_view s) {
-  if (s.empty()) return std::optional<int32_t>();
-  ASSIGN_OR_RETURN(CivilDate d, CivilDate::Parse(s));
-  return std::optional<int32_t>(d.days());
-}
 
 }  // namespace
 

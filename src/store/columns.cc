@@ -1,0 +1,106 @@
+#include "store/columns.h"
+
+#include <ctime>
+
+#include "model/incident_json.h"
+
+namespace faultline {
+
+std::string IncidentSelectList(std::string_view prefix) {
+  std::string s;
+  s.reserve(1024);
+  auto add = [&](std::string_view name) {
+    if (!s.empty()) s += ", ";
+    s += prefix;
+    s += name;
+  };
+  add("id");
+  add("version");
+  for (auto c : kContentColumns) add(c);
+  return s;
+}
+
+std::string FactsSelectList() {
+  std::string s = "id, date_start, country, admin1, admin2, perpetrator, event_type, attack_type, target";
+  for (size_t c = 0; c < kCasualtyCategories; ++c) (s += ", ") += KilledBestColumn(c);
+  for (size_t c = 0; c < kCasualtyCategories; ++c) (s += ", ") += InjuredBestColumn(c);
+  return s;
+}
+
+std::string ContentColumnList() {
+  std::string s;
+  for (auto c : kContentColumns) {
+    if (!s.empty()) s += ", ";
+    s += c;
+  }
+  return s;
+}
+
+std::string_view KilledBestColumn(size_t c) {
+  static constexpr std::string_view kNames[] = {"killed_sf_best", "killed_civ_best", "killed_mil_best",
+                                                "killed_unk_best"};
+  return kNames[c];
+}
+
+std::string_view InjuredBestColumn(size_t c) {
+  static constexpr std::string_view kNames[] = {"injured_sf_best", "injured_civ_best", "injured_mil_best",
+                                                "injured_unk_best"};
+  return kNames[c];
+}
+
+std::string HistoryJson(const Incident& incident) {
+  if (incident.id == 0 && incident.version == 0) return IncidentToJson(incident);
+  Incident copy = incident;
+  copy.id = 0;
+  copy.version = 0;
+  return IncidentToJson(copy);
+}
+
+std::string SourcesSearchText(const std::vector<Source>& sources) {
+  std::string text;
+  auto add = [&](const std::string& v) {
+    if (v.empty()) return;
+    if (!text.empty()) text += ' ';
+    text += v;
+  };
+  // Outlets, then headlines: the order of the PostgreSQL expression.
+  for (const Source& s : sources) add(s.outlet);
+  for (const Source& s : sources) add(s.headline);
+  return text;
+}
+
+std::string NowUtc() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return std::string(buf, n);
+}
+
+namespace columns_internal {
+
+Status BadColumn(int64_t id, std::string_view column, const Status& why) {
+  return DataLoss("incident " + std::to_string(id) + ": column " + std::string(column) +
+                  ": stored value cannot be read: " + why.message());
+}
+
+Result<std::vector<Source>> ParseSources(std::string_view json) { return SourcesFromJson(json); }
+
+Result<Incident> ParseHistory(std::string_view json, int64_t id, int32_t version) {
+  auto inc = IncidentFromJson(json);
+  if (!inc.ok()) {
+    return DataLoss("incident " + std::to_string(id) + " version " + std::to_string(version) +
+                    ": stored history cannot be read: " + inc.status().message());
+  }
+  return inc;
+}
+
+Result<uint8_t> ParsePrecision(std::string_view s) {
+  auto p = ParseDatePrecision(s);
+  if (!p.ok()) return p.status();
+  return static_cast<uint8_t>(*p);
+}
+
+}  // namespace columns_internal
+}  // namespace faultline

@@ -1,0 +1,670 @@
+#include "store/postgres/postgres_store.h"
+
+#include <charconv>
+#include <optional>
+#include <pqxx/pqxx>
+#include <utility>
+
+#include "model/incident_json.h"
+#include "store/columns.h"
+#include "store/migrations.h"
+#include "store/sql_filter.h"
+
+namespace faultline {
+namespace {
+
+std::string Trim(const char* what) {
+  std::string s(what);
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// Turns the libpqxx exception being handled into a Status. Call only from a
+// catch block.
+Status CurrentPgError(std::string_view what) {
+  const std::string context = "postgresql: " + std::string(what) + ": ";
+  try {
+    throw;
+  } catch (const pqxx::in_doubt_error& e) {
+    return Unavailable(context + "connection lost during commit; the outcome is unknown: " + Trim(e.what()));
+  } catch (const pqxx::broken_connection& e) {
+    return Unavailable(context + Trim(e.what()));
+  } catch (const pqxx::transaction_rollback& e) {
+    // Serialization failures and deadlocks: a concurrent writer won; retrying may succeed.
+    return Conflict(context + Trim(e.what()));
+  } catch (const pqxx::unique_violation& e) {
+    return AlreadyExists(context + Trim(e.what()));
+  } catch (const pqxx::integrity_constraint_violation& e) {
+    return InvalidArgument(context + Trim(e.what()));
+  } catch (const pqxx::data_exception& e) {
+    return InvalidArgument(context + Trim(e.what()));
+  } catch (const pqxx::insufficient_privilege& e) {
+    return PermissionDenied(context + Trim(e.what()));
+  } catch (const pqxx::insufficient_resources& e) {
+    return Unavailable(context + Trim(e.what()));
+  } catch (const pqxx::sql_error& e) {
+    const std::string& state = e.sqlstate();
+    // Class 08: connection exception; 57: operator intervention (shutdown).
+    if (state.starts_with("08") || state.starts_with("57")) return Unavailable(context + Trim(e.what()));
+    return Internal(context + Trim(e.what()));
+  } catch (const std::exception& e) {
+    return Internal(context + Trim(e.what()));
+  }
+}
+
+// Statement parameters as libpq takes them: text, or NULL.
+class Params {
+ public:
+  void Null() { v_.emplace_back(); }
+  void Int(int64_t x) { v_.emplace_back(std::to_string(x)); }
+  void Real(double x) { v_.emplace_back(FormatCoordinate(x)); }
+  void Text(std::string_view s) { v_.emplace_back(std::string(s)); }
+  void Param(const SqlParam& p) {
+    if (const auto* i = std::get_if<int64_t>(&p)) {
+      Int(*i);
+    } else if (const auto* d = std::get_if<double>(&p)) {
+      Real(*d);
+    } else {
+      Text(std::get<std::string>(p));
+    }
+  }
+  auto dynamic() const { return pqxx::prepare::make_dynamic_params(v_); }
+
+ private:
+  std::vector<std::optional<std::string>> v_;
+};
+
+// A result row, for ReadIncident / ReadFacts.
+struct Row {
+  const pqxx::row& r;
+  pqxx::field F(int i) const { return r[static_cast<pqxx::row::size_type>(i)]; }
+  bool IsNull(int i) const { return F(i).is_null(); }
+  int64_t Int(int i) const {
+    pqxx::field f = F(i);
+    int64_t v = 0;
+    std::from_chars(f.c_str(), f.c_str() + f.size(), v);
+    return v;
+  }
+  double Real(int i) const {
+    pqxx::field f = F(i);
+    double v = 0;
+    std::from_chars(f.c_str(), f.c_str() + f.size(), v);
+    return v;
+  }
+  std::string_view Text(int i) const {
+    pqxx::field f = F(i);
+    return std::string_view(f.c_str(), f.size());
+  }
+};
+
+// "$from::cast, $from+1, ..." for `n` parameters.
+std::string Placeholders(int from, size_t n) {
+  std::string s;
+  for (size_t i = 0; i < n; ++i) {
+    if (i) s += ", ";
+    s += "$" + std::to_string(from + static_cast<int>(i));
+  }
+  return s;
+}
+
+constexpr std::string_view kImportColumns =
+    "batch_id, importer, file, started_at, rows_read, rows_inserted, rows_updated, rows_unchanged, rows_rejected";
+constexpr int kContent = static_cast<int>(kContentColumns.size());
+
+// Inserts an incident with its key and the history row of its version in
+// one statement. $1 id (NULL: next from the sequence), $2 version, $3..
+// content, then updated_at, updated_by, reason.
+std::string InsertSql() {
+  const int t = 3 + kContent;  // first parameter after the content
+  const std::string at = "$" + std::to_string(t) + "::timestamptz", who = "$" + std::to_string(t + 1) + "::text";
+  return "WITH ins AS (INSERT INTO incidents (id, version, " + ContentColumnList() +
+         ", updated_at, updated_by) VALUES (COALESCE($1::bigint, nextval('incident_id_seq')), $2::integer, " +
+         Placeholders(3, kContentColumns.size()) + ", " + at + ", " + who +
+         ") RETURNING id, version, country, source_key),"
+         " keys AS (INSERT INTO incident_keys (country, source_key, incident_id)"
+         " SELECT country, source_key, id FROM ins WHERE source_key <> ''),"
+         " hist AS (INSERT INTO incident_history (country, incident_id, version, changed_at, changed_by, reason)"
+         " SELECT country, id, version, " +
+         at + ", " + who + ", $" + std::to_string(t + 2) + "::text FROM ins) SELECT id FROM ins";
+}
+
+// Replaces an incident's content in place and adds the history row of the
+// new version, if the stored version is the expected one. $1 new version,
+// $2.. content, then updated_at, updated_by, reason, and the old row's
+// country, id, date_start (for partition pruning) and version.
+std::string UpdateSql() {
+  std::string set = "version = $1::integer";
+  for (int i = 0; i < kContent; ++i) {
+    set += ", ";
+    set += kContentColumns[static_cast<size_t>(i)];
+    set += " = $" + std::to_string(2 + i);
+  }
+  const int t = 2 + kContent;
+  const std::string at = "$" + std::to_string(t) + "::timestamptz", who = "$" + std::to_string(t + 1) + "::text";
+  auto p = [&](int k, const char* cast) { return "$" + std::to_string(t + k) + "::" + cast; };
+  return "WITH upd AS (UPDATE incidents SET " + set + ", updated_at = " + at + ", updated_by = " + who +
+         " WHERE country = " + p(3, "text") + " AND id = " + p(4, "bigint") + " AND date_start = " +
+         p(5, "integer") + " AND version = " + p(6, "integer") +
+         " RETURNING id, version, country),"
+         " hist AS (INSERT INTO incident_history (country, incident_id, version, changed_at, changed_by, reason)"
+         " SELECT country, id, version, " +
+         at + ", " + who + ", " + p(2, "text") + " FROM upd) SELECT id FROM upd";
+}
+
+class PostgresStore final : public Store {
+ public:
+  explicit PostgresStore(std::unique_ptr<pqxx::connection> conn) : conn_(std::move(conn)) {}
+  ~PostgresStore() override {
+    // Destroying an open pqxx transaction aborts it (and swallows errors).
+    explicit_tx_.reset();
+    try {
+      conn_.reset();
+    } catch (...) {  // closing a connection must not throw out of a destructor
+    }
+  }
+
+  Status Init();
+
+  std::string_view Backend() const override { return "postgresql"; }
+
+  Result<int> SchemaVersion() override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(Run("read schema version", false, [&](pqxx::transaction_base& tx) -> Result<int> {
+      pqxx::result r = tx.exec_prepared("fl_schema_version");
+      return static_cast<int>(Row{r[0]}.Int(0));
+    }));
+  }
+
+  Status Begin() override {
+    if (explicit_tx_) return FailedPrecondition("a transaction is already open (transactions do not nest)");
+    if (scan_tx_ != nullptr) return FailedPrecondition("cannot begin a transaction inside a scan");
+    db_error_ = false;
+    try {
+      explicit_tx_ = std::make_unique<pqxx::work>(*conn_);
+    } catch (...) {
+      return CurrentPgError("begin transaction");
+    }
+    return Status::Ok();
+  }
+
+  Status Commit() override {
+    if (!explicit_tx_) return FailedPrecondition("commit without an open transaction");
+    std::unique_ptr<pqxx::work> tx = std::move(explicit_tx_);
+    if (!tx_failed_.ok()) {
+      Status why = std::exchange(tx_failed_, Status::Ok());
+      return FailedPrecondition("the transaction was rolled back after an earlier error: " + why.ToString());
+    }
+    try {
+      tx->commit();
+    } catch (...) {
+      return CurrentPgError("commit");
+    }
+    return Status::Ok();
+  }
+
+  Status Rollback() override {
+    if (!explicit_tx_) return FailedPrecondition("rollback without an open transaction");
+    std::unique_ptr<pqxx::work> tx = std::move(explicit_tx_);
+    if (!tx_failed_.ok()) {  // already rolled back when the error happened
+      tx_failed_ = Status::Ok();
+      return Status::Ok();
+    }
+    try {
+      tx->abort();
+    } catch (...) {
+      return CurrentPgError("rollback");
+    }
+    return Status::Ok();
+  }
+
+  Result<WriteOutcome> Upsert(Incident* incident, const Change& change) override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(Run("upsert incident", true,
+                     [&](pqxx::transaction_base& tx) { return UpsertImpl(tx, incident, change); }));
+  }
+
+  Result<Incident> Update(const Incident& incident, int32_t expected_version, const Change& change) override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(Run("update incident", true, [&](pqxx::transaction_base& tx) {
+      return UpdateImpl(tx, incident, expected_version, change);
+    }));
+  }
+
+  Result<Incident> Get(int64_t id) override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(Run("get incident", false, [&](pqxx::transaction_base& tx) -> Result<Incident> {
+      ASSIGN_OR_RETURN(std::optional<Incident> inc, LoadById(tx, id));
+      if (!inc) return NotFound("incident " + std::to_string(id) + " does not exist");
+      return std::move(*inc);
+    }));
+  }
+
+  Result<std::vector<HistoryEntry>> History(int64_t id) override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(Run("read history", false, [&](pqxx::transaction_base& tx) { return HistoryImpl(tx, id); }));
+  }
+
+  Status Scan(const Filter& filter, const std::function<Status(const Incident&)>& sink) override {
+    RETURN_IF_ERROR(Usable());
+    Incident inc;  // reused: its strings keep their capacity from row to row
+    return Guard(ScanRows(filter, IncidentSelectList(), [&](const pqxx::row& r) {
+      RETURN_IF_ERROR(ReadIncident(Row{r}, &inc));
+      return sink(inc);
+    }));
+  }
+
+  Status ScanFacts(const Filter& filter, const std::function<void(const IncidentFacts&)>& sink) override {
+    RETURN_IF_ERROR(Usable());
+    IncidentFacts facts;
+    return Guard(ScanRows(filter, FactsSelectList(), [&](const pqxx::row& r) {
+      RETURN_IF_ERROR(ReadFacts(Row{r}, &facts));
+      sink(facts);
+      return Status::Ok();
+    }));
+  }
+
+  Result<int64_t> Count(const Filter& filter) override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(Run("count incidents", false, [&](pqxx::transaction_base& tx) -> Result<int64_t> {
+      FilterSql f = BuildFilterSql(filter, SqlDialect::kPostgres);
+      Params p;
+      for (const SqlParam& v : f.params) p.Param(v);
+      pqxx::result r = tx.exec_params(CountSql(f), p.dynamic());
+      return Row{r[0]}.Int(0);
+    }));
+  }
+
+  Status RecordImport(const ImportRecord& record) override {
+    RETURN_IF_ERROR(Usable());
+    if (record.batch_id.empty()) return InvalidArgument("import record: batch_id is empty");
+    return Guard(Run("record import", true, [&](pqxx::transaction_base& tx) {
+      Params p;
+      p.Text(record.batch_id);
+      p.Text(record.importer);
+      p.Text(record.file);
+      p.Text(record.started_at);
+      for (int64_t n : {record.rows_read, record.rows_inserted, record.rows_updated, record.rows_unchanged,
+                        record.rows_rejected}) {
+        p.Int(n);
+      }
+      tx.exec_prepared("fl_record_import", p.dynamic());
+      return Status::Ok();
+    }));
+  }
+
+  Result<std::vector<ImportRecord>> Imports() override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(Run("read imports", false, [&](pqxx::transaction_base& tx) -> Result<std::vector<ImportRecord>> {
+      std::vector<ImportRecord> out;
+      for (const pqxx::row& r : tx.exec_prepared("fl_imports")) {
+        Row row{r};
+        ImportRecord rec;
+        rec.batch_id = row.Text(0);
+        rec.importer = row.Text(1);
+        rec.file = row.Text(2);
+        rec.started_at = row.Text(3);
+        rec.rows_read = row.Int(4);
+        rec.rows_inserted = row.Int(5);
+        rec.rows_updated = row.Int(6);
+        rec.rows_unchanged = row.Int(7);
+        rec.rows_rejected = row.Int(8);
+        out.push_back(std::move(rec));
+      }
+      return out;
+    }));
+  }
+
+ private:
+  static Status StatusOf(const Status& s) { return s; }
+  template <typename T>
+  static Status StatusOf(const Result<T>& r) {
+    return r.status();
+  }
+
+  // Every public call but the transaction ones starts here: an explicit
+  // transaction that an error rolled back must be ended by the caller first.
+  Status Usable() {
+    db_error_ = false;
+    if (!tx_failed_.ok()) {
+      return FailedPrecondition("the open transaction was rolled back after an error (" + tx_failed_.ToString() +
+                                "); call Rollback()");
+    }
+    return Status::Ok();
+  }
+
+  // A database error ends an explicit transaction (PostgreSQL refuses every
+  // statement after one): abort it now and refuse further work until the
+  // caller calls Rollback() or Commit(). SQLite behaves the same.
+  template <typename T>
+  T Guard(T result) {
+    const Status s = StatusOf(result);
+    if (!s.ok() && db_error_ && explicit_tx_ && tx_failed_.ok()) {
+      try {
+        explicit_tx_->abort();
+      } catch (...) {  // the connection may be gone; the server rolls back then
+      }
+      tx_failed_ = s;
+    }
+    return result;
+  }
+
+  // Runs `body(tx)` in the open transaction (explicit, or the one a scan in
+  // progress holds), else in a transaction of its own that commits when the
+  // body succeeds; single reads run without one. Exceptions become Status.
+  template <typename F>
+  auto Run(std::string_view what, bool write, F&& body) -> decltype(body(std::declval<pqxx::transaction_base&>())) {
+    try {
+      if (explicit_tx_) return body(*explicit_tx_);
+      if (scan_tx_ != nullptr) return body(*scan_tx_);
+      if (!write) {
+        pqxx::nontransaction tx(*conn_);
+        return body(tx);
+      }
+      pqxx::work tx(*conn_);
+      auto result = body(tx);
+      if (StatusOf(result).ok()) tx.commit();
+      return result;
+    } catch (...) {
+      db_error_ = true;
+      return CurrentPgError(what);
+    }
+  }
+
+  // Streams the rows of a filtered SELECT through a server-side cursor,
+  // FETCHing a chunk at a time, so memory stays constant however many rows
+  // match. `on_row` returning an error stops the scan with that error.
+  template <typename F>
+  Status ScanRows(const Filter& filter, const std::string& columns, F&& on_row) {
+    FilterSql f = BuildFilterSql(filter, SqlDialect::kPostgres);
+    Params p;
+    for (const SqlParam& v : f.params) p.Param(v);
+    const std::string cursor = "fl_scan_" + std::to_string(++cursor_serial_);
+    auto scan = [&](pqxx::transaction_base& tx) -> Status {
+      tx.exec_params("DECLARE " + cursor + " NO SCROLL CURSOR FOR " + ScanSql(columns, f), p.dynamic());
+      const std::string fetch = "FETCH 1000 FROM " + cursor;
+      for (;;) {
+        pqxx::result chunk = tx.exec(fetch);
+        for (const pqxx::row& r : chunk) {
+          Status s = on_row(r);
+          if (!s.ok()) {
+            tx.exec("CLOSE " + cursor);
+            return s;
+          }
+        }
+        if (chunk.size() < 1000) break;
+      }
+      tx.exec("CLOSE " + cursor);
+      return Status::Ok();
+    };
+    if (explicit_tx_ || scan_tx_ != nullptr) return Run("scan incidents", false, scan);
+    // A cursor needs a transaction. Calls the sink makes meanwhile run in it.
+    try {
+      pqxx::work tx(*conn_);
+      struct Holder {
+        pqxx::transaction_base*& slot;
+        ~Holder() { slot = nullptr; }
+      } holder{scan_tx_};
+      scan_tx_ = &tx;
+      Status s = scan(tx);
+      scan_tx_ = nullptr;
+      tx.commit();
+      return s;
+    } catch (...) {
+      db_error_ = true;
+      return CurrentPgError("scan incidents");
+    }
+  }
+
+  Result<std::optional<Incident>> LoadOne(const pqxx::result& r) {
+    if (r.empty()) return std::optional<Incident>();
+    Incident inc;
+    RETURN_IF_ERROR(ReadIncident(Row{r[0]}, &inc));
+    return std::optional<Incident>(std::move(inc));
+  }
+
+  Result<std::optional<Incident>> LoadById(pqxx::transaction_base& tx, int64_t id) {
+    return LoadOne(tx.exec_prepared("fl_get", id));
+  }
+
+  // Runs fl_insert: a new incident (id 0 → from the sequence) or one moved
+  // between countries (its id and version kept). Returns its id.
+  int64_t Insert(pqxx::transaction_base& tx, const Incident& inc, int64_t id, int32_t version,
+                 const std::string& sources, const std::string& now, const Change& change) {
+    Params p;
+    if (id != 0) {
+      p.Int(id);
+    } else {
+      p.Null();
+    }
+    p.Int(version);
+    BindContent(inc, sources, p);
+    p.Text(now);
+    p.Text(change.who);
+    p.Text(change.reason);
+    pqxx::result r = tx.exec_prepared("fl_insert", p.dynamic());
+    return Row{r[0]}.Int(0);
+  }
+
+  // Writes `inc` as version `version` of the stored incident `current`.
+  // Conflict when the stored row is no longer at current.version.
+  // Stores the content of `old`, about to be superseded, in its history row.
+  Status SealHistory(pqxx::transaction_base& tx, const Incident& old) {
+    pqxx::result r = tx.exec_prepared("fl_seal_history", HistoryJson(old), old.country, old.id, old.version);
+    if (r.affected_rows() != 1) {
+      return DataLoss("incident " + std::to_string(old.id) + " has no history row for version " +
+                      std::to_string(old.version));
+    }
+    return Status::Ok();
+  }
+
+  Status Replace(pqxx::transaction_base& tx, const Incident& current, const Incident& inc, int32_t version,
+                 const Change& change) {
+    const std::string sources = SourcesToJson(inc.sources);
+    const std::string now = NowUtc();
+    const std::string stale = "incident " + std::to_string(current.id) + " changed while it was being updated";
+    if (inc.country != current.country) {
+      // The country is the distribution key: a distributed table cannot
+      // update it in place, so the incident moves — delete, then insert under
+      // the new key with the same id, its history and key moved along.
+      pqxx::result d = tx.exec_prepared("fl_delete_incident", current.country, current.id, current.date,
+                                        current.version);
+      if (d.affected_rows() != 1) return Conflict(stale);
+      RETURN_IF_ERROR(SealHistory(tx, current));
+      tx.exec_prepared("fl_move_history", inc.country, current.country, current.id);
+      tx.exec_prepared("fl_delete_history", current.country, current.id);
+      tx.exec_prepared("fl_delete_keys", current.country, current.id);
+      Insert(tx, inc, current.id, version, sources, now, change);
+      return Status::Ok();
+    }
+    Params p;
+    p.Int(version);
+    BindContent(inc, sources, p);
+    p.Text(now);
+    p.Text(change.who);
+    p.Text(change.reason);
+    p.Text(current.country);
+    p.Int(current.id);
+    p.Int(current.date);
+    p.Int(current.version);
+    pqxx::result r = tx.exec_prepared("fl_update", p.dynamic());
+    if (r.empty()) return Conflict(stale);
+    RETURN_IF_ERROR(SealHistory(tx, current));
+    if (inc.source_key != current.source_key) {
+      tx.exec_prepared("fl_delete_keys", current.country, current.id);
+      if (!inc.source_key.empty()) tx.exec_prepared("fl_insert_key", inc.country, inc.source_key, current.id);
+    }
+    return Status::Ok();
+  }
+
+  Result<WriteOutcome> UpsertImpl(pqxx::transaction_base& tx, Incident* inc, const Change& change) {
+    std::optional<Incident> current;
+    if (!inc->source_key.empty()) {
+      ASSIGN_OR_RETURN(current, LoadOne(tx.exec_prepared("fl_lookup_key", inc->source_key)));
+    }
+    if (current && SameContent(*current, *inc)) {
+      inc->id = current->id;
+      inc->version = current->version;
+      return WriteOutcome::kUnchanged;
+    }
+    if (current) {
+      const int32_t version = current->version + 1;
+      RETURN_IF_ERROR(Replace(tx, *current, *inc, version, change));
+      inc->id = current->id;
+      inc->version = version;
+      return WriteOutcome::kUpdated;
+    }
+    const int64_t id = Insert(tx, *inc, 0, 1, SourcesToJson(inc->sources), NowUtc(), change);
+    inc->id = id;
+    inc->version = 1;
+    return WriteOutcome::kInserted;
+  }
+
+  Result<Incident> UpdateImpl(pqxx::transaction_base& tx, const Incident& in, int32_t expected_version,
+                              const Change& change) {
+    ASSIGN_OR_RETURN(std::optional<Incident> current, LoadById(tx, in.id));
+    if (!current) return NotFound("incident " + std::to_string(in.id) + " does not exist");
+    if (current->version != expected_version) {
+      return Conflict("incident " + std::to_string(in.id) + " is at version " + std::to_string(current->version) +
+                      ", not " + std::to_string(expected_version) + "; reload it and edit again");
+    }
+    if (!in.source_key.empty() && in.source_key != current->source_key) {
+      pqxx::result owner = tx.exec_prepared("fl_key_owner", in.source_key);
+      if (!owner.empty()) {
+        return AlreadyExists("source key \"" + in.source_key + "\" belongs to incident " +
+                             std::to_string(Row{owner[0]}.Int(0)));
+      }
+    }
+    Incident stored = in;
+    stored.version = expected_version + 1;
+    RETURN_IF_ERROR(Replace(tx, *current, stored, stored.version, change));
+    return stored;
+  }
+
+  Result<std::vector<HistoryEntry>> HistoryImpl(pqxx::transaction_base& tx, int64_t id) {
+    std::vector<HistoryEntry> out;
+    for (const pqxx::row& r : tx.exec_prepared("fl_history", id)) {
+      ASSIGN_OR_RETURN(HistoryEntry e, ReadHistoryEntry(Row{r}, id));
+      out.push_back(std::move(e));
+    }
+    if (out.empty()) return NotFound("incident " + std::to_string(id) + " does not exist");
+    return out;
+  }
+
+  Status Migrate();
+
+  std::unique_ptr<pqxx::connection> conn_;
+  std::unique_ptr<pqxx::work> explicit_tx_;
+  pqxx::transaction_base* scan_tx_ = nullptr;  // the implicit transaction of a scan in progress
+  Status tx_failed_;                           // why an explicit transaction was rolled back early
+  bool db_error_ = false;                      // the last call failed in the database
+  uint64_t cursor_serial_ = 0;
+};
+
+Status PostgresStore::Migrate() {
+  std::span<const Migration> migrations = PostgresMigrations();
+  const int latest = migrations.back().version;
+  try {
+    pqxx::work tx(*conn_);
+    // Two processes opening a new database at once take turns; the key is
+    // an arbitrary constant ("faultline" in ASCII, truncated).
+    tx.exec("SELECT pg_advisory_xact_lock(7373092943466164)");
+    tx.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY,"
+        " applied_at timestamptz NOT NULL DEFAULT now())");
+    const int current = static_cast<int>(Row{tx.exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0]}
+                                             .Int(0));
+    if (current > latest) {
+      return FailedPrecondition("database schema version " + std::to_string(current) +
+                                " is newer than this faultline understands (" + std::to_string(latest) + ")");
+    }
+    for (const Migration& m : migrations) {
+      if (m.version <= current) continue;
+      try {
+        tx.exec(std::string(m.sql));
+      } catch (...) {
+        return CurrentPgError("migration " + std::string(m.name));
+      }
+      tx.exec_params("INSERT INTO schema_migrations (version) VALUES ($1)", m.version);
+    }
+    tx.commit();
+  } catch (...) {
+    return CurrentPgError("migrate schema");
+  }
+  return Status::Ok();
+}
+
+Status PostgresStore::Init() {
+  try {
+    pqxx::nontransaction setup(*conn_);
+    // plainto_tsquery reports a query without words as a NOTICE; keep
+    // notices off stderr.
+    setup.exec("SET client_min_messages = warning");
+    setup.commit();
+  } catch (...) {
+    return CurrentPgError("set up session");
+  }
+  RETURN_IF_ERROR(Migrate());
+  const std::string select = IncidentSelectList();
+  try {
+    conn_->prepare("fl_schema_version", "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    conn_->prepare("fl_get", "SELECT " + select + " FROM incidents WHERE id = $1::bigint");
+    conn_->prepare("fl_lookup_key", "SELECT " + IncidentSelectList("i.") +
+                                        " FROM incident_keys AS k JOIN incidents AS i"
+                                        " ON i.country = k.country AND i.id = k.incident_id"
+                                        " WHERE k.source_key = $1::text");
+    conn_->prepare("fl_key_owner", "SELECT incident_id FROM incident_keys WHERE source_key = $1::text");
+    conn_->prepare("fl_insert", InsertSql());
+    conn_->prepare("fl_update", UpdateSql());
+    conn_->prepare("fl_delete_incident",
+                   "DELETE FROM incidents WHERE country = $1::text AND id = $2::bigint"
+                   " AND date_start = $3::integer AND version = $4::integer");
+    conn_->prepare("fl_move_history",
+                   "INSERT INTO incident_history (country, incident_id, version, changed_at, changed_by, reason, data)"
+                   " SELECT $1::text, incident_id, version, changed_at, changed_by, reason, data"
+                   " FROM incident_history WHERE country = $2::text AND incident_id = $3::bigint");
+    conn_->prepare("fl_delete_history",
+                   "DELETE FROM incident_history WHERE country = $1::text AND incident_id = $2::bigint");
+    conn_->prepare("fl_delete_keys", "DELETE FROM incident_keys WHERE country = $1::text AND incident_id = $2::bigint");
+    conn_->prepare("fl_insert_key",
+                   "INSERT INTO incident_keys (country, source_key, incident_id) VALUES ($1::text, $2::text, $3::bigint)");
+    conn_->prepare("fl_seal_history",
+                   "UPDATE incident_history SET data = $1::jsonb"
+                   " WHERE country = $2::text AND incident_id = $3::bigint AND version = $4::integer");
+    conn_->prepare("fl_history",
+                   "SELECT h.version, to_char(h.changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+                   " h.changed_by, h.reason, h.data::text, " +
+                       IncidentSelectList("i.") +
+                       " FROM incident_history AS h LEFT JOIN incidents AS i"
+                       " ON h.data IS NULL AND i.country = h.country AND i.id = h.incident_id"
+                       " WHERE h.incident_id = $1::bigint ORDER BY h.version");
+    conn_->prepare("fl_record_import",
+                   "INSERT INTO imports (" + std::string(kImportColumns) +
+                       ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (batch_id) DO UPDATE SET"
+                       " importer = excluded.importer, file = excluded.file, started_at = excluded.started_at,"
+                       " rows_read = excluded.rows_read, rows_inserted = excluded.rows_inserted,"
+                       " rows_updated = excluded.rows_updated, rows_unchanged = excluded.rows_unchanged,"
+                       " rows_rejected = excluded.rows_rejected");
+    conn_->prepare("fl_imports", "SELECT " + std::string(kImportColumns) + " FROM imports ORDER BY id");
+  } catch (...) {
+    return CurrentPgError("prepare statements");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& uri) {
+  std::unique_ptr<pqxx::connection> conn;
+  try {
+    conn = std::make_unique<pqxx::connection>(uri);
+  } catch (const pqxx::broken_connection& e) {
+    return Unavailable("postgresql: cannot connect: " + Trim(e.what()));
+  } catch (...) {
+    return CurrentPgError("connect");
+  }
+  auto store = std::make_unique<PostgresStore>(std::move(conn));
+  RETURN_IF_ERROR(store->Init());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace faultline

@@ -1,0 +1,746 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <optional>
+#include <utility>
+
+#include "model/incident_json.h"
+#include "store/columns.h"
+#include "store/migrations.h"
+#include "store/sql_filter.h"
+
+namespace faultline {
+namespace {
+
+struct StmtDeleter {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
+
+// One use of a (cached) statement: resets it and clears its bindings when the
+// use ends, however it ends, so the next use starts clean and no bound
+// pointer outlives the data it points to.
+class StmtUse {
+ public:
+  explicit StmtUse(sqlite3_stmt* s) : s_(s) {}
+  StmtUse(const StmtUse&) = delete;
+  StmtUse& operator=(const StmtUse&) = delete;
+  ~StmtUse() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  sqlite3_stmt* get() const { return s_; }
+
+ private:
+  sqlite3_stmt* s_;
+};
+
+// Binds parameters left to right. Text is bound without copying
+// (SQLITE_STATIC): the caller keeps it alive until the statement is reset.
+class Binder {
+ public:
+  explicit Binder(sqlite3_stmt* s) : s_(s) {}
+  void Null() { Note(sqlite3_bind_null(s_, i_++)); }
+  void Int(int64_t v) { Note(sqlite3_bind_int64(s_, i_++, v)); }
+  void Real(double v) { Note(sqlite3_bind_double(s_, i_++, v)); }
+  void Text(std::string_view v) {
+    // A null data pointer would bind NULL; an empty string must stay ''.
+    Note(sqlite3_bind_text(s_, i_++, v.data() ? v.data() : "", static_cast<int>(v.size()), SQLITE_STATIC));
+  }
+  void Param(const SqlParam& p) {
+    if (const auto* i = std::get_if<int64_t>(&p)) {
+      Int(*i);
+    } else if (const auto* d = std::get_if<double>(&p)) {
+      Real(*d);
+    } else {
+      Text(std::get<std::string>(p));
+    }
+  }
+  int rc() const { return rc_; }
+
+ private:
+  void Note(int rc) {
+    if (rc != SQLITE_OK && rc_ == SQLITE_OK) rc_ = rc;
+  }
+  sqlite3_stmt* s_;
+  int i_ = 1;
+  int rc_ = SQLITE_OK;
+};
+
+// The current result row of a statement, for ReadIncident / ReadFacts.
+struct Row {
+  sqlite3_stmt* s;
+  bool IsNull(int i) const { return sqlite3_column_type(s, i) == SQLITE_NULL; }
+  int64_t Int(int i) const { return sqlite3_column_int64(s, i); }
+  double Real(int i) const { return sqlite3_column_double(s, i); }
+  std::string_view Text(int i) const {
+    const unsigned char* p = sqlite3_column_text(s, i);
+    if (p == nullptr) return {};
+    return std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(s, i)));
+  }
+};
+
+Status SqliteError(int rc, std::string_view message, std::string_view what) {
+  std::string m = "sqlite: " + std::string(what) + ": " + std::string(message);
+  switch (rc & 0xff) {
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+      return DataLoss(m);
+    case SQLITE_CONSTRAINT:
+      if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) return AlreadyExists(m);
+      return InvalidArgument(m);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Unavailable(m);
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+      return IoError(m);
+    default:
+      return Internal(m);
+  }
+}
+
+const std::string& SelectIncident() {
+  static const std::string kList = IncidentSelectList();
+  return kList;
+}
+
+std::string InsertSql() {
+  std::string cols = "version, " + ContentColumnList() + ", updated_at, updated_by";
+  std::string marks = "?";
+  for (size_t i = 0; i < kContentColumns.size() + 2; ++i) marks += ", ?";
+  return "INSERT INTO incidents (" + cols + ") VALUES (" + marks + ")";
+}
+
+std::string UpdateSql() {
+  std::string sql = "UPDATE incidents SET version = ?";
+  for (auto c : kContentColumns) {
+    sql += ", ";
+    sql += c;
+    sql += " = ?";
+  }
+  sql += ", updated_at = ?, updated_by = ? WHERE id = ? AND version = ?";
+  return sql;
+}
+
+constexpr std::string_view kImportColumns =
+    "batch_id, importer, file, started_at, rows_read, rows_inserted, rows_updated, rows_unchanged, rows_rejected";
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  ~SqliteStore() override {
+    if (explicit_tx_ && tx_failed_.ok()) RollbackQuietly();
+    // Statements are finalised by their members after this; close_v2 waits
+    // for them.
+    sqlite3_close_v2(db_);
+  }
+
+  Status Init();
+
+  std::string_view Backend() const override { return "sqlite"; }
+
+  Result<int> SchemaVersion() override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(SchemaVersionImpl());
+  }
+
+  Status Begin() override {
+    if (explicit_tx_) return FailedPrecondition("a transaction is already open (transactions do not nest)");
+    db_error_ = false;
+    RETURN_IF_ERROR(StepOnce(begin_.get(), "begin transaction"));
+    explicit_tx_ = true;
+    return Status::Ok();
+  }
+
+  Status Commit() override {
+    if (!explicit_tx_) return FailedPrecondition("commit without an open transaction");
+    explicit_tx_ = false;
+    if (!tx_failed_.ok()) {
+      Status why = std::exchange(tx_failed_, Status::Ok());
+      return FailedPrecondition("the transaction was rolled back after an earlier error: " + why.ToString());
+    }
+    Status s = StepOnce(commit_.get(), "commit");
+    if (!s.ok()) RollbackQuietly();
+    return s;
+  }
+
+  Status Rollback() override {
+    if (!explicit_tx_) return FailedPrecondition("rollback without an open transaction");
+    explicit_tx_ = false;
+    if (!tx_failed_.ok()) {  // already rolled back when the error happened
+      tx_failed_ = Status::Ok();
+      return Status::Ok();
+    }
+    return StepOnce(rollback_.get(), "rollback");
+  }
+
+  Result<WriteOutcome> Upsert(Incident* incident, const Change& change) override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(UpsertImpl(incident, change));
+  }
+
+  Result<Incident> Update(const Incident& incident, int32_t expected_version, const Change& change) override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(UpdateImpl(incident, expected_version, change));
+  }
+
+  Result<Incident> Get(int64_t id) override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(GetImpl(id));
+  }
+
+  Result<std::vector<HistoryEntry>> History(int64_t id) override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(HistoryImpl(id));
+  }
+
+  Status Scan(const Filter& filter, const std::function<Status(const Incident&)>& sink) override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(ScanImpl(filter, sink));
+  }
+
+  Status ScanFacts(const Filter& filter, const std::function<void(const IncidentFacts&)>& sink) override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(ScanFactsImpl(filter, sink));
+  }
+
+  Result<int64_t> Count(const Filter& filter) override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(CountImpl(filter));
+  }
+
+  Status RecordImport(const ImportRecord& record) override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(RecordImportImpl(record));
+  }
+
+  Result<std::vector<ImportRecord>> Imports() override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(ImportsImpl());
+  }
+
+ private:
+  // A write's transaction: the caller's explicit one, or its own, committed
+  // by Commit() and rolled back if the write returns early.
+  class WriteTx {
+   public:
+    explicit WriteTx(SqliteStore* store) : store_(store) {}
+    WriteTx(const WriteTx&) = delete;
+    WriteTx& operator=(const WriteTx&) = delete;
+    ~WriteTx() {
+      if (own_) store_->RollbackQuietly();
+    }
+    Status Begin() {
+      if (store_->explicit_tx_) return Status::Ok();
+      RETURN_IF_ERROR(store_->StepOnce(store_->begin_.get(), "begin transaction"));
+      own_ = true;
+      return Status::Ok();
+    }
+    Status Commit() {
+      if (!own_) return Status::Ok();
+      own_ = false;
+      Status s = store_->StepOnce(store_->commit_.get(), "commit");
+      if (!s.ok()) store_->RollbackQuietly();
+      return s;
+    }
+
+   private:
+    SqliteStore* store_;
+    bool own_ = false;
+  };
+
+  // Every public call but the transaction ones starts here: an explicit
+  // transaction that an error rolled back must be ended by the caller first.
+  Status Usable() {
+    db_error_ = false;
+    if (!tx_failed_.ok()) {
+      return FailedPrecondition("the open transaction was rolled back after an error (" + tx_failed_.ToString() +
+                                "); call Rollback()");
+    }
+    return Status::Ok();
+  }
+
+  // A database error inside an explicit transaction ends it, on both
+  // backends alike (PostgreSQL cannot go on after one): roll back now and
+  // refuse further work until the caller calls Rollback() or Commit().
+  template <typename T>
+  T Guard(T result) {
+    const Status s = StatusOf(result);
+    if (!s.ok() && db_error_ && explicit_tx_ && tx_failed_.ok()) {
+      RollbackQuietly();
+      tx_failed_ = s;
+    }
+    return result;
+  }
+  static Status StatusOf(const Status& s) { return s; }
+  template <typename T>
+  static Status StatusOf(const Result<T>& r) {
+    return r.status();
+  }
+
+  Status Fail(int rc, std::string_view what) {
+    db_error_ = true;
+    return SqliteError(rc, sqlite3_errmsg(db_), what);
+  }
+
+  Status Exec(const char* sql, std::string_view what) {
+    int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) return Fail(rc, what);
+    return Status::Ok();
+  }
+
+  Result<StmtPtr> Prepare(const std::string& sql, bool persistent) {
+    sqlite3_stmt* s = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+                                persistent ? SQLITE_PREPARE_PERSISTENT : 0, &s, nullptr);
+    if (rc != SQLITE_OK) {
+      sqlite3_finalize(s);
+      return Fail(rc, "prepare " + sql.substr(0, 60));
+    }
+    return StmtPtr(s);
+  }
+
+  // Runs a parameterless statement to completion.
+  Status StepOnce(sqlite3_stmt* s, std::string_view what) {
+    StmtUse use(s);
+    return StepDone(s, what);
+  }
+
+  Status StepDone(sqlite3_stmt* s, std::string_view what) {
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    }
+    if (rc != SQLITE_DONE) return Fail(rc, what);
+    return Status::Ok();
+  }
+
+  Status CheckBind(const Binder& b, std::string_view what) {
+    if (b.rc() != SQLITE_OK) return Fail(b.rc(), what);
+    return Status::Ok();
+  }
+
+  void RollbackQuietly() {
+    StmtUse use(rollback_.get());
+    sqlite3_step(rollback_.get());
+  }
+
+  // Steps a bound statement that returns at most one incident.
+  Result<std::optional<Incident>> LoadOne(sqlite3_stmt* s, std::string_view what) {
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE) return std::optional<Incident>();
+    if (rc != SQLITE_ROW) return Fail(rc, what);
+    Incident inc;
+    RETURN_IF_ERROR(ReadIncident(Row{s}, &inc));
+    return std::optional<Incident>(std::move(inc));
+  }
+
+  Result<std::optional<Incident>> LoadById(int64_t id) {
+    StmtUse use(get_.get());
+    Binder b(use.get());
+    b.Int(id);
+    RETURN_IF_ERROR(CheckBind(b, "get incident"));
+    return LoadOne(use.get(), "get incident");
+  }
+
+  Result<int64_t> WriteInsert(const Incident& inc, std::string_view sources, const std::string& now,
+                              const Change& change) {
+    StmtUse use(insert_.get());
+    Binder b(use.get());
+    b.Int(1);
+    BindContent(inc, sources, b);
+    b.Text(now);
+    b.Text(change.who);
+    RETURN_IF_ERROR(CheckBind(b, "insert incident"));
+    RETURN_IF_ERROR(StepDone(use.get(), "insert incident"));
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  Status WriteUpdate(const Incident& inc, std::string_view sources, int64_t id, int32_t old_version,
+                     int32_t new_version, const std::string& now, const Change& change) {
+    StmtUse use(update_.get());
+    Binder b(use.get());
+    b.Int(new_version);
+    BindContent(inc, sources, b);
+    b.Text(now);
+    b.Text(change.who);
+    b.Int(id);
+    b.Int(old_version);
+    RETURN_IF_ERROR(CheckBind(b, "update incident"));
+    RETURN_IF_ERROR(StepDone(use.get(), "update incident"));
+    if (sqlite3_changes(db_) != 1) {
+      return Conflict("incident " + std::to_string(id) + " changed while it was being updated");
+    }
+    return Status::Ok();
+  }
+
+  // The history row of a new current version: no content yet (the
+  // incidents row is its content).
+  Status WriteHistory(const std::string& country, int64_t id, int32_t version, const std::string& now,
+                      const Change& change) {
+    StmtUse use(insert_history_.get());
+    Binder b(use.get());
+    b.Text(country);
+    b.Int(id);
+    b.Int(version);
+    b.Text(now);
+    b.Text(change.who);
+    b.Text(change.reason);
+    RETURN_IF_ERROR(CheckBind(b, "insert history"));
+    return StepDone(use.get(), "insert history");
+  }
+
+  // Adds (or, with `remove`, deletes) the full-text terms of incident `id`.
+  // A delete must repeat exactly what was indexed: `inc` is the stored row.
+  Status IndexText(int64_t id, const Incident& inc, bool remove) {
+    const std::string sources = SourcesSearchText(inc.sources);
+    sqlite3_stmt* s = remove ? fts_delete_.get() : fts_insert_.get();
+    StmtUse use(s);
+    Binder b(s);
+    b.Int(id);
+    b.Text(inc.notes);
+    b.Text(sources);
+    RETURN_IF_ERROR(CheckBind(b, "index text"));
+    return StepDone(s, "index text");
+  }
+
+  // After `current` became `next` in place: the text index and, when the
+  // country changed, the history rows' country follow.
+  Status AfterReplace(const Incident& current, const Incident& next) {
+    if (current.notes != next.notes || current.sources != next.sources) {
+      RETURN_IF_ERROR(IndexText(current.id, current, true));
+      RETURN_IF_ERROR(IndexText(current.id, next, false));
+    }
+    if (current.country != next.country) {
+      StmtUse use(history_country_.get());
+      Binder b(use.get());
+      b.Text(next.country);
+      b.Int(current.id);
+      RETURN_IF_ERROR(CheckBind(b, "move history"));
+      RETURN_IF_ERROR(StepDone(use.get(), "move history"));
+    }
+    return Status::Ok();
+  }
+
+  // Stores the content of `old`, about to be superseded, in its history row.
+  Status SealHistory(const Incident& old) {
+    const std::string data = HistoryJson(old);
+    StmtUse use(seal_history_.get());
+    Binder b(use.get());
+    b.Text(data);
+    b.Int(old.id);
+    b.Int(old.version);
+    RETURN_IF_ERROR(CheckBind(b, "seal history"));
+    RETURN_IF_ERROR(StepDone(use.get(), "seal history"));
+    if (sqlite3_changes(db_) != 1) {
+      return DataLoss("incident " + std::to_string(old.id) + " has no history row for version " +
+                      std::to_string(old.version));
+    }
+    return Status::Ok();
+  }
+
+  Result<int> SchemaVersionImpl() {
+    StmtUse use(schema_version_.get());
+    int rc = sqlite3_step(use.get());
+    if (rc != SQLITE_ROW) return Fail(rc, "read schema version");
+    return static_cast<int>(sqlite3_column_int64(use.get(), 0));
+  }
+
+  Result<WriteOutcome> UpsertImpl(Incident* inc, const Change& change) {
+    WriteTx tx(this);
+    RETURN_IF_ERROR(tx.Begin());
+    std::optional<Incident> current;
+    if (!inc->source_key.empty()) {
+      StmtUse use(lookup_key_.get());
+      Binder b(use.get());
+      b.Text(inc->source_key);
+      RETURN_IF_ERROR(CheckBind(b, "look up source key"));
+      ASSIGN_OR_RETURN(current, LoadOne(use.get(), "look up source key"));
+    }
+    if (current && SameContent(*current, *inc)) {
+      RETURN_IF_ERROR(tx.Commit());
+      inc->id = current->id;
+      inc->version = current->version;
+      return WriteOutcome::kUnchanged;
+    }
+    const std::string sources = SourcesToJson(inc->sources);
+    const std::string now = NowUtc();
+    if (current) {
+      const int32_t version = current->version + 1;
+      RETURN_IF_ERROR(SealHistory(*current));
+      RETURN_IF_ERROR(WriteUpdate(*inc, sources, current->id, current->version, version, now, change));
+      RETURN_IF_ERROR(AfterReplace(*current, *inc));
+      RETURN_IF_ERROR(WriteHistory(inc->country, current->id, version, now, change));
+      RETURN_IF_ERROR(tx.Commit());
+      inc->id = current->id;
+      inc->version = version;
+      return WriteOutcome::kUpdated;
+    }
+    ASSIGN_OR_RETURN(int64_t id, WriteInsert(*inc, sources, now, change));
+    RETURN_IF_ERROR(IndexText(id, *inc, false));
+    RETURN_IF_ERROR(WriteHistory(inc->country, id, 1, now, change));
+    RETURN_IF_ERROR(tx.Commit());
+    inc->id = id;
+    inc->version = 1;
+    return WriteOutcome::kInserted;
+  }
+
+  Result<Incident> UpdateImpl(const Incident& in, int32_t expected_version, const Change& change) {
+    WriteTx tx(this);
+    RETURN_IF_ERROR(tx.Begin());
+    ASSIGN_OR_RETURN(std::optional<Incident> current, LoadById(in.id));
+    if (!current) return NotFound("incident " + std::to_string(in.id) + " does not exist");
+    if (current->version != expected_version) {
+      return Conflict("incident " + std::to_string(in.id) + " is at version " + std::to_string(current->version) +
+                      ", not " + std::to_string(expected_version) + "; reload it and edit again");
+    }
+    if (!in.source_key.empty() && in.source_key != current->source_key) {
+      StmtUse use(key_owner_.get());
+      Binder b(use.get());
+      b.Text(in.source_key);
+      RETURN_IF_ERROR(CheckBind(b, "look up source key"));
+      int rc = sqlite3_step(use.get());
+      if (rc == SQLITE_ROW) {
+        return AlreadyExists("source key \"" + in.source_key + "\" belongs to incident " +
+                             std::to_string(sqlite3_column_int64(use.get(), 0)));
+      }
+      if (rc != SQLITE_DONE) return Fail(rc, "look up source key");
+    }
+    Incident stored = in;
+    stored.version = expected_version + 1;
+    const std::string sources = SourcesToJson(stored.sources);
+    const std::string now = NowUtc();
+    RETURN_IF_ERROR(SealHistory(*current));
+    RETURN_IF_ERROR(WriteUpdate(stored, sources, stored.id, expected_version, stored.version, now, change));
+    RETURN_IF_ERROR(AfterReplace(*current, stored));
+    RETURN_IF_ERROR(WriteHistory(stored.country, stored.id, stored.version, now, change));
+    RETURN_IF_ERROR(tx.Commit());
+    return stored;
+  }
+
+  Result<Incident> GetImpl(int64_t id) {
+    ASSIGN_OR_RETURN(std::optional<Incident> inc, LoadById(id));
+    if (!inc) return NotFound("incident " + std::to_string(id) + " does not exist");
+    return std::move(*inc);
+  }
+
+  Result<std::vector<HistoryEntry>> HistoryImpl(int64_t id) {
+    StmtUse use(history_.get());
+    Binder b(use.get());
+    b.Int(id);
+    RETURN_IF_ERROR(CheckBind(b, "read history"));
+    std::vector<HistoryEntry> out;
+    int rc;
+    while ((rc = sqlite3_step(use.get())) == SQLITE_ROW) {
+      ASSIGN_OR_RETURN(HistoryEntry e, ReadHistoryEntry(Row{use.get()}, id));
+      out.push_back(std::move(e));
+    }
+    if (rc != SQLITE_DONE) return Fail(rc, "read history");
+    if (out.empty()) return NotFound("incident " + std::to_string(id) + " does not exist");
+    return out;
+  }
+
+  // Prepares `sql` and binds the filter's parameters.
+  Result<StmtPtr> PrepareFiltered(const std::string& sql, const FilterSql& f) {
+    ASSIGN_OR_RETURN(StmtPtr stmt, Prepare(sql, false));
+    Binder b(stmt.get());
+    for (const SqlParam& p : f.params) b.Param(p);
+    RETURN_IF_ERROR(CheckBind(b, "bind filter"));
+    return stmt;
+  }
+
+  Status ScanImpl(const Filter& filter, const std::function<Status(const Incident&)>& sink) {
+    FilterSql f = BuildFilterSql(filter, SqlDialect::kSqlite);
+    ASSIGN_OR_RETURN(StmtPtr stmt, PrepareFiltered(ScanSql(SelectIncident(), f), f));
+    Incident inc;  // reused: its strings keep their capacity from row to row
+    int rc;
+    while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+      RETURN_IF_ERROR(ReadIncident(Row{stmt.get()}, &inc));
+      RETURN_IF_ERROR(sink(inc));
+    }
+    if (rc != SQLITE_DONE) return Fail(rc, "scan incidents");
+    return Status::Ok();
+  }
+
+  Status ScanFactsImpl(const Filter& filter, const std::function<void(const IncidentFacts&)>& sink) {
+    FilterSql f = BuildFilterSql(filter, SqlDialect::kSqlite);
+    ASSIGN_OR_RETURN(StmtPtr stmt, PrepareFiltered(ScanSql(FactsSelectList(), f), f));
+    IncidentFacts facts;
+    int rc;
+    while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+      RETURN_IF_ERROR(ReadFacts(Row{stmt.get()}, &facts));
+      sink(facts);
+    }
+    if (rc != SQLITE_DONE) return Fail(rc, "scan incident facts");
+    return Status::Ok();
+  }
+
+  Result<int64_t> CountImpl(const Filter& filter) {
+    FilterSql f = BuildFilterSql(filter, SqlDialect::kSqlite);
+    ASSIGN_OR_RETURN(StmtPtr stmt, PrepareFiltered(CountSql(f), f));
+    int rc = sqlite3_step(stmt.get());
+    if (rc != SQLITE_ROW) return Fail(rc, "count incidents");
+    return sqlite3_column_int64(stmt.get(), 0);
+  }
+
+  Status RecordImportImpl(const ImportRecord& r) {
+    if (r.batch_id.empty()) return InvalidArgument("import record: batch_id is empty");
+    StmtUse use(record_import_.get());
+    Binder b(use.get());
+    b.Text(r.batch_id);
+    b.Text(r.importer);
+    b.Text(r.file);
+    b.Text(r.started_at);
+    for (int64_t n : {r.rows_read, r.rows_inserted, r.rows_updated, r.rows_unchanged, r.rows_rejected}) b.Int(n);
+    RETURN_IF_ERROR(CheckBind(b, "record import"));
+    return StepDone(use.get(), "record import");
+  }
+
+  Result<std::vector<ImportRecord>> ImportsImpl() {
+    StmtUse use(imports_.get());
+    std::vector<ImportRecord> out;
+    int rc;
+    while ((rc = sqlite3_step(use.get())) == SQLITE_ROW) {
+      Row row{use.get()};
+      ImportRecord r;
+      r.batch_id = row.Text(0);
+      r.importer = row.Text(1);
+      r.file = row.Text(2);
+      r.started_at = row.Text(3);
+      r.rows_read = row.Int(4);
+      r.rows_inserted = row.Int(5);
+      r.rows_updated = row.Int(6);
+      r.rows_unchanged = row.Int(7);
+      r.rows_rejected = row.Int(8);
+      out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return Fail(rc, "read imports");
+    return out;
+  }
+
+  Status Migrate();
+
+  sqlite3* db_;
+  std::string path_;
+  bool explicit_tx_ = false;
+  Status tx_failed_;       // why an explicit transaction was rolled back early
+  bool db_error_ = false;  // the last call failed in SQLite itself
+  StmtPtr begin_, commit_, rollback_, schema_version_, get_, lookup_key_, key_owner_, insert_, update_,
+      insert_history_, seal_history_, fts_insert_, fts_delete_, history_country_, history_, record_import_, imports_;
+};
+
+Status SqliteStore::Migrate() {
+  std::span<const Migration> migrations = SqliteMigrations();
+  const int latest = migrations.back().version;
+  // IMMEDIATE: two processes opening a new file at once take turns.
+  RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE", "begin migration"));
+  auto fail = [&](Status s) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return s;
+  };
+  Status s = Exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+      "create schema_migrations");
+  if (!s.ok()) return fail(s);
+  auto version = Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", false);
+  if (!version.ok()) return fail(version.status());
+  int rc = sqlite3_step(version->get());
+  if (rc != SQLITE_ROW) return fail(Fail(rc, "read schema version"));
+  const int current = sqlite3_column_int(version->get(), 0);
+  version->reset();
+  if (current > latest) {
+    return fail(FailedPrecondition(path_ + ": schema version " + std::to_string(current) +
+                                   " is newer than this faultline understands (" + std::to_string(latest) + ")"));
+  }
+  for (const Migration& m : migrations) {
+    if (m.version <= current) continue;
+    s = Exec(std::string(m.sql).c_str(), "migration " + std::string(m.name));
+    if (!s.ok()) return fail(s);
+    auto record = Prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", false);
+    if (!record.ok()) return fail(record.status());
+    const std::string now = NowUtc();
+    Binder b(record->get());
+    b.Int(m.version);
+    b.Text(now);
+    s = CheckBind(b, "record migration");
+    if (s.ok()) s = StepDone(record->get(), "record migration");
+    if (!s.ok()) return fail(s);
+  }
+  return Exec("COMMIT", "commit migration");
+}
+
+Status SqliteStore::Init() {
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, 10000);
+  {
+    // The first statement reads the file header: a file that is not a
+    // database fails here with SQLITE_NOTADB.
+    auto wal = Prepare("PRAGMA journal_mode = WAL", false);
+    if (!wal.ok()) return wal.status().WithContext(path_);
+    int rc = sqlite3_step(wal->get());
+    if (rc != SQLITE_ROW) return Fail(rc, "set WAL journal").WithContext(path_);
+  }
+  RETURN_IF_ERROR(Exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; "
+                       "PRAGMA temp_store = MEMORY",
+                       "set pragmas")
+                      .WithContext(path_));
+  RETURN_IF_ERROR(Migrate());
+  struct {
+    StmtPtr* stmt;
+    std::string sql;
+  } statements[] = {
+      {&begin_, "BEGIN IMMEDIATE"},
+      {&commit_, "COMMIT"},
+      {&rollback_, "ROLLBACK"},
+      {&schema_version_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"},
+      {&get_, "SELECT " + SelectIncident() + " FROM incidents WHERE id = ?"},
+      // "AND source_key <> ''" lets the planner use the partial unique index.
+      {&lookup_key_, "SELECT " + SelectIncident() + " FROM incidents WHERE source_key = ? AND source_key <> ''"},
+      {&key_owner_, "SELECT id FROM incidents WHERE source_key = ? AND source_key <> ''"},
+      {&fts_insert_, "INSERT INTO incidents_fts (rowid, notes, sources) VALUES (?, ?, ?)"},
+      {&fts_delete_, "INSERT INTO incidents_fts (incidents_fts, rowid, notes, sources) VALUES ('delete', ?, ?, ?)"},
+      {&history_country_, "UPDATE incident_history SET country = ? WHERE incident_id = ?"},
+      {&insert_, InsertSql()},
+      {&update_, UpdateSql()},
+      {&insert_history_,
+       "INSERT INTO incident_history (country, incident_id, version, changed_at, changed_by, reason)"
+       " VALUES (?, ?, ?, ?, ?, ?)"},
+      {&seal_history_, "UPDATE incident_history SET data = ? WHERE incident_id = ? AND version = ?"},
+      {&history_, "SELECT h.version, h.changed_at, h.changed_by, h.reason, h.data, " + IncidentSelectList("i.") +
+                      " FROM incident_history AS h LEFT JOIN incidents AS i"
+                      " ON h.data IS NULL AND i.id = h.incident_id WHERE h.incident_id = ? ORDER BY h.version"},
+      {&record_import_, "INSERT INTO imports (" + std::string(kImportColumns) +
+                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (batch_id) DO UPDATE SET"
+                            " importer = excluded.importer, file = excluded.file, started_at = excluded.started_at,"
+                            " rows_read = excluded.rows_read, rows_inserted = excluded.rows_inserted,"
+                            " rows_updated = excluded.rows_updated, rows_unchanged = excluded.rows_unchanged,"
+                            " rows_rejected = excluded.rows_rejected"},
+      {&imports_, "SELECT " + std::string(kImportColumns) + " FROM imports ORDER BY id"},
+  };
+  for (auto& s : statements) {
+    ASSIGN_OR_RETURN(*s.stmt, Prepare(s.sql, true));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    Status s = SqliteError(rc, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc), "open " + path);
+    sqlite3_close_v2(db);
+    return s;
+  }
+  auto store = std::make_unique<SqliteStore>(db, path);
+  RETURN_IF_ERROR(store->Init());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace faultline

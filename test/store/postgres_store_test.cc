@@ -1,0 +1,153 @@
+// PostgreSQL-specific store behaviour: connection failures, the
+// Citus-compatible shape of the schema, cursors past one FETCH, and what a
+// database error does to an explicit transaction.
+#include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
+
+#include "faultline/store.h"
+#include "store/store_test_env.h"
+#include "support/pg_server.h"
+
+namespace faultline {
+namespace {
+
+Incident Sample(int n) {
+  Incident inc;
+  inc.source_key = "test:" + std::to_string(n);
+  inc.date = inc.date_end = 18262 + n;  // 2020-01-01 + n
+  inc.country = n % 2 ? "PK" : "AF";
+  inc.notes = "sample incident number " + std::to_string(n);
+  inc.license = "project";
+  return inc;
+}
+
+TEST(PostgresStoreOpen, UnreachableServerIsUnavailable) {
+  // Port 1 on loopback: nothing listens there.
+  auto store = Store::Open("postgresql://postgres@127.0.0.1:1/faultline?connect_timeout=5");
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kUnavailable) << store.status().ToString();
+}
+
+class PostgresStoreTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    if (PgTestServer::SkipRequested()) GTEST_SKIP() << "FAULTLINE_SKIP_POSTGRES=1";
+    auto db = TestDatabase::Create("postgresql", testing::UnitTest::GetInstance()->current_test_info()->name());
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+    auto store = Store::Open(db_->uri());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(*store);
+  }
+  std::string Query(const std::string& sql) {
+    pqxx::connection c(db_->uri());
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec(sql);
+    return r.empty() || r[0][0].is_null() ? "(none)" : r[0][0].c_str();
+  }
+  std::unique_ptr<TestDatabase> db_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(PostgresStoreTest, SchemaIsCitusShaped) {
+  EXPECT_EQ(store_->Backend(), "postgresql");
+  auto version = store_->SchemaVersion();
+  ASSERT_TRUE(version.ok()) << version.status().ToString();
+  EXPECT_EQ(*version, 1);
+  // incidents is range-partitioned on date_start, with a default partition.
+  EXPECT_EQ(Query("SELECT partstrat FROM pg_partitioned_table WHERE partrelid = 'incidents'::regclass"), "r");
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM pg_inherits WHERE inhparent = 'incidents'::regclass"), "8");
+  EXPECT_EQ(Query("SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE relname = 'incidents_default'"),
+            "DEFAULT");
+  // Every primary or unique key of a distributed table holds `country`.
+  const char* keys =
+      "SELECT string_agg(c.conrelid::regclass::text || ':' || c.conname, ' ') FROM pg_constraint c"
+      " WHERE c.contype IN ('p', 'u') AND c.conrelid IN ('incidents'::regclass, 'incident_history'::regclass,"
+      " 'incident_keys'::regclass) AND NOT EXISTS (SELECT 1 FROM unnest(c.conkey) k JOIN pg_attribute a"
+      " ON a.attrelid = c.conrelid AND a.attnum = k WHERE a.attname = 'country')";
+  EXPECT_EQ(Query(keys), "(none)");
+  EXPECT_EQ(Query("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'incidents_pkey'"),
+            "PRIMARY KEY (country, id, date_start)");
+  // Reopening does not run the migration again.
+  auto again = Store::Open(db_->uri());
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM schema_migrations"), "1");
+}
+
+TEST_F(PostgresStoreTest, RowsLandInTheirDatePartition) {
+  Incident old = Sample(0);
+  old.date = old.date_end = -3650;  // 1960: before the first decade partition
+  ASSERT_TRUE(store_->Upsert(&old, {}).ok());
+  Incident recent = Sample(1);  // 2020
+  ASSERT_TRUE(store_->Upsert(&recent, {}).ok());
+  EXPECT_EQ(Query("SELECT tableoid::regclass::text FROM incidents WHERE id = " + std::to_string(old.id)),
+            "incidents_default");
+  EXPECT_EQ(Query("SELECT tableoid::regclass::text FROM incidents WHERE id = " + std::to_string(recent.id)),
+            "incidents_2020s");
+  // A date edit moves the row to the other partition.
+  recent.date = recent.date_end = 14700;  // 2010
+  ASSERT_TRUE(store_->Update(recent, 1, {}).ok());
+  EXPECT_EQ(Query("SELECT tableoid::regclass::text FROM incidents WHERE id = " + std::to_string(recent.id)),
+            "incidents_2010s");
+}
+
+TEST_F(PostgresStoreTest, ScanFetchesPastOneChunk) {
+  ASSERT_TRUE(store_->Begin().ok());
+  for (int i = 0; i < 2500; ++i) {
+    Incident inc = Sample(i);
+    ASSERT_TRUE(store_->Upsert(&inc, {}).ok());
+  }
+  ASSERT_TRUE(store_->Commit().ok());
+  int64_t last = 0, n = 0;
+  ASSERT_TRUE(store_
+                  ->Scan({}, [&](const Incident& inc) {
+                    EXPECT_GT(inc.id, last);
+                    last = inc.id;
+                    ++n;
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(n, 2500);
+  int64_t facts = 0;
+  ASSERT_TRUE(store_->ScanFacts({}, [&](const IncidentFacts&) { ++facts; }).ok());
+  EXPECT_EQ(facts, 2500);
+}
+
+TEST_F(PostgresStoreTest, SinkMayReadDuringScan) {
+  Incident a = Sample(1), b = Sample(2);
+  ASSERT_TRUE(store_->Upsert(&a, {}).ok());
+  ASSERT_TRUE(store_->Upsert(&b, {}).ok());
+  int seen = 0;
+  Status s = store_->Scan({}, [&](const Incident& inc) {
+    auto got = store_->Get(inc.id);
+    if (!got.ok()) return got.status();
+    ++seen;
+    return Status::Ok();
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(seen, 2);
+}
+
+TEST_F(PostgresStoreTest, DatabaseErrorEndsTheExplicitTransaction) {
+  ASSERT_TRUE(store_->Begin().ok());
+  Incident good = Sample(1);
+  ASSERT_TRUE(store_->Upsert(&good, {}).ok());
+  Incident bad = Sample(2);
+  bad.notes = "invalid UTF-8: \xff\xfe";  // PostgreSQL rejects it; SQLite would store it
+  auto r = store_->Upsert(&bad, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << r.status().ToString();
+  // The transaction is gone: further work is refused until the caller ends it.
+  Incident more = Sample(3);
+  EXPECT_EQ(store_->Upsert(&more, {}).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->Commit().code(), StatusCode::kFailedPrecondition);
+  // Nothing from the failed transaction was kept, and the store works again.
+  auto count = store_->Count({});
+  ASSERT_TRUE(count.ok()) << count.status().ToString();
+  EXPECT_EQ(*count, 0);
+  ASSERT_TRUE(store_->Upsert(&more, {}).ok());
+}
+
+}  // namespace
+}  // namespace faultline

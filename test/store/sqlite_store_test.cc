@@ -1,0 +1,157 @@
+// SQLite-specific store behaviour the conformance scripts cannot see: the
+// file itself (WAL, integrity, schema bookkeeping) and how opening fails.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <fstream>
+#include <random>
+
+#include "faultline/store.h"
+#include "store/store_test_env.h"
+
+namespace faultline {
+namespace {
+
+Incident Sample(int n) {
+  Incident inc;
+  inc.source_key = "test:" + std::to_string(n);
+  inc.date = inc.date_end = 18262 + n;  // 2020-01-01 + n
+  inc.country = n % 2 ? "PK" : "AF";
+  inc.admin1 = "Khyber Pakhtunkhwa";
+  inc.notes = "sample incident number " + std::to_string(n);
+  inc.license = "project";
+  inc.casualties.Killed(CasualtyCategory::kCivilians).best = n % 7;
+  return inc;
+}
+
+// Runs `sql` on a separate connection and returns the first column of the
+// first row ("(none)" without rows).
+std::string Query(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) return "(cannot open)";
+  sqlite3_stmt* s = nullptr;
+  std::string v;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
+    v = std::string("(error) ") + sqlite3_errmsg(db);
+  } else {
+    int rc = sqlite3_step(s);
+    v = rc == SQLITE_ROW ? reinterpret_cast<const char*>(sqlite3_column_text(s, 0)) : "(none)";
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return v;
+}
+
+class SqliteStoreTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = TestDatabase::Create("sqlite", testing::UnitTest::GetInstance()->current_test_info()->name());
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+  }
+  const std::string& path() const { return db_->sqlite_path(); }
+  std::unique_ptr<TestDatabase> db_;
+};
+
+TEST_F(SqliteStoreTest, FileIsWalAndPassesIntegrityCheck) {
+  {
+    auto store = Store::Open(path());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    EXPECT_EQ((*store)->Backend(), "sqlite");
+    ASSERT_TRUE((*store)->Begin().ok());
+    for (int i = 0; i < 200; ++i) {
+      Incident inc = Sample(i);
+      ASSERT_TRUE((*store)->Upsert(&inc, {}).ok());
+    }
+    ASSERT_TRUE((*store)->Commit().ok());
+    // Edits exercise the FTS and key triggers.
+    Incident inc = Sample(3);
+    inc.notes = "rewritten";
+    inc.source_key = "test:renamed";
+    inc.id = 4;
+    ASSERT_TRUE((*store)->Update(inc, 1, {}).ok());
+  }
+  EXPECT_EQ(Query(path(), "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(Query(path(), "PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(Query(path(), "PRAGMA foreign_key_check"), "(none)");
+  EXPECT_EQ(Query(path(), "INSERT INTO incidents_fts (incidents_fts) VALUES ('integrity-check')"), "(none)");
+  EXPECT_EQ(Query(path(), "SELECT COUNT(*) FROM incident_keys"), "200");
+  EXPECT_EQ(Query(path(), "SELECT incident_id FROM incident_keys WHERE source_key = 'test:renamed'"), "4");
+  EXPECT_EQ(Query(path(), "SELECT COUNT(*) FROM incident_history"), "201");
+}
+
+TEST_F(SqliteStoreTest, SchemaVersionIsRecordedOnce) {
+  for (int round = 0; round < 2; ++round) {
+    auto store = Store::Open(path());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto version = (*store)->SchemaVersion();
+    ASSERT_TRUE(version.ok()) << version.status().ToString();
+    EXPECT_EQ(*version, 1);
+  }
+  EXPECT_EQ(Query(path(), "SELECT COUNT(*) FROM schema_migrations"), "1");
+  EXPECT_EQ(Query(path(), "SELECT applied_at GLOB '[0-9][0-9][0-9][0-9]-*Z' FROM schema_migrations"), "1");
+}
+
+TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
+  ASSERT_TRUE(Store::Open(path()).ok());
+  Query(path(), "INSERT INTO schema_migrations (version, applied_at) VALUES (999, 'later')");
+  auto store = Store::Open(path());
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition) << store.status().ToString();
+}
+
+TEST_F(SqliteStoreTest, GarbageFileIsDataLoss) {
+  {
+    std::ofstream out(path(), std::ios::binary);
+    std::mt19937 rng(7);
+    for (int i = 0; i < 8192; ++i) out.put(static_cast<char>(rng()));
+  }
+  auto store = Store::Open(path());
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kDataLoss) << store.status().ToString();
+}
+
+TEST_F(SqliteStoreTest, UnopenablePathIsIoError) {
+  auto store = Store::Open(path() + ".missing-dir/x.db");
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kIoError) << store.status().ToString();
+}
+
+TEST_F(SqliteStoreTest, PrefixesNameTheSameFile) {
+  {
+    auto store = Store::Open("sqlite:" + path());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    Incident inc = Sample(1);
+    ASSERT_TRUE((*store)->Upsert(&inc, {}).ok());
+  }
+  auto store = Store::Open("file:" + path());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto count = (*store)->Count({});
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, 1);
+  EXPECT_EQ(Store::Open("").status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(SqliteStoreTest, ScanStreamsThousandsOfRowsInIdOrder) {
+  auto store = Store::Open(path());
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Begin().ok());
+  for (int i = 0; i < 2500; ++i) {
+    Incident inc = Sample(i);
+    ASSERT_TRUE((*store)->Upsert(&inc, {}).ok());
+  }
+  ASSERT_TRUE((*store)->Commit().ok());
+  int64_t last = 0, n = 0;
+  ASSERT_TRUE((*store)
+                  ->Scan({}, [&](const Incident& inc) {
+                    EXPECT_GT(inc.id, last);
+                    last = inc.id;
+                    ++n;
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(n, 2500);
+}
+
+}  // namespace
+}  // namespace faultline

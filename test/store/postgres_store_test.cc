@@ -129,6 +129,25 @@ TEST_F(PostgresStoreTest, SinkMayReadDuringScan) {
   EXPECT_EQ(seen, 2);
 }
 
+TEST_F(PostgresStoreTest, SinkMayWriteDuringScan) {
+  for (int i = 0; i < 3; ++i) {
+    Incident inc = Sample(i);
+    ASSERT_TRUE(store_->Upsert(&inc, {}).ok());
+  }
+  int64_t second = 0;
+  Status s = store_->Scan({}, [&](const Incident& inc) {
+    if (second == 0 && inc.notes.ends_with("1")) second = inc.id;
+    Incident edited = inc;
+    edited.notes += " (reviewed)";
+    return store_->Update(edited, inc.version, {.who = "reviewer"}).status();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  auto got = store_->Get(second);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->version, 2);
+  EXPECT_EQ(got->notes, "sample incident number 1 (reviewed)");
+}
+
 TEST_F(PostgresStoreTest, DatabaseErrorEndsTheExplicitTransaction) {
   ASSERT_TRUE(store_->Begin().ok());
   Incident good = Sample(1);

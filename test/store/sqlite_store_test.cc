@@ -153,5 +153,24 @@ TEST_F(SqliteStoreTest, ScanStreamsThousandsOfRowsInIdOrder) {
   EXPECT_EQ(n, 2500);
 }
 
+TEST_F(SqliteStoreTest, SinkMayWriteDuringScan) {
+  auto store = Store::Open(path());
+  ASSERT_TRUE(store.ok());
+  for (int i = 0; i < 3; ++i) {
+    Incident inc = Sample(i);
+    ASSERT_TRUE((*store)->Upsert(&inc, {}).ok());
+  }
+  Status s = (*store)->Scan({}, [&](const Incident& inc) {
+    Incident edited = inc;
+    edited.notes += " (reviewed)";
+    return (*store)->Update(edited, inc.version, {.who = "reviewer"}).status();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  auto got = (*store)->Get(2);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->version, 2);
+  EXPECT_EQ(got->notes, "sample incident number 1 (reviewed)");
+}
+
 }  // namespace
 }  // namespace faultline

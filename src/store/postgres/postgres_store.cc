@@ -451,6 +451,7 @@ class PostgresStore final : public Store {
   Status SealHistory(pqxx::transaction_base& tx, const Incident& old) {
     pqxx::result r = tx.exec_prepared("fl_seal_history", HistoryJson(old), old.country, old.id, old.version);
     if (r.affected_rows() != 1) {
+      db_error_ = true;  // the incident is already rewritten: an explicit transaction must not keep it
       return DataLoss("incident " + std::to_string(old.id) + " has no history row for version " +
                       std::to_string(old.version));
     }

@@ -437,6 +437,7 @@ class SqliteStore final : public Store {
     RETURN_IF_ERROR(CheckBind(b, "seal history"));
     RETURN_IF_ERROR(StepDone(use.get(), "seal history"));
     if (sqlite3_changes(db_) != 1) {
+      db_error_ = true;  // the incident is already rewritten: an explicit transaction must not keep it
       return DataLoss("incident " + std::to_string(old.id) + " has no history row for version " +
                       std::to_string(old.version));
     }
@@ -471,8 +472,8 @@ class SqliteStore final : public Store {
     const std::string now = NowUtc();
     if (current) {
       const int32_t version = current->version + 1;
-      RETURN_IF_ERROR(SealHistory(*current));
       RETURN_IF_ERROR(WriteUpdate(*inc, sources, current->id, current->version, version, now, change));
+      RETURN_IF_ERROR(SealHistory(*current));
       RETURN_IF_ERROR(AfterReplace(*current, *inc));
       RETURN_IF_ERROR(WriteHistory(inc->country, current->id, version, now, change));
       RETURN_IF_ERROR(tx.Commit());
@@ -514,8 +515,8 @@ class SqliteStore final : public Store {
     stored.version = expected_version + 1;
     const std::string sources = SourcesToJson(stored.sources);
     const std::string now = NowUtc();
-    RETURN_IF_ERROR(SealHistory(*current));
     RETURN_IF_ERROR(WriteUpdate(stored, sources, stored.id, expected_version, stored.version, now, change));
+    RETURN_IF_ERROR(SealHistory(*current));
     RETURN_IF_ERROR(AfterReplace(*current, stored));
     RETURN_IF_ERROR(WriteHistory(stored.country, stored.id, stored.version, now, change));
     RETURN_IF_ERROR(tx.Commit());

@@ -332,7 +332,17 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& data_dir, 
       gz->places_.push_back(std::move(p));
     }
   }
+  for (const AdminUnit& u : gz->units_) {
+    if (u.valid_from) gz->boundaries_.push_back(*u.valid_from);
+    if (u.valid_to) gz->boundaries_.push_back(*u.valid_to);
+  }
+  std::sort(gz->boundaries_.begin(), gz->boundaries_.end());
+  gz->boundaries_.erase(std::unique(gz->boundaries_.begin(), gz->boundaries_.end()), gz->boundaries_.end());
   return gz;
+}
+
+size_t Gazetteer::ValidityEra(int32_t day) const {
+  return static_cast<size_t>(std::upper_bound(boundaries_.begin(), boundaries_.end(), day) - boundaries_.begin());
 }
 
 Result<const Gazetteer*> Gazetteer::Default() {

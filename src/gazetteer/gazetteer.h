@@ -90,6 +90,11 @@ class Gazetteer {
   std::vector<std::string> ExpandAdmin1(std::string_view country, std::string_view name,
                                         bool include_predecessors = true) const;
 
+  // Which stretch between validity dates (any unit's valid_from/valid_to)
+  // `day` falls in. Two days with the same era resolve every name the same
+  // way, so callers may cache Resolve() results by era.
+  size_t ValidityEra(int32_t day) const;
+
   const std::vector<AdminUnit>& units() const { return units_; }
   size_t place_count() const { return places_.size(); }
 
@@ -97,6 +102,7 @@ class Gazetteer {
   std::vector<AdminUnit> units_;
   std::vector<PopulatedPlace> places_;
   std::vector<Country> countries_;
+  std::vector<int32_t> boundaries_;  // sorted distinct validity dates
   std::unordered_multimap<std::string, size_t> unit_index_;   // country|level|folded name -> unit
   std::unordered_multimap<std::string, size_t> place_index_;  // country|folded compact name -> place
   std::unordered_map<std::string, size_t> country_index_;

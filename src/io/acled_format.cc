@@ -92,9 +92,9 @@ bool StartsWithI(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && IEquals(s.substr(0, prefix.size()), prefix);
 }
 
-bool ContainsI(std::string_view haystack, std::string_view needle) {
-  std::string h = ToLowerAscii(haystack);
-  return h.find(ToLowerAscii(needle)) != std::string::npos;
+// `lower` must already be lower-case (ToLowerAscii once per row, not per needle).
+bool ContainsLower(std::string_view lower, std::string_view needle) {
+  return lower.find(needle) != std::string_view::npos;
 }
 
 // "2022-11-18" (current exports) or "18 November 2022" (older ones).
@@ -141,27 +141,27 @@ int InterCode(std::string_view v) {
 // The branch of a state force from ACLED's actor names, e.g. "Police Forces
 // of Pakistan (2018-)", "Military Forces of Pakistan (2018-) Frontier Corps".
 TargetCategory SecurityBranch(std::string_view actor, std::string_view assoc) {
-  std::string both = std::string(actor) + " | " + std::string(assoc);
-  if (ContainsI(both, "Frontier Corps")) return TargetCategory::kFrontierCorps;
-  if (ContainsI(both, "Levies")) return TargetCategory::kLevies;
-  if (ContainsI(both, "Counter Terrorism Department") || ContainsI(both, "CTD")) return TargetCategory::kCtd;
-  if (ContainsI(both, "Rangers")) return TargetCategory::kRangers;
-  if (ContainsI(both, "Police")) return TargetCategory::kPolice;
-  if (ContainsI(both, "Military Forces") || ContainsI(both, "Army")) return TargetCategory::kArmy;
+  const std::string both = ToLowerAscii(std::string(actor) + " | " + std::string(assoc));
+  if (ContainsLower(both, "frontier corps")) return TargetCategory::kFrontierCorps;
+  if (ContainsLower(both, "levies")) return TargetCategory::kLevies;
+  if (ContainsLower(both, "counter terrorism department") || ContainsLower(both, "ctd")) return TargetCategory::kCtd;
+  if (ContainsLower(both, "rangers")) return TargetCategory::kRangers;
+  if (ContainsLower(both, "police")) return TargetCategory::kPolice;
+  if (ContainsLower(both, "military forces") || ContainsLower(both, "army")) return TargetCategory::kArmy;
   return TargetCategory::kOtherSecurity;
 }
 
 // Civilians refined by ACLED's associated-actor labels.
 TargetCategory CivilianKind(std::string_view actor, std::string_view assoc) {
-  std::string both = std::string(actor) + " | " + std::string(assoc);
-  if (ContainsI(both, "Health Workers") || ContainsI(both, "Polio")) return TargetCategory::kHealthAndPolio;
-  if (ContainsI(both, "Teachers") || ContainsI(both, "Students")) return TargetCategory::kEducation;
+  const std::string both = ToLowerAscii(std::string(actor) + " | " + std::string(assoc));
+  if (ContainsLower(both, "health workers") || ContainsLower(both, "polio")) return TargetCategory::kHealthAndPolio;
+  if (ContainsLower(both, "teachers") || ContainsLower(both, "students")) return TargetCategory::kEducation;
   for (std::string_view faith :
-       {"Muslim Group", "Christian Group", "Hindu Group", "Sikh Group", "Ahmadi", "Shia", "Sufi", "Religious"}) {
-    if (ContainsI(both, faith)) return TargetCategory::kReligious;
+       {"muslim group", "christian group", "hindu group", "sikh group", "ahmadi", "shia", "sufi", "religious"}) {
+    if (ContainsLower(both, faith)) return TargetCategory::kReligious;
   }
-  if (ContainsI(both, "Government of")) return TargetCategory::kGovernment;
-  if (ContainsI(both, "Party")) return TargetCategory::kPolitical;
+  if (ContainsLower(both, "government of")) return TargetCategory::kGovernment;
+  if (ContainsLower(both, "party")) return TargetCategory::kPolitical;
   return TargetCategory::kCivilians;
 }
 
@@ -192,9 +192,7 @@ TargetCategory Target(const RowView& row) {
 // ACLED names carry a country or period suffix and sometimes an acronym
 // prefix ("TTP: Tehreek-i-Taliban Pakistan", "Military Forces of Pakistan
 // (2018-)"); each form is tried against the dictionary.
-std::string ResolveAcledActor(const ImportContext& ctx, std::string_view name) {
-  name = Trim(name);
-  if (ctx.actors == nullptr || name.empty()) return ResolveActor(ctx, name);
+std::string AcledActorUncached(const ImportContext& ctx, std::string_view name) {
   std::vector<std::string_view> forms = {name};
   if (auto paren = name.find(" ("); paren != std::string_view::npos) forms.push_back(Trim(name.substr(0, paren)));
   if (auto colon = name.find(':'); colon != std::string_view::npos) {
@@ -208,6 +206,10 @@ std::string ResolveAcledActor(const ImportContext& ctx, std::string_view name) {
     if (const Actor* a = ctx.actors->Find(f)) return a->id;
   }
   return std::string(name);
+}
+
+std::string ResolveAcledActor(const ImportContext& ctx, std::string_view name) {
+  return ResolveActorWith(ctx, name, &AcledActorUncached);
 }
 
 std::optional<std::string> AcledCountry(const ImportContext& ctx, const RowView& row) {

@@ -39,12 +39,27 @@ std::optional<double> RowView::Double(std::string_view column, RowError* error) 
   return *r;
 }
 
+// Memo of ResolvePlace / ResolveActor results for one import. Cleared when
+// it reaches kMaxEntries, so memory stays bounded on any input.
+class ResolveCache {
+ public:
+  static constexpr size_t kMaxEntries = 100000;
+  struct PlaceResult {
+    std::string admin1, admin2, place;
+    GeoPrecision precision;
+  };
+  std::unordered_map<std::string, PlaceResult> places;
+  std::unordered_map<std::string, std::string> actors;
+  std::string key;  // scratch, reused
+};
+
 namespace {
 
 class CsvRowSource final : public RowSource {
  public:
   CsvRowSource(std::unique_ptr<CsvFormat> format, std::unique_ptr<CsvReader> reader, ImportContext ctx)
       : format_(std::move(format)), reader_(std::move(reader)), ctx_(std::move(ctx)) {
+    if (!ctx_.cache) ctx_.cache = std::make_shared<ResolveCache>();
     ReadHeader();
   }
 
@@ -210,6 +225,33 @@ void ResolvePlace(const ImportContext& ctx, std::string_view admin1, std::string
                        : !admin1.empty() ? GeoPrecision::kProvince
                                          : GeoPrecision::kCountry;
   if (ctx.gazetteer == nullptr) return;
+  ResolveCache* cache = ctx.cache.get();
+  ResolveCache::PlaceResult* hit = nullptr;
+  if (cache != nullptr) {
+    std::string& k = cache->key;
+    k.assign(out->country);
+    for (std::string_view part : {admin1, admin2, place}) {
+      k += '\x1f';
+      k.append(part);
+    }
+    k += '\x1f';
+    k += std::to_string(ctx.gazetteer->ValidityEra(out->date));
+    auto it = cache->places.find(k);
+    if (it == cache->places.end()) {
+      if (cache->places.size() >= ResolveCache::kMaxEntries) cache->places.clear();
+      PlaceMatch m = ctx.gazetteer->Resolve(out->country, admin1, admin2, place, out->date);
+      ResolveCache::PlaceResult r{m.admin1 ? m.admin1->name : out->admin1, m.admin2 ? m.admin2->name : out->admin2,
+                                  m.place ? m.place->name : out->place,
+                                  m.precision != GeoPrecision::kCountry ? m.precision : out->geo_precision};
+      it = cache->places.emplace(k, std::move(r)).first;
+    }
+    hit = &it->second;
+    out->admin1 = hit->admin1;
+    out->admin2 = hit->admin2;
+    out->place = hit->place;
+    out->geo_precision = hit->precision;
+    return;
+  }
   PlaceMatch m = ctx.gazetteer->Resolve(out->country, admin1, admin2, place, out->date);
   if (m.admin1 != nullptr) out->admin1 = m.admin1->name;
   if (m.admin2 != nullptr) out->admin2 = m.admin2->name;
@@ -217,12 +259,30 @@ void ResolvePlace(const ImportContext& ctx, std::string_view admin1, std::string
   if (m.precision != GeoPrecision::kCountry) out->geo_precision = m.precision;
 }
 
-std::string ResolveActor(const ImportContext& ctx, std::string_view name) {
+namespace {
+std::string DictionaryActor(const ImportContext& ctx, std::string_view name) {
+  if (const Actor* a = ctx.actors->Find(name)) return a->id;
+  return std::string(name);
+}
+}  // namespace
+
+std::string ResolveActorWith(const ImportContext& ctx, std::string_view name,
+                             std::string (*resolve)(const ImportContext&, std::string_view)) {
   std::string_view n = Trim(name);
-  if (ctx.actors != nullptr) {
-    if (const Actor* a = ctx.actors->Find(n)) return a->id;
-  }
-  return std::string(n);
+  if (ctx.actors == nullptr || n.empty()) return std::string(n);
+  if (!ctx.cache) return resolve(ctx, n);
+  auto& actors = ctx.cache->actors;
+  std::string& k = ctx.cache->key;
+  k.assign(reinterpret_cast<const char*>(&resolve), sizeof resolve);  // one memo per rule
+  k.append(n);
+  auto it = actors.find(k);
+  if (it != actors.end()) return it->second;
+  if (actors.size() >= ResolveCache::kMaxEntries) actors.clear();
+  return actors.emplace(k, resolve(ctx, n)).first->second;
+}
+
+std::string ResolveActor(const ImportContext& ctx, std::string_view name) {
+  return ResolveActorWith(ctx, name, &DictionaryActor);
 }
 
 std::optional<RowError> ReadCoordinates(const RowView& row, std::string_view lat_col, std::string_view lon_col,

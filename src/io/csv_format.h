@@ -77,6 +77,9 @@ void ResolvePlace(const ImportContext& ctx, std::string_view admin1, std::string
                   std::string_view place, Incident* out);
 // Perpetrator: the dictionary's actor id when known, else the name as given.
 std::string ResolveActor(const ImportContext& ctx, std::string_view name);
+// The same with a format's own resolution rule, memoised per import.
+std::string ResolveActorWith(const ImportContext& ctx, std::string_view name,
+                             std::string (*resolve)(const ImportContext&, std::string_view));
 // Latitude/longitude pair from two columns, range-checked; both empty = none.
 std::optional<RowError> ReadCoordinates(const RowView& row, std::string_view lat_col, std::string_view lon_col,
                                         Incident* out);

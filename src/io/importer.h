@@ -20,11 +20,16 @@
 
 namespace faultline {
 
+class ResolveCache;  // memoised gazetteer and actor look-ups (csv_format.cc)
+
 struct ImportContext {
   const Gazetteer* gazetteer = nullptr;     // may be null: names kept as given
   const ActorDictionary* actors = nullptr;  // may be null
   std::string batch_id;
   std::string file_label;  // the name used in messages and provenance
+  // Filled by the row source: datasets repeat the same places and actors on
+  // most rows, so look-ups are memoised per import (bounded size).
+  std::shared_ptr<ResolveCache> cache;
 };
 
 struct ImportedRow {

@@ -144,6 +144,7 @@ Status RunImportCommand(const Global& g, const ImportArgs& a) {
     opt.progress = !a.no_progress;
     ASSIGN_OR_RETURN(ImportSummary s, RunImport(store.get(), source.get(), ctx, opt));
     const ImportRecord& r = s.record;
+    std::fflush(stdout);
     for (const auto& e : s.errors) std::cerr << e << "\n";
     if (r.rows_rejected > static_cast<int64_t>(s.errors.size())) {
       std::cerr << "... and " << r.rows_rejected - static_cast<int64_t>(s.errors.size()) << " more rejected rows\n";
@@ -163,6 +164,7 @@ Status RunImportCommand(const Global& g, const ImportArgs& a) {
       std::printf("rejected rows and their reasons are in %s\n", a.quarantine.c_str());
     }
     if (a.dry_run && r.rows_rejected > 0) any_rejected = true;
+    std::fflush(stdout);  // keep the summary next to the errors printed on stderr
   }
   if (any_rejected) return InvalidArgument("some rows were rejected (see above)");
   return Status::Ok();

@@ -685,7 +685,7 @@ Status SqliteStore::Init() {
     int rc = sqlite3_step(wal->get());
     if (rc != SQLITE_ROW) return Fail(rc, "set WAL journal").WithContext(path_);
   }
-  RETURN_IF_ERROR(Exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; "
+  RETURN_IF_ERROR(Exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; "
                        "PRAGMA temp_store = MEMORY",
                        "set pragmas")
                       .WithContext(path_));

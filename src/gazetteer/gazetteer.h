@@ -97,6 +97,8 @@ class Gazetteer {
 
   const std::vector<AdminUnit>& units() const { return units_; }
   size_t place_count() const { return places_.size(); }
+  const std::vector<PopulatedPlace>& places() const { return places_; }
+  const std::vector<Country>& countries() const { return countries_; }
 
  private:
   std::vector<AdminUnit> units_;

@@ -1,0 +1,399 @@
+#include "cli/news_commands.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "common/date.h"
+#include "common/text.h"
+#include "extract/article.h"
+#include "extract/extractor.h"
+#include "faultline/store.h"
+#include "gazetteer/gazetteer.h"
+#include "model/incident_json.h"
+#include "resolve/resolver.h"
+
+namespace faultline {
+namespace {
+
+namespace fs = std::filesystem;
+using extract::Article;
+
+// ---- ingest -------------------------------------------------------------
+
+struct IngestArgs {
+  std::vector<std::string> paths;
+  bool explain = false;
+  bool dry_run = false;
+  bool json = false;
+  std::string country;
+  std::string vague = "project";
+  std::string watch;
+  double interval = 2.0;
+  int max_polls = 0;  // 0 = forever (watch)
+  std::string who = "ingest";
+};
+
+struct IngestCounts {
+  int64_t documents = 0, articles = 0, skipped = 0, incidents = 0, fresh = 0, merged = 0, unchanged = 0,
+          invalid = 0, phases = 0, claims = 0;
+};
+
+Status ReadFileBytes(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(StatusCode::kIoError, "cannot open " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return Status::Ok();
+}
+
+class Ingester {
+ public:
+  Ingester(const IngestArgs& args, Store* store, const extract::Extractor* ex)
+      : args_(args), store_(store), ex_(ex) {}
+
+  Status File(const std::string& path) {
+    std::string content;
+    RETURN_IF_ERROR(ReadFileBytes(path, &content));
+    ++counts_.documents;
+    std::vector<extract::SkippedDocument> skipped;
+    auto format = extract::DetectArticleFormat(path, content);
+    RETURN_IF_ERROR(extract::ReadArticles(content, fs::path(path).filename().string(), format,
+                                          [&](Article&& a) { return One(a); }, &skipped));
+    for (const auto& s : skipped) {
+      ++counts_.skipped;
+      std::fprintf(stderr, "skipped %s: %s\n", s.origin.c_str(), s.reason.c_str());
+    }
+    return Status::Ok();
+  }
+
+  Status One(const Article& a) {
+    ++counts_.articles;
+    extract::Extraction x = ex_->Extract(a);
+    counts_.phases += static_cast<int64_t>(x.phases.size());
+    counts_.claims += static_cast<int64_t>(x.claims.size());
+    if (args_.explain) {
+      std::printf("== %s\n%s\n", a.origin.c_str(), extract::Explain(x).c_str());
+    }
+    if (args_.json) {
+      for (const auto& c : x.incidents) std::printf("%s\n", IncidentToJson(c.incident).c_str());
+    }
+    if (store_ == nullptr) {
+      counts_.incidents += static_cast<int64_t>(x.incidents.size());
+      return Status::Ok();
+    }
+    RETURN_IF_ERROR(store_->Begin());
+    for (size_t i = 0; i < x.incidents.size(); ++i) {
+      ++counts_.incidents;
+      const auto& cand = x.incidents[i];
+      Incident probe = cand.incident;
+      probe.license = "user";
+      if (auto errors = Validate(probe); !errors.empty()) {
+        ++counts_.invalid;
+        std::fprintf(stderr, "skipped incident %zu of %s: %s: %s%s\n", i + 1, a.origin.c_str(),
+                     errors.front().field.c_str(), errors.front().message.c_str(),
+                     errors.front().field == "country" ? " (pass --country)" : "");
+        continue;
+      }
+      auto r = resolve::Resolve(store_, a, static_cast<int>(i + 1), cand, {.who = args_.who});
+      if (!r.ok()) {
+        (void)store_->Rollback();
+        return r.status();
+      }
+      switch (r->resolution) {
+        case resolve::Resolution::kNew: ++counts_.fresh; break;
+        case resolve::Resolution::kMerged: ++counts_.merged; break;
+        case resolve::Resolution::kUnchanged: ++counts_.unchanged; break;
+      }
+    }
+    return store_->Commit();
+  }
+
+  const IngestCounts& counts() const { return counts_; }
+
+ private:
+  const IngestArgs& args_;
+  Store* store_;
+  const extract::Extractor* ex_;
+  IngestCounts counts_;
+};
+
+std::vector<std::string> ExpandPaths(const std::vector<std::string>& paths, std::vector<std::string>* missing) {
+  std::vector<std::string> out;
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> files;
+      for (const auto& e : fs::recursive_directory_iterator(p, ec)) {
+        if (e.is_regular_file()) files.push_back(e.path().string());
+      }
+      std::sort(files.begin(), files.end());
+      out.insert(out.end(), files.begin(), files.end());
+    } else if (fs::exists(p, ec)) {
+      out.push_back(p);
+    } else {
+      missing->push_back(p);
+    }
+  }
+  return out;
+}
+
+Status RunIngest(const CliContext& ctx, const IngestArgs& a) {
+  extract::ExtractOptions opts;
+  opts.default_country = a.country;
+  if (a.vague == "acled") {
+    opts.vague = extract::VagueConvention::kAcled;
+  } else if (a.vague != "project") {
+    return InvalidArgument("--vague: \"" + a.vague + "\" is not one of project, acled");
+  }
+  ASSIGN_OR_RETURN(auto ex, extract::Extractor::Create(opts));
+  std::unique_ptr<Store> store;
+  if (!a.dry_run) {
+    ASSIGN_OR_RETURN(store, Store::Open(ctx.db_uri()));
+  }
+  Ingester ing(a, store.get(), ex.get());
+  std::vector<std::string> missing;
+  for (const std::string& f : ExpandPaths(a.paths, &missing)) RETURN_IF_ERROR(ing.File(f));
+  if (!missing.empty()) return NotFound("no such file or folder: " + missing.front());
+  if (!a.watch.empty()) {
+    // Poll the folder; each new (or changed) file is ingested once.
+    std::set<std::pair<std::string, int64_t>> seen;
+    for (int poll = 0; a.max_polls == 0 || poll < a.max_polls; ++poll) {
+      std::vector<std::string> none;
+      for (const std::string& f : ExpandPaths({a.watch}, &none)) {
+        std::error_code ec;
+        auto size = static_cast<int64_t>(fs::file_size(f, ec));
+        if (ec || !seen.insert({f, size}).second) continue;
+        RETURN_IF_ERROR(ing.File(f));
+        std::fflush(stdout);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(a.interval * 1000)));
+    }
+  }
+  const IngestCounts& c = ing.counts();
+  std::fprintf(stderr,
+               "ingest: %lld documents, %lld articles (%lld skipped); %lld candidate incidents: %lld new, %lld "
+               "merged into existing, %lld unchanged, %lld invalid; %lld phase events, %lld statistical claims%s\n",
+               (long long)c.documents, (long long)c.articles, (long long)c.skipped, (long long)c.incidents,
+               (long long)c.fresh, (long long)c.merged, (long long)c.unchanged, (long long)c.invalid,
+               (long long)c.phases, (long long)c.claims, a.dry_run ? " (dry run: nothing written)" : "");
+  return Status::Ok();
+}
+
+// ---- review -------------------------------------------------------------
+
+std::string Who() {
+  if (const char* u = std::getenv("FAULTLINE_USER"); u != nullptr && *u != '\0') return u;
+  if (const char* u = std::getenv("USER"); u != nullptr && *u != '\0') return u;
+  return "analyst";
+}
+
+Result<int32_t> ParseCount(const std::string& v) {
+  ASSIGN_OR_RETURN(int64_t n, ParseInt(v));
+  if (n < 0 || n > 1000000) return InvalidArgument("\"" + v + "\" is not a count");
+  return static_cast<int32_t>(n);
+}
+
+// Applies "field=value" to an incident.
+Status SetField(Incident* inc, const std::string& assignment) {
+  size_t eq = assignment.find('=');
+  if (eq == std::string::npos) return InvalidArgument("\"" + assignment + "\": expected field=value");
+  std::string f = assignment.substr(0, eq), v = assignment.substr(eq + 1);
+  if (f == "date") {
+    ASSIGN_OR_RETURN(CivilDate d, CivilDate::Parse(v));
+    inc->date = inc->date_end = d.days();
+    inc->date_precision = 0;
+  } else if (f == "country") {
+    inc->country = v;
+  } else if (f == "admin1") {
+    inc->admin1 = v;
+  } else if (f == "admin2") {
+    inc->admin2 = v;
+  } else if (f == "place") {
+    inc->place = v;
+  } else if (f == "event_type") {
+    ASSIGN_OR_RETURN(inc->event_type, ParseEventType(v));
+  } else if (f == "attack_type") {
+    ASSIGN_OR_RETURN(inc->attack_type, ParseAttackType(v));
+  } else if (f == "target") {
+    ASSIGN_OR_RETURN(inc->target, ParseTargetCategory(v));
+  } else if (f == "perpetrator") {
+    inc->perpetrator = v;
+  } else if (f == "attribution") {
+    ASSIGN_OR_RETURN(inc->attribution, ParseAttribution(v));
+  } else if (f == "notes") {
+    inc->notes = v;
+  } else if (f.rfind("killed.", 0) == 0 || f.rfind("injured.", 0) == 0) {
+    bool killed = f[0] == 'k';
+    ASSIGN_OR_RETURN(CasualtyCategory c, ParseCasualtyCategory(f.substr(killed ? 7 : 8)));
+    ASSIGN_OR_RETURN(int32_t n, ParseCount(v));
+    CasualtyRange& r = killed ? inc->casualties.Killed(c) : inc->casualties.Injured(c);
+    r.low = r.best = r.high = n;
+  } else {
+    return InvalidArgument("cannot edit \"" + f + "\": use date, country, admin1, admin2, place, event_type, "
+                           "attack_type, target, perpetrator, attribution, notes, killed.<category>, "
+                           "injured.<category>");
+  }
+  return Status::Ok();
+}
+
+std::string JoinEdits(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+struct ReviewArgs {
+  std::vector<int64_t> ids;
+  std::vector<std::string> edits;
+  std::string reason;
+  int64_t limit = 50;
+};
+
+Status Save(Store* store, const Incident& inc, int32_t version, const std::string& reason) {
+  if (auto errors = Validate(inc); !errors.empty()) {
+    return InvalidArgument(errors.front().field + ": " + errors.front().message);
+  }
+  return store->Update(inc, version, {Who(), reason}).status();
+}
+
+Status RunReview(const CliContext& ctx, const std::string& action, const ReviewArgs& a) {
+  ASSIGN_OR_RETURN(auto store, Store::Open(ctx.db_uri()));
+  if (action == "list") {
+    Filter f;
+    f.statuses = {IncidentStatus::kCandidate};
+    f.limit = a.limit;
+    std::printf("%-6s %-10s %-22s %-18s %-16s %6s %7s %s\n", "id", "date", "place", "attack", "perpetrator",
+                "killed", "sources", "headline");
+    return store->Scan(f, [&](const Incident& i) {
+      std::string place = i.admin2.empty() ? i.admin1 : i.admin2;
+      std::string headline = i.sources.empty() ? "" : i.sources.front().headline.substr(0, 50);
+      std::printf("%-6lld %-10s %-22s %-18s %-16s %6lld %7zu %s\n", (long long)i.id,
+                  CivilDate(i.date).ToString().c_str(), place.substr(0, 22).c_str(),
+                  std::string(Name(i.attack_type)).c_str(), i.perpetrator.c_str(),
+                  (long long)i.casualties.TotalKilled(), i.sources.size(), headline.c_str());
+      return Status::Ok();
+    });
+  }
+  if (a.ids.empty()) return InvalidArgument("review " + action + ": which incident? (an id)");
+  ASSIGN_OR_RETURN(Incident inc, store->Get(a.ids[0]));
+  if (action == "show") {
+    std::printf("%s\n", IncidentToJson(inc).c_str());
+    ASSIGN_OR_RETURN(auto history, store->History(inc.id));
+    std::printf("history:\n");
+    for (const auto& h : history) {
+      std::printf("  v%d %s %s: %s\n", h.version, h.changed_at.c_str(), h.changed_by.c_str(), h.reason.c_str());
+    }
+    return Status::Ok();
+  }
+  std::string why = a.reason;
+  if (action == "accept" || action == "reject") {
+    inc.status = action == "accept" ? IncidentStatus::kConfirmed : IncidentStatus::kRejected;
+    RETURN_IF_ERROR(Save(store.get(), inc, inc.version, why.empty() ? action + "ed" : action + "ed: " + why));
+    std::printf("incident %lld %sed\n", (long long)inc.id, action.c_str());
+    return Status::Ok();
+  }
+  if (action == "edit") {
+    if (a.edits.empty()) return InvalidArgument("review edit: give field=value pairs");
+    int32_t version = inc.version;
+    for (const std::string& e : a.edits) RETURN_IF_ERROR(SetField(&inc, e));
+    RETURN_IF_ERROR(Save(store.get(), inc, version, "edited: " + JoinEdits(a.edits)));
+    std::printf("incident %lld edited\n", (long long)inc.id);
+    return Status::Ok();
+  }
+  if (action == "merge") {
+    if (a.ids.size() < 2) return InvalidArgument("review merge: give the incident to keep, then the others");
+    RETURN_IF_ERROR(store->Begin());
+    for (size_t k = 1; k < a.ids.size(); ++k) {
+      ASSIGN_OR_RETURN(Incident other, store->Get(a.ids[k]));
+      if (other.id == inc.id) return InvalidArgument("cannot merge an incident into itself");
+      int32_t v = inc.version;
+      resolve::MergeInto(&inc, other);
+      ASSIGN_OR_RETURN(inc, store->Update(inc, v, {Who(), "merged incident " + std::to_string(other.id)}));
+      other.status = IncidentStatus::kMerged;
+      other.merged_into = inc.id;
+      RETURN_IF_ERROR(store->Update(other, other.version, {Who(), "merged into " + std::to_string(inc.id)}).status());
+    }
+    RETURN_IF_ERROR(store->Commit());
+    std::printf("merged into incident %lld\n", (long long)inc.id);
+    return Status::Ok();
+  }
+  if (action == "split") {
+    // Undo the latest merge into this incident: restore the version before
+    // it and return the merged incident to the queue.
+    ASSIGN_OR_RETURN(auto history, store->History(inc.id));
+    int merge_at = -1;
+    for (int i = static_cast<int>(history.size()) - 1; i > 0; --i) {
+      if (history[i].reason.rfind("merged incident ", 0) == 0) {
+        merge_at = i;
+        break;
+      }
+    }
+    if (merge_at < 0) return Status(StatusCode::kFailedPrecondition, "incident " + std::to_string(inc.id) +
+                                                                          " has no merge to split");
+    int64_t other_id = std::atoll(history[merge_at].reason.c_str() + std::strlen("merged incident "));
+    Incident restored = history[merge_at - 1].incident;
+    restored.id = inc.id;
+    restored.status = inc.status;
+    RETURN_IF_ERROR(store->Begin());
+    RETURN_IF_ERROR(store->Update(restored, inc.version, {Who(), "split off incident " + std::to_string(other_id)})
+                        .status());
+    if (auto other = store->Get(other_id); other.ok() && other->status == IncidentStatus::kMerged) {
+      other->status = IncidentStatus::kCandidate;
+      other->merged_into = 0;
+      RETURN_IF_ERROR(store->Update(*other, other->version, {Who(), "split from " + std::to_string(inc.id)}).status());
+    }
+    RETURN_IF_ERROR(store->Commit());
+    std::printf("split incident %lld off incident %lld\n", (long long)other_id, (long long)inc.id);
+    return Status::Ok();
+  }
+  return InvalidArgument("unknown review action " + action);
+}
+
+}  // namespace
+
+void AddNewsCommands(CLI::App* app, const CliContext& ctx) {
+  static IngestArgs ia;
+  auto* ing = app->add_subcommand("ingest", "read news (text, HTML, RSS/Atom, NDJSON) into candidate incidents");
+  ing->add_option("paths", ia.paths, "files or folders");
+  ing->add_flag("--explain", ia.explain, "print each article with the evidence for every field marked");
+  ing->add_flag("--dry-run", ia.dry_run, "extract and report, write nothing");
+  ing->add_flag("--json", ia.json, "print each candidate incident as JSON");
+  ing->add_option("--country", ia.country, "ISO alpha-2 country when a text names none");
+  ing->add_option("--vague", ia.vague, "how to read 'dozens', 'scores': project (domain.md) or acled");
+  ing->add_option("--watch", ia.watch, "keep polling DIR for new files");
+  ing->add_option("--interval", ia.interval, "seconds between polls (--watch)");
+  ing->add_option("--polls", ia.max_polls, "stop after N polls (default: run until interrupted)");
+  ing->callback([ctx] {
+    if (ia.paths.empty() && ia.watch.empty()) {
+      ctx.run(InvalidArgument("ingest: give files or folders, or --watch DIR"));
+      return;
+    }
+    ctx.run(RunIngest(ctx, ia));
+  });
+
+  static ReviewArgs ra;
+  static std::string action;
+  auto* rev = app->add_subcommand("review", "the review queue: list, show, accept, edit, reject, merge, split");
+  rev->add_option("action", action, "list | show ID | accept ID | reject ID | edit ID field=value... | "
+                                    "merge KEEP OTHER... | split ID")
+      ->required()
+      ->check(CLI::IsMember({"list", "show", "accept", "reject", "edit", "merge", "split"}));
+  rev->add_option("ids", ra.ids, "incident ids");
+  rev->add_option("--set", ra.edits, "field=value (edit)");
+  rev->add_option("--reason", ra.reason, "why (kept in the history)");
+  rev->add_option("--limit", ra.limit, "rows to list");
+  rev->callback([ctx] { ctx.run(RunReview(ctx, action, ra)); });
+}
+
+}  // namespace faultline

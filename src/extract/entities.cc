@@ -1,0 +1,171 @@
+#include "extract/entities.h"
+
+#include <fstream>
+
+#include "common/text.h"
+
+namespace faultline::extract {
+namespace {
+
+// Words that are names of places in GeoNames but far more often English in
+// news text, even capitalised at the start of a sentence.
+constexpr std::string_view kNotPlaces[] = {"march", "may", "june", "august", "capital", "federal", "union",
+                                           "police", "bazar", "mandi", "city", "hub", "mach", "basra", "chak",
+                                           "bela", "lawa", "sann", "kamra", "diplo", "doaba", "daur", "tribal"};
+
+// Demonyms that tell the country of an incident or its victims.
+struct Demonym {
+  std::string_view word, alpha2;
+};
+constexpr Demonym kDemonyms[] = {{"Pakistani", "PK"}, {"Afghan", "AF"},   {"Afghani", "AF"},  {"Chinese", "CN"},
+                                 {"American", "US"},  {"Iranian", "IR"},  {"Indian", "IN"},   {"Tajik", "TJ"},
+                                 {"Uzbek", "UZ"},     {"British", "GB"},  {"Russian", "RU"},  {"Saudi", "SA"}};
+
+bool SkippableInName(const Token& t) {
+  return t.kind == TokenKind::kPunct && !t.space_before &&
+         (t.punct == '-' || t.punct == '.' || t.punct == '\'' || t.punct == '&' || t.punct == '/');
+}
+
+}  // namespace
+
+void EntityIndex::Add(const std::string& name, EntityRef ref) {
+  std::string key = FoldKey(name);
+  if (key.empty()) return;
+  for (std::string_view bad : kNotPlaces) {
+    if (key == bad && (ref.kind == EntityKind::kPlace || ref.kind == EntityKind::kAdmin1)) return;
+  }
+  size_t words = 1;
+  for (char c : key) words += c == ' ';
+  if (words > 7) return;
+  if (words > max_words_) max_words_ = words;
+  refs_.push_back(std::make_unique<EntityRef>(std::move(ref)));
+  auto& v = index_[key];
+  for (const EntityRef* r : v) {  // one reading per (kind, thing)
+    if (r->kind == refs_.back()->kind && r->unit == refs_.back()->unit && r->place == refs_.back()->place &&
+        r->actor == refs_.back()->actor && r->code == refs_.back()->code) {
+      refs_.pop_back();
+      return;
+    }
+  }
+  v.push_back(refs_.back().get());
+}
+
+Result<std::unique_ptr<EntityIndex>> EntityIndex::Build(const Gazetteer* gazetteer, const ActorDictionary* actors,
+                                                        const std::string& organisations_tsv) {
+  auto idx = std::unique_ptr<EntityIndex>(new EntityIndex());
+  idx->gazetteer_ = gazetteer;
+  idx->actors_ = actors;
+  if (gazetteer != nullptr) {
+    for (const AdminUnit& u : gazetteer->units()) {
+      EntityRef r{u.level == 1 ? EntityKind::kAdmin1 : EntityKind::kAdmin2, &u, nullptr, nullptr, u.country};
+      idx->Add(u.name, r);
+      for (const std::string& a : u.aliases) idx->Add(a, r);
+    }
+    for (const PopulatedPlace& p : gazetteer->places()) {
+      idx->Add(p.name, EntityRef{EntityKind::kPlace, nullptr, &p, nullptr, p.country});
+    }
+    for (const Country& c : gazetteer->countries()) {
+      EntityRef r{EntityKind::kCountry, nullptr, nullptr, nullptr, c.alpha2};
+      idx->Add(c.name, r);
+      if (!c.common_name.empty()) idx->Add(c.common_name, r);
+    }
+    idx->Add("Afghanistan", EntityRef{EntityKind::kCountry, nullptr, nullptr, nullptr, "AF"});
+    for (const Demonym& d : kDemonyms) {
+      idx->Add(std::string(d.word), EntityRef{EntityKind::kDemonym, nullptr, nullptr, nullptr, std::string(d.alpha2)});
+    }
+  }
+  if (actors != nullptr) {
+    for (const Actor& a : actors->actors()) {
+      EntityRef r{EntityKind::kActor, nullptr, nullptr, &a, a.id};
+      idx->Add(a.name, r);
+      idx->Add(a.id, r);
+      for (const std::string& al : a.aliases) idx->Add(al, r);
+    }
+  }
+  if (!organisations_tsv.empty()) {
+    std::ifstream in(organisations_tsv);
+    if (!in) return NotFound("cannot open " + organisations_tsv);
+    std::string line;
+    int lineno = 0;
+    bool header = true;
+    while (std::getline(in, line)) {
+      ++lineno;
+      if (line.empty() || line[0] == '#') continue;
+      if (header) {
+        header = false;
+        continue;
+      }
+      std::vector<std::string_view> f = Split(line, '\t');
+      if (f.size() < 2 || Trim(f[0]).empty()) {
+        return InvalidArgument(organisations_tsv + ":" + std::to_string(lineno) +
+                                       ": expected id<TAB>name<TAB>aliases");
+      }
+      std::string id(Trim(f[0]));
+      EntityRef r{EntityKind::kOrganisation, nullptr, nullptr, nullptr, id};
+      idx->organisation_names_[id] = std::string(Trim(f[1]));
+      idx->Add(id, r);
+      idx->Add(std::string(Trim(f[1])), r);
+      if (f.size() > 2) {
+        for (std::string_view al : Split(f[2], '|')) {
+          if (!Trim(al).empty()) idx->Add(std::string(Trim(al)), r);
+        }
+      }
+    }
+  }
+  return idx;
+}
+
+std::string EntityIndex::OrganisationName(const std::string& id) const {
+  auto it = organisation_names_.find(id);
+  return it == organisation_names_.end() ? id : it->second;
+}
+
+std::vector<EntityMatch> EntityIndex::Match(const std::vector<Token>& tokens, int32_t begin, int32_t end) const {
+  std::vector<EntityMatch> out;
+  std::string key;
+  for (int32_t i = begin; i < end;) {
+    const Token& t = tokens[i];
+    if (t.kind != TokenKind::kWord || !(t.capitalized || t.all_caps)) {
+      ++i;
+      continue;
+    }
+    // Grow the span word by word; remember the longest that is a name.
+    key.clear();
+    int32_t best_end = -1;
+    const std::vector<const EntityRef*>* best = nullptr;
+    int32_t j = i;
+    size_t words = 0;
+    while (j < end && words < max_words_) {
+      const Token& w = tokens[j];
+      if (w.kind == TokenKind::kPunct) {
+        if (SkippableInName(w) && words > 0) {
+          ++j;
+          continue;
+        }
+        break;
+      }
+      if (words > 0) key.push_back(' ');
+      key += w.fold;
+      ++words;
+      ++j;
+      auto it = index_.find(key);
+      if (it != index_.end()) {
+        best_end = j;
+        best = &it->second;
+      }
+    }
+    if (best == nullptr) {
+      ++i;
+      continue;
+    }
+    EntityMatch m;
+    m.begin = i;
+    m.end = best_end;
+    m.refs = *best;
+    out.push_back(std::move(m));
+    i = best_end;
+  }
+  return out;
+}
+
+}  // namespace faultline::extract

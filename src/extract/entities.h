@@ -1,0 +1,61 @@
+// Names in running text: admin units, populated places and countries from
+// the gazetteer, armed groups and state forces from the actor dictionary,
+// and the organisations that publish figures (data/organisations.tsv).
+// Matching is on folded token spans (longest first, up to 7 words) that
+// start with a capitalised word, so "D.I. Khan", "Tehreek-e-Taliban" and
+// "KPK" are found while "march" and "capital" in lower case are not.
+// Built once from immutable dictionaries; thread-safe afterwards.
+#ifndef FAULTLINE_EXTRACT_ENTITIES_H_
+#define FAULTLINE_EXTRACT_ENTITIES_H_
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "extract/tokens.h"
+#include "faultline/status.h"
+#include "gazetteer/gazetteer.h"
+
+namespace faultline::extract {
+
+enum class EntityKind : uint8_t { kAdmin1, kAdmin2, kPlace, kCountry, kDemonym, kActor, kOrganisation };
+
+struct EntityRef {
+  EntityKind kind;
+  const AdminUnit* unit = nullptr;
+  const PopulatedPlace* place = nullptr;
+  const Actor* actor = nullptr;
+  std::string code;  // country alpha-2, or organisation id
+};
+
+struct EntityMatch {
+  int32_t begin = 0;  // token indices
+  int32_t end = 0;
+  std::vector<const EntityRef*> refs;  // every reading of the name
+};
+
+class EntityIndex {
+ public:
+  // `organisations_tsv` may be empty (no organisations).
+  static Result<std::unique_ptr<EntityIndex>> Build(const Gazetteer* gazetteer, const ActorDictionary* actors,
+                                                    const std::string& organisations_tsv);
+  std::vector<EntityMatch> Match(const std::vector<Token>& tokens, int32_t begin, int32_t end) const;
+  const Gazetteer* gazetteer() const { return gazetteer_; }
+  const ActorDictionary* actors() const { return actors_; }
+  // The display name of an organisation id ("PIPS" -> "Pakistan Institute for Peace Studies").
+  std::string OrganisationName(const std::string& id) const;
+
+ private:
+  void Add(const std::string& name, EntityRef ref);
+  const Gazetteer* gazetteer_ = nullptr;
+  const ActorDictionary* actors_ = nullptr;
+  std::vector<std::unique_ptr<EntityRef>> refs_;
+  std::unordered_map<std::string, std::vector<const EntityRef*>> index_;  // folded name -> readings
+  std::unordered_map<std::string, std::string> organisation_names_;
+  size_t max_words_ = 1;
+};
+
+}  // namespace faultline::extract
+
+#endif  // FAULTLINE_EXTRACT_ENTITIES_H_

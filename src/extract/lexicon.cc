@@ -1,0 +1,332 @@
+#include "extract/lexicon.h"
+
+#include <algorithm>
+#include <string_view>
+
+#include "faultline/incident.h"
+
+namespace faultline::extract {
+namespace {
+
+constexpr int kSec = static_cast<int>(CasualtyCategory::kSecurityForces);
+constexpr int kCiv = static_cast<int>(CasualtyCategory::kCivilians);
+constexpr int kMil = static_cast<int>(CasualtyCategory::kMilitants);
+constexpr int kUnk = static_cast<int>(CasualtyCategory::kUnknown);
+int T(TargetCategory t) { return static_cast<int>(t); }
+int A(AttackType a) { return static_cast<int>(a); }
+
+}  // namespace
+
+bool IsJoiner(const Token& t) {
+  return t.kind == TokenKind::kPunct && (t.punct == '-' || t.punct == '\'' || t.punct == '.') && !t.space_before;
+}
+
+void Lexicon::Add(const char* phrases, Cue cue, int value, int value2) {
+  // `phrases` is a '|'-separated list.
+  std::string_view all(phrases);
+  while (!all.empty()) {
+    size_t bar = all.find('|');
+    std::string_view p = all.substr(0, bar);
+    all = bar == std::string_view::npos ? std::string_view() : all.substr(bar + 1);
+    Entry e;
+    for (const Token& t : Tokenize(p)) {
+      if (t.kind != TokenKind::kPunct) e.words.push_back(t.fold);
+    }
+    if (e.words.empty()) continue;
+    e.cue = CueMatch{cue, 0, 0, value, value2};
+    by_first_[e.words[0]].push_back(std::move(e));
+  }
+}
+
+const Lexicon& Lexicon::Get() {
+  static const Lexicon* lexicon = new Lexicon();
+  return *lexicon;
+}
+
+Lexicon::Lexicon() {
+  using AT = AttackType;
+  using TC = TargetCategory;
+  // Casualty verbs and nouns.
+  Add("killed|killing|kills|kill|dead|died|die|dies|martyred|martyring|lost their lives|lost his life|"
+      "lost her life|perished|slain|shot dead|gunned down|succumbed|fatalities|deaths|lives|bodies|"
+      "claimed the lives|claiming the lives",
+      Cue::kKill);
+  Add("injured|injuring|injures|wounded|wounding|wounds|hurt|injuries|sustained injuries|received injuries|"
+      "critically injured|seriously injured|severely injured|wounded critically",
+      Cue::kInjure);
+  Add("were|was|have been|has been|had been|are|is|got|also|reportedly|all|later|were also|been", Cue::kAux);
+  Add("when|while|after|as|before|whereas|but|since|because|who|which|where|said|told|according", Cue::kClauseBreak);
+  Add("death toll|toll|toll rose to|toll climbed to|toll reached|toll has risen to|toll jumped to|toll increased to",
+      Cue::kToll);
+
+  // Attack cues, most specific first in meaning (priority is resolved later).
+  Add("suicide bomber|suicide bombers|suicide bombing|suicide attack|suicide attacker|suicide blast|"
+      "suicide car bomb|suicide car bombing|suicide vest|suicide jacket|blew himself up|blew herself up|"
+      "detonated his explosives|detonated her explosives|detonated himself|self detonated|explosives laden|"
+      "explosive laden|vbied|suicide bombings",
+      Cue::kAttack, A(AT::kSuicideBombing));
+  Add("drone strike|drone attack|drone strikes|drone|drones|missile strike|missiles|air strike|airstrike|"
+      "air strikes|airstrikes|unmanned aircraft|aerial bombardment|fighter jets|jets pounded",
+      Cue::kAttack, A(AT::kDroneOrAirStrike));
+  Add("rocket|rockets|mortar|mortars|shelling|shells|artillery|cross border fire|rocket attack|"
+      "mortar shells|mortar rounds",
+      Cue::kAttack, A(AT::kRocketMortar));
+  Add("bomb|bombing|blast|blasts|explosion|explosions|exploded|explode|ied|improvised explosive device|"
+      "roadside bomb|roadside bombs|car bomb|landmine|land mine|grenade|grenades|hand grenade|planted|"
+      "remote controlled|remote control bomb|magnetic bomb|sticky bomb|explosive device|bomb went off|"
+      "explosives|detonated|went off|ripped through",
+      Cue::kAttack, A(AT::kBombingIed));
+  Add("kidnapped|abducted|kidnapping|abduction|kidnap|abduct|taken hostage|took hostage|hostages|held hostage",
+      Cue::kAttack, A(AT::kKidnapping));
+  Add("hijacked|hijacking|hijack", Cue::kAttack, A(AT::kHijacking));
+  Add("shot dead|gunned down|targeted killing|target killing|target killed|assassinated|assassination|"
+      "beheaded|beheading|decapitated|shot and killed",
+      Cue::kAttack, A(AT::kTargetedKilling));
+  Add("opened fire|open fire|gunmen|gunman|armed men|stormed|attacked|attack|attacking|ambush|ambushed|raid|"
+      "raided|gunfight|clash|clashes|exchange of fire|firing|shootout|shot|shooting|assault|assaulted|"
+      "fired|fired upon|firefight|gun battle|encounter|besieged|siege|militants attacked|armed attack|"
+      "terrorist attack|terror attack|attacks on",
+      Cue::kAttack, A(AT::kArmedAssault));
+  Add("blew up|torched|set on fire|set ablaze|destroyed|damaged|sabotage|sabotaged|vandalised|vandalized|"
+      "dismantled|cut the fence|blown up",
+      Cue::kAttack, A(AT::kSabotage));
+  Add("attacks|bombings|blasts|incidents|operations|strikes|terrorist attacks|terror attacks|several attacks|"
+      "series of attacks|wave of attacks",
+      Cue::kAttackPlural);
+
+  // Who the attackers are (never victims).
+  Add("attackers|attacker|assailants|assailant|gunmen|gunman|suicide bomber|suicide bombers|bomber|bombers|"
+      "terrorists|terrorist|militants|militant|insurgents|insurgent|fighters|rebels|miscreants|kidnappers|"
+      "abductors|assailant",
+      Cue::kAttacker);
+  Add("blew himself up|blew herself up|detonated his explosives|detonated her explosives|detonated himself|"
+      "self detonated|blew himself|exploded himself",
+      Cue::kSelfKill);
+
+  // Person nouns by casualty category, with the target category they imply.
+  Add("soldier|soldiers|troops|troop|army personnel|army men|servicemen|army officer|army officers|jawans|"
+      "military personnel|sepoy|sepoys|major|captain|colonel|lieutenant|army soldiers|security officials",
+      Cue::kVictim, kSec, T(TC::kArmy));
+  Add("frontier corps|fc personnel|fc men|fc soldiers|fc troops|paramilitary|paramilitaries|paramilitary troops|"
+      "paramilitary soldiers|fc",
+      Cue::kVictim, kSec, T(TC::kFrontierCorps));
+  Add("policeman|policemen|police officer|police officers|police personnel|police constable|police constables|"
+      "constable|constables|cop|cops|police|policewoman|police officials|police guards|police sub inspector|"
+      "sub inspector|inspector|head constable|traffic police|police man|police men|sho|dsp|asi",
+      Cue::kVictim, kSec, T(TC::kPolice));
+  Add("levies|levies personnel|levies men|levies soldiers|khasadar|khasadars", Cue::kVictim, kSec, T(TC::kLevies));
+  Add("ctd personnel|ctd officials|ctd officers|counter terrorism department personnel", Cue::kVictim, kSec,
+      T(TC::kCtd));
+  Add("rangers|rangers personnel", Cue::kVictim, kSec, T(TC::kRangers));
+  Add("security personnel|security forces|security men|security guard|security guards|guard|guards|"
+      "law enforcement personnel|law enforcers|law enforcement officials|personnel|officials of security|"
+      "security official|bodyguard|bodyguards|gunner|navy soldier|sailors|airmen",
+      Cue::kVictim, kSec, T(TC::kOtherSecurity));
+  Add("people|persons|person|individuals|victims|members|men|man|others", Cue::kVictim, kUnk, T(TC::kCivilians));
+  Add("civilian|civilians|children|child|women|woman|boys|girls|boy|girl|"
+      "passengers|passenger|passers by|passersby|bystanders|bystander|shoppers|residents|villagers|labourers|"
+      "laborers|workers|worker|employees|employee|drivers|driver|citizens|citizen|family members|relatives|"
+      "pedestrians|tourists|locals|customers|vendors|shopkeepers|farmers|miners|"
+      "journalists|journalist|lawyers|lawyer|doctors|doctor|nurses|engineers|engineer|tribesmen|elders|elder|"
+      "minors|infants|wedding guests|mourners|traders|hotel employees|hotel staff|staff",
+      Cue::kVictim, kCiv, T(TC::kCivilians));
+  Add("worshippers|worshipers|namazis|devotees|pilgrims|cleric|clerics|prayer leader|imam|shias|shia muslims|"
+      "hazaras|ahmadis|christians|sikhs|hindus",
+      Cue::kVictim, kCiv, T(TC::kReligious));
+  Add("students|student|teachers|teacher|schoolchildren|school children|pupils|professor|principal",
+      Cue::kVictim, kCiv, T(TC::kEducation));
+  Add("polio workers|polio worker|vaccinators|vaccinator|health workers|health worker|lady health worker|"
+      "lady health workers|polio team|polio vaccinator|polio vaccinators",
+      Cue::kVictim, kCiv, T(TC::kHealthAndPolio));
+  Add("officials|official|judge|judges|government officials|government employees|officers|deputy commissioner|"
+      "assistant commissioner|magistrate|tehsildar|administrator",
+      Cue::kVictim, kUnk, T(TC::kGovernment));
+  Add("candidate|candidates|politician|politicians|party workers|party worker|activists|activist|supporters|"
+      "leader|leaders|lawmaker|lawmakers|legislator|mna|mpa|councillor|councilor|rally participants",
+      Cue::kVictim, kCiv, T(TC::kPolitical));
+  Add("foreigners|foreign nationals|chinese nationals|chinese citizens|chinese engineers|chinese workers|"
+      "chinese teachers|foreign tourists|foreign engineers|expatriates|diplomats|diplomat",
+      Cue::kVictim, kCiv, T(TC::kForeigners));
+  Add("militants|militant|terrorists|terrorist|insurgents|insurgent|attackers|attacker|assailants|assailant|"
+      "gunmen|gunman|suicide bomber|suicide bombers|bomber|bombers|fighters|rebels|miscreants|kidnappers|"
+      "suspected militants|suspects|suspect|commanders|commander|jihadists|taliban fighters|separatists",
+      Cue::kVictim, kMil, T(TC::kMilitants));
+  Add("other people|others|other|another", Cue::kOthers);
+  Add("including|among them|among the dead|among the killed|among the injured|among those killed|"
+      "among those injured|among the victims|of whom|of them|among",
+      Cue::kIncluding);
+
+  // Targets (value2 = weight: institutions 3, settings 2, generic 1).
+  Add("police station|police post|police checkpoint|police check post|police van|police vehicle|police mobile|"
+      "police headquarters|police lines|police training centre|police training center|police training college|"
+      "police patrol|police convoy|police academy|police office|police chief|dig office|ssp office|police",
+      Cue::kTarget, T(TC::kPolice), 3);
+  Add("army|military|army convoy|military convoy|army post|military post|army camp|cantonment|garrison|"
+      "military base|army base|army vehicle|military vehicle|troops|soldiers|ghq|military headquarters",
+      Cue::kTarget, T(TC::kArmy), 3);
+  Add("frontier corps|fc post|fc camp|fc convoy|fc check post|fc checkpost|fc vehicle|fc headquarters|"
+      "fc fort|fc personnel|fc",
+      Cue::kTarget, T(TC::kFrontierCorps), 4);
+  Add("levies post|levies station|levies|levies check post", Cue::kTarget, T(TC::kLevies), 4);
+  Add("counter terrorism department|ctd", Cue::kTarget, T(TC::kCtd), 4);
+  Add("rangers", Cue::kTarget, T(TC::kRangers), 4);
+  Add("check post|checkpost|checkpoint|security post|security check post|convoy|security forces|"
+      "security personnel|border post|outpost|fort|patrol|security convoy|law enforcement personnel|"
+      "security checkpoint|naval base|air base|airbase",
+      Cue::kTarget, T(TC::kOtherSecurity), 2);
+  Add("mosque|mosques|imambargah|imambargahs|shrine|shrines|church|churches|temple|gurdwara|worshippers|"
+      "worshipers|friday prayers|prayers|congregation|majlis|religious gathering|procession|ashura|sufi|shia|"
+      "ahmadi|madrassa|seminary|darbar|dargah|jamia|tablighi",
+      Cue::kTarget, T(TC::kReligious), 3);
+  Add("school|schools|university|college|students|girls school|boys school|campus|teachers|educational",
+      Cue::kTarget, T(TC::kEducation), 3);
+  Add("polio|polio team|polio workers|polio vaccination|vaccination team|vaccinators|hospital|health workers|"
+      "basic health unit|clinic|health centre|health center|polio centre|polio center|medical",
+      Cue::kTarget, T(TC::kHealthAndPolio), 3);
+  Add("government office|government offices|district office|court|courts|judges|judicial complex|"
+      "deputy commissioner|assistant commissioner|secretariat|government officials|census|tehsil office|"
+      "court complex|district courts|sessions court|officials",
+      Cue::kTarget, T(TC::kGovernment), 3);
+  Add("rally|election rally|election|elections|polling station|polling stations|candidate|campaign|"
+      "political party|party workers|corner meeting|jalsa|political gathering|election office|lawmaker|"
+      "politician|election campaign",
+      Cue::kTarget, T(TC::kPolitical), 3);
+  Add("chinese|foreigners|foreign nationals|consulate|embassy|foreign tourists|tourists|diplomats|expatriates|"
+      "confucius institute|cpec",
+      Cue::kTarget, T(TC::kForeigners), 4);
+  Add("power pylon|pylon|pylons|electricity pylon|transmission tower|transmission line|gas pipeline|pipeline|"
+      "railway track|railway line|rail track|bridge|mobile tower|telecom tower|power station|grid station|"
+      "power plant|border fence|fence|fencing|infrastructure|tower|gas field|dam",
+      Cue::kTarget, T(TC::kInfrastructure), 3);
+  Add("rival group|rival militants|militant hideout|militant hideouts|militant compound|militants|compound|"
+      "hideout|hideouts|training camp|commander",
+      Cue::kTarget, T(TC::kMilitants), 1);
+  Add("market|bazaar|bus|bus stand|bus station|van|passenger van|passenger bus|hotel|restaurant|park|"
+      "crowded|wedding|funeral|civilians|village|house|home|shop|shops|vegetable market|fruit market|"
+      "train|passenger train|coach|jirga",
+      Cue::kTarget, T(TC::kCivilians), 1);
+
+  // Modality and reference to the past.
+  // Strong modality (value 1) kills an attack reading; weak modality (value 0)
+  // only when the sentence reports no casualties of its own.
+  Add("foiled|foil|defused|defuse|thwarted|thwart|averted|avert|prevented|intercepted|planned|planning|"
+      "plotting|plot|plotted|bomb disposal squad|bomb disposal|disposal squad|failed attempt|was foiled|"
+      "arrested before|hypothetical|intended to|intending to|planning to|plans to|planned to|bid to|"
+      "attempt to carry out|were preparing|was preparing",
+      Cue::kModal, 1);
+  Add("would|could|might|may|will|shall|vowed|vows|vow|feared|fears|fear|threatened|threatens|threaten|threat|"
+      "threats|warned|warns|warning|alert|alerts|possible|likely|unless|if|recovered|seized|condemned|condemn|"
+      "condemns|condolences|mourned|funeral prayers|laid to rest|demanded|demand|called for|urged",
+      Cue::kModal, 0);
+  Add("anniversary|anniversaries|commemorate|commemorated|commemorating|commemoration|remembrance|memorial|"
+      "trial|hearing|sentenced|convicted|acquitted|verdict|indicted|years ago|year ago|months ago|tribunal|"
+      "anti terrorism court|atc|death sentence|life imprisonment|marked the|remembering|recalled|recalling",
+      Cue::kRetro);
+
+  // Responsibility.
+  Add("claimed responsibility|claimed the attack|claimed the bombing|claimed the blast|claimed the killing|"
+      "claimed the killings|claimed the assault|claimed the strike|claimed the ambush|claimed the abduction|"
+      "claimed credit|accepted responsibility|owned the attack|took responsibility|claiming responsibility|"
+      "claims responsibility|claimed|claim responsibility|responsibility",
+      Cue::kClaim);
+  Add("suspected|suspect|suspects|believed to be|believed to have|is thought|are thought|likely behind|"
+      "suspicion|suspicions|possibly",
+      Cue::kSuspect);
+  Add("blamed|blames|blame|accused|accuses|attributed|held responsible|behind the attack|behind the attacks|"
+      "behind the blast|was behind|were behind|carried out by|perpetrated by|by the",
+      Cue::kBlame);
+
+  // Article structure.
+  Add("in a separate incident|in another incident|in a separate attack|in another attack|separately|"
+      "in a similar incident|elsewhere|meanwhile|in a different incident|in another development|"
+      "in an unrelated incident|in a second attack|in a second incident|a separate attack|another attack|"
+      "a separate incident|in a related incident|earlier in the day|in yet another",
+      Cue::kSplit);
+
+  // Phases.
+  Add("ceasefire|cease fire|ceasefires|truce|armistice|cessation of hostilities|halt to attacks|pause in attacks",
+      Cue::kCeasefire, 0);
+  Add("talks|peace talks|negotiations|dialogue|peace process|parleys|jirga talks|negotiation|peace negotiations",
+      Cue::kCeasefire, 1);
+  Add("agreement|peace agreement|peace deal|accord|deal|pact|peace accord|memorandum of understanding",
+      Cue::kCeasefire, 2);
+  Add("military operation|operation|offensive|crackdown", Cue::kCeasefire, 3);
+  Add("announced|declared|agreed|agreed to|began|begins|came into effect|comes into effect|took effect|"
+      "went into effect|observe|observing|accepted|offered|launched|launch",
+      Cue::kPhaseAction, 0);
+  Add("extended|extends|extend|extension|prolonged|renewed", Cue::kPhaseAction, 1);
+  Add("called off|ended|ends|end|ending|broke down|collapsed|terminated|revoked|withdrew from|withdrawn|"
+      "abandoned|scrapped|expired|expire|over|resume attacks|resumed attacks|resume its attacks|calling off|"
+      "broken|violated|breakdown|concluded",
+      Cue::kPhaseAction, 2);
+  Add("held|hosted|hosting|resumed|began talks|met|meeting|round of talks|convened|continuing|progress",
+      Cue::kPhaseAction, 3);
+  Add("deadlock|deadlocks|deadlocked|stalled|stalemate|failed|impasse|suspended|stuck|faltered|broke off",
+      Cue::kPhaseAction, 4);
+  Add("signed|sign|reached|struck|inked|finalised|finalized|concluded", Cue::kPhaseAction, 5);
+
+  // Statistics.
+  Add("attacks|terrorist attacks|terror attacks|militant attacks|incidents|incidents of terrorism|operations|"
+      "suicide attacks|suicide bombings",
+      Cue::kStatNoun, 0);
+  Add("deaths|killed|fatalities|dead|lives|deaths of|killings", Cue::kStatNoun, 1);
+  Add("injured|wounded|injuries", Cue::kStatNoun, 2);
+  Add("according to|said|says|reported|recorded|documented|counted|report|data|figures|noted|stated|"
+      "compiled|tally",
+      Cue::kAccordingTo);
+
+  // Dates relative to publication.
+  Add("yesterday|last night|late last night|on tuesday night|overnight", Cue::kRelDay, 1);
+  Add("today|this morning|this afternoon|this evening|tonight|earlier today|on the day", Cue::kRelDay, 0);
+  Add("day before yesterday", Cue::kRelDay, 2);
+  Add("earlier this week|this week|last week|past week", Cue::kEarlier, 7);
+  Add("monday", Cue::kWeekday, 0);
+  Add("tuesday", Cue::kWeekday, 1);
+  Add("wednesday", Cue::kWeekday, 2);
+  Add("thursday", Cue::kWeekday, 3);
+  Add("friday", Cue::kWeekday, 4);
+  Add("saturday", Cue::kWeekday, 5);
+  Add("sunday", Cue::kWeekday, 6);
+  const char* months[] = {"january|jan", "february|feb",      "march|mar",    "april|apr",
+                          "may",         "june|jun",          "july|jul",     "august|aug",
+                          "september|sept|sep", "october|oct", "november|nov", "december|dec"};
+  for (int m = 0; m < 12; ++m) Add(months[m], Cue::kMonth, m + 1);
+  Add("hostage|hostages", Cue::kHostage);
+
+  for (auto& [first, entries] : by_first_) {
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const Entry& a, const Entry& b) { return a.words.size() > b.words.size(); });
+  }
+}
+
+std::vector<CueMatch> Lexicon::Match(const std::vector<Token>& tokens, int32_t begin, int32_t end) const {
+  std::vector<CueMatch> out;
+  for (int32_t i = begin; i < end; ++i) {
+    const Token& t = tokens[i];
+    if (t.kind == TokenKind::kPunct) continue;
+    auto it = by_first_.find(t.fold);
+    if (it == by_first_.end()) continue;
+    // Longest match per cue kind at this position.
+    uint64_t seen = 0;
+    for (const Entry& e : it->second) {
+      uint64_t bit = uint64_t{1} << static_cast<int>(e.cue.cue);
+      if (seen & bit) continue;
+      int32_t j = i + 1;
+      size_t w = 1;
+      for (; w < e.words.size(); ++w) {
+        while (j < end && IsJoiner(tokens[j])) ++j;
+        if (j >= end || tokens[j].kind == TokenKind::kPunct || tokens[j].fold != e.words[w]) break;
+        ++j;
+      }
+      if (w != e.words.size()) continue;
+      seen |= bit;
+      CueMatch m = e.cue;
+      m.begin = i;
+      m.end = j;
+      out.push_back(m);
+    }
+  }
+  return out;
+}
+
+}  // namespace faultline::extract

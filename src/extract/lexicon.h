@@ -1,0 +1,79 @@
+// The cue lexicon: the English words and phrases the extractor reacts to
+// (attack cues, victim nouns, casualty verbs, modality, claims of
+// responsibility, phase and statistics vocabulary), matched on folded tokens
+// so "check-post", "check post" and "Check Post" are one phrase. Built once;
+// immutable and thread-safe afterwards.
+#ifndef FAULTLINE_EXTRACT_LEXICON_H_
+#define FAULTLINE_EXTRACT_LEXICON_H_
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "extract/tokens.h"
+
+namespace faultline::extract {
+
+enum class Cue : uint8_t {
+  kKill,          // killed, died, dead, martyred, shot dead, lost their lives
+  kInjure,        // injured, wounded, hurt
+  kAux,           // were, was, have been: marks a passive casualty verb
+  kAttack,        // value = AttackType: "suicide bomber", "roadside bomb", "opened fire"
+  kAttackPlural,  // "attacks", "bombings": a summary, not one incident
+  kTarget,        // value = TargetCategory, value2 = weight
+  kVictim,        // a person noun; value = CasualtyCategory, value2 = TargetCategory hint
+  kOthers,        // "others", "other people": category of the previous noun
+  kIncluding,     // "including", "among them": a breakdown follows
+  kModal,         // foiled, defused, planned, threatened, would: not an attack
+  kRetro,         // anniversary, court, trial: about an old attack
+  kClaim,         // claimed responsibility
+  kSuspect,       // suspected, believed to be
+  kBlame,         // blamed, accused
+  kSplit,         // "in a separate incident", "meanwhile"
+  kToll,          // "death toll", "toll rose to"
+  kCeasefire,     // value = phase kind: 0 ceasefire, 1 talks, 2 agreement, 3 operation
+  kPhaseAction,   // value = action: 0 start, 1 extend, 2 end, 3 held, 4 deadlock, 5 signed
+  kStatNoun,      // attacks/incidents counted in a statistic: value 0 attacks, 1 killed, 2 injured
+  kAccordingTo,   // "according to", "said", "reported"
+  kRelDay,        // value: days before publication (yesterday 1, today 0, last night 1)
+  kWeekday,       // value: Monday 0 .. Sunday 6
+  kMonth,         // value: 1..12
+  kEarlier,       // "earlier this week": week precision
+  kHostage,       // "hostage"
+  kClauseBreak,   // when, while, after, as: ends a casualty clause
+  kAttacker,      // "attackers", "suicide bomber", "gunmen": the perpetrators' own people
+  kSelfKill,      // "blew himself up": the bomber died
+};
+
+struct CueMatch {
+  Cue cue;
+  int32_t begin = 0;  // token indices
+  int32_t end = 0;
+  int value = 0;
+  int value2 = 0;
+};
+
+class Lexicon {
+ public:
+  static const Lexicon& Get();
+  // Every cue in [begin, end), longest match first at each position; a
+  // token may start several cues of different kinds.
+  std::vector<CueMatch> Match(const std::vector<Token>& tokens, int32_t begin, int32_t end) const;
+
+ private:
+  Lexicon();
+  struct Entry {
+    std::vector<std::string> words;  // folded, punctuation dropped
+    CueMatch cue;
+  };
+  void Add(const char* phrases, Cue cue, int value = 0, int value2 = 0);
+  std::unordered_map<std::string, std::vector<Entry>> by_first_;
+};
+
+// Skips '-' and '\'' joined to the previous token: how phrases read text.
+bool IsJoiner(const Token& t);
+
+}  // namespace faultline::extract
+
+#endif  // FAULTLINE_EXTRACT_LEXICON_H_

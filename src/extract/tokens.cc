@@ -1,0 +1,188 @@
+#include "extract/tokens.h"
+
+#include <array>
+#include <cctype>
+
+#include "common/text.h"
+
+namespace faultline::extract {
+namespace {
+
+bool IsAsciiAlnum(unsigned char c) { return std::isalnum(c) != 0; }
+
+// Length of the UTF-8 sequence starting at p[0] (1 for a stray byte).
+size_t SeqLen(unsigned char c) {
+  if (c < 0x80) return 1;
+  if (c >= 0xF0) return 4;
+  if (c >= 0xE0) return 3;
+  if (c >= 0xC0) return 2;
+  return 1;
+}
+
+// Typographic punctuation mapped to ASCII; 0 when the sequence is a letter.
+char UnicodePunct(std::string_view s) {
+  if (s.size() == 3 && static_cast<unsigned char>(s[0]) == 0xE2 && static_cast<unsigned char>(s[1]) == 0x80) {
+    unsigned char c = static_cast<unsigned char>(s[2]);
+    if (c >= 0x90 && c <= 0x95) return '-';  // hyphens and dashes
+    if (c == 0x98 || c == 0x99 || c == 0x9B) return '\'';
+    if (c == 0x9C || c == 0x9D || c == 0x9F) return '"';
+    if (c == 0xA6) return '.';  // ellipsis
+    return ' ';                 // other general punctuation and spaces
+  }
+  if (s.size() == 2 && static_cast<unsigned char>(s[0]) == 0xC2) {
+    unsigned char c = static_cast<unsigned char>(s[1]);
+    if (c == 0xA0) return ' ';  // no-break space
+    if (c == 0xAB || c == 0xBB) return '"';
+  }
+  return 0;
+}
+
+bool IsWordByteStart(std::string_view text, size_t i) {
+  unsigned char c = static_cast<unsigned char>(text[i]);
+  if (c < 0x80) return IsAsciiAlnum(c);
+  size_t n = SeqLen(c);
+  if (i + n > text.size()) return false;
+  return UnicodePunct(text.substr(i, n)) == 0;
+}
+
+constexpr std::array<std::string_view, 34> kAbbreviations = {
+    "mr",  "mrs", "ms",  "dr",  "lt",   "gen",  "col", "maj", "capt", "st",  "no",  "sr",
+    "jr",  "prof", "gov", "sgt", "brig", "rs",  "vs",  "etc", "inc",  "co",  "jan", "feb",
+    "aug", "sep", "sept", "oct", "nov", "dec",  "cdr", "hon", "insp", "govt"};
+
+bool IsAbbreviation(const Token& t) {
+  if (t.kind != TokenKind::kWord) return false;
+  if (t.end - t.begin == 1) return true;  // an initial: "D.I. Khan"
+  for (std::string_view a : kAbbreviations) {
+    if (t.fold == a) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<Token> Tokenize(std::string_view text) {
+  std::vector<Token> out;
+  out.reserve(text.size() / 5 + 4);
+  size_t i = 0;
+  bool space = true, newline = false, blank = false;
+  int newlines = 0;
+  while (i < text.size()) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      ++newlines;
+      newline = true;
+      if (newlines >= 2) blank = true;
+      space = true;
+      ++i;
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+      space = true;
+      ++i;
+      continue;
+    }
+    Token t;
+    t.begin = static_cast<int32_t>(i);
+    t.space_before = space;
+    t.newline_before = newline;
+    t.blank_line_before = blank;
+    if (std::isdigit(c)) {
+      size_t j = i;
+      while (j < text.size()) {
+        if (std::isdigit(static_cast<unsigned char>(text[j]))) {
+          ++j;
+        } else if ((text[j] == ',' || text[j] == '.') && j + 1 < text.size() &&
+                   std::isdigit(static_cast<unsigned char>(text[j + 1])) && j > i) {
+          ++j;
+        } else {
+          break;
+        }
+      }
+      // "3rd", "10th", "2nd": an ordinal word, not a count.
+      if (j < text.size() && IsWordByteStart(text, j)) {
+        while (j < text.size() && IsWordByteStart(text, j)) j += SeqLen(static_cast<unsigned char>(text[j]));
+        t.kind = TokenKind::kWord;
+        t.fold = ToLowerAscii(text.substr(i, j - i));
+      } else {
+        t.kind = TokenKind::kNumber;
+        for (size_t k = i; k < j; ++k) {
+          if (text[k] != ',') t.fold.push_back(text[k]);
+        }
+      }
+      t.end = static_cast<int32_t>(j);
+      i = j;
+    } else if (IsWordByteStart(text, i)) {
+      size_t j = i;
+      bool ascii = true;
+      int upper = 0, letters = 0;
+      while (j < text.size() && IsWordByteStart(text, j)) {
+        unsigned char d = static_cast<unsigned char>(text[j]);
+        if (d >= 0x80) ascii = false;
+        if (std::isalpha(d)) {
+          ++letters;
+          if (std::isupper(d)) ++upper;
+        }
+        j += SeqLen(d);
+      }
+      if (j > text.size()) j = text.size();
+      t.kind = TokenKind::kWord;
+      std::string_view w = text.substr(i, j - i);
+      t.fold = ascii ? ToLowerAscii(w) : FoldKeyCompact(w);
+      t.capitalized = !ascii || std::isupper(c);
+      t.all_caps = letters >= 2 && upper == letters;
+      t.end = static_cast<int32_t>(j);
+      i = j;
+    } else {
+      size_t n = SeqLen(c);
+      if (i + n > text.size()) n = text.size() - i;
+      char p = c < 0x80 ? static_cast<char>(c) : UnicodePunct(text.substr(i, n));
+      i += n;
+      if (p == ' ' || p == 0) {  // a Unicode space, or a symbol we do not use
+        space = true;
+        continue;
+      }
+      t.kind = TokenKind::kPunct;
+      t.punct = p == '`' ? '\'' : p;
+      t.fold = std::string(1, t.punct);
+      t.end = static_cast<int32_t>(i);
+    }
+    out.push_back(std::move(t));
+    space = newline = blank = false;
+    newlines = 0;
+  }
+  return out;
+}
+
+std::vector<Sentence> SplitSentences(const std::vector<Token>& tokens) {
+  std::vector<Sentence> out;
+  int32_t start = 0;
+  auto n = static_cast<int32_t>(tokens.size());
+  for (int32_t i = 0; i < n; ++i) {
+    if (i > start && tokens[i].blank_line_before) {
+      out.push_back({start, i});
+      start = i;
+    }
+    const Token& t = tokens[i];
+    if (t.kind != TokenKind::kPunct || (t.punct != '.' && t.punct != '!' && t.punct != '?')) continue;
+    int32_t j = i + 1;
+    while (j < n && tokens[j].kind == TokenKind::kPunct && (tokens[j].punct == '"' || tokens[j].punct == ')' ||
+                                                         tokens[j].punct == '\'') && !tokens[j].space_before) {
+      ++j;
+    }
+    if (j >= n) continue;
+    const Token& next = tokens[j];
+    if (!next.space_before) continue;
+    bool starts = next.capitalized || next.kind == TokenKind::kNumber ||
+                  (next.kind == TokenKind::kPunct && (next.punct == '"' || next.punct == '\'' || next.punct == '('));
+    if (!starts) continue;
+    if (t.punct == '.' && i > 0 && IsAbbreviation(tokens[i - 1]) && !tokens[i - 1].all_caps) continue;
+    out.push_back({start, j});
+    start = j;
+    i = j - 1;
+  }
+  if (start < n) out.push_back({start, n});
+  return out;
+}
+
+}  // namespace faultline::extract

@@ -1,0 +1,51 @@
+// Tokens and sentences of a news text, with byte offsets into the original
+// so every extracted field can point at the words that support it.
+//
+// A token is a word, a number (digits with thousands separators or a decimal
+// point: "1,200", "2.5") or one punctuation character. Hyphens and
+// apostrophes inside words split them ("twenty-one" -> twenty, -, one) and
+// set `joined` on the following token so phrase matchers can treat
+// "check-post" and "check post" alike. Every word carries `fold`, its
+// lower-case matching form (FoldKey for non-ASCII words), computed once.
+// UTF-8 throughout: bytes >= 0x80 are word characters except the common
+// typographic punctuation (curly quotes, dashes), so Urdu words tokenise as
+// words. Pure functions; thread-safe.
+#ifndef FAULTLINE_EXTRACT_TOKENS_H_
+#define FAULTLINE_EXTRACT_TOKENS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace faultline::extract {
+
+enum class TokenKind : uint8_t { kWord, kNumber, kPunct };
+
+struct Token {
+  int32_t begin = 0;
+  int32_t end = 0;
+  TokenKind kind = TokenKind::kWord;
+  bool capitalized = false;  // first letter upper case (ASCII) or non-ASCII word
+  bool all_caps = false;     // two or more letters, all upper case ("TTP")
+  bool space_before = true;  // whitespace (or start of text) before it
+  bool newline_before = false;
+  bool blank_line_before = false;  // a paragraph break precedes it
+  char punct = 0;                  // the ASCII punctuation, '-' for dashes, '\'' and '"' for curly quotes
+  std::string fold;                // words: lower-case form; numbers: digits without separators
+};
+
+std::vector<Token> Tokenize(std::string_view text);
+
+// [begin, end) token index ranges of sentences. Breaks after . ! ? before a
+// capital, digit or quote (not after abbreviations such as "Lt." or the
+// initials of "D.I. Khan"), and at paragraph breaks.
+struct Sentence {
+  int32_t begin = 0;  // token indices
+  int32_t end = 0;
+};
+std::vector<Sentence> SplitSentences(const std::vector<Token>& tokens);
+
+}  // namespace faultline::extract
+
+#endif  // FAULTLINE_EXTRACT_TOKENS_H_

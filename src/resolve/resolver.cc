@@ -1,0 +1,209 @@
+#include "resolve/resolver.h"
+
+#include <array>
+#include <cmath>
+#include <functional>
+
+#include "common/date.h"
+
+namespace faultline::resolve {
+namespace {
+
+bool CompatibleAttack(AttackType a, AttackType b) {
+  if (a == b || a == AttackType::kUnknown || b == AttackType::kUnknown) return true;
+  auto bomb = [](AttackType t) { return t == AttackType::kSuicideBombing || t == AttackType::kBombingIed; };
+  auto gun = [](AttackType t) { return t == AttackType::kArmedAssault || t == AttackType::kTargetedKilling; };
+  return (bomb(a) && bomb(b)) || (gun(a) && gun(b));
+}
+
+bool SamePlace(const Incident& a, const Incident& b, double max_km) {
+  if (a.country != b.country) return false;
+  if (!a.admin2.empty() && !b.admin2.empty()) {
+    if (a.admin2 == b.admin2) return true;
+  }
+  bool precise_a = a.lat && a.geo_precision <= GeoPrecision::kNear;
+  bool precise_b = b.lat && b.geo_precision <= GeoPrecision::kNear;
+  if (precise_a && precise_b && DistanceKm(*a.lat, *a.lon, *b.lat, *b.lon) <= max_km) return true;
+  // One side knows only the province: same province, no contrary district.
+  if ((a.admin2.empty() || b.admin2.empty()) && !a.admin1.empty() && a.admin1 == b.admin1) return true;
+  return false;
+}
+
+int32_t DayGap(const Incident& a, const Incident& b) {
+  if (a.date_end < b.date) return b.date - a.date_end;
+  if (b.date_end < a.date) return a.date - b.date_end;
+  return 0;
+}
+
+std::string Hex(uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// FNV-1a, 64 bit: a stable identity for articles without a URL.
+uint64_t Fnv1a(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+void MaxRange(CasualtyRange* into, const CasualtyRange& from) {
+  if (!from.best) return;
+  if (!into->best || *from.best > *into->best) *into = from;
+}
+
+}  // namespace
+
+double DistanceKm(double lat1, double lon1, double lat2, double lon2) {
+  constexpr double kR = 6371.0, kRad = M_PI / 180.0;
+  double dlat = (lat2 - lat1) * kRad, dlon = (lon2 - lon1) * kRad;
+  double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
+             std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
+  return 2 * kR * std::asin(std::min(1.0, std::sqrt(h)));
+}
+
+std::string ArticleKey(const extract::Article& article) {
+  if (!article.url.empty()) return article.url;
+  return "urn:fnv1a:" + Hex(Fnv1a(article.Text()));
+}
+
+namespace {
+
+// One outcome (killed or injured): the report with the higher victims'
+// total supersedes; named categories survive from either report, and the
+// unknown part is what the total leaves over.
+void MergeOutcome(std::array<CasualtyRange, kCasualtyCategories>* into,
+                  const std::array<CasualtyRange, kCasualtyCategories>& from) {
+  constexpr size_t kSec = static_cast<size_t>(CasualtyCategory::kSecurityForces);
+  constexpr size_t kCiv = static_cast<size_t>(CasualtyCategory::kCivilians);
+  constexpr size_t kMil = static_cast<size_t>(CasualtyCategory::kMilitants);
+  constexpr size_t kUnk = static_cast<size_t>(CasualtyCategory::kUnknown);
+  auto total = [&](const std::array<CasualtyRange, kCasualtyCategories>& a) {
+    return a[kSec].best.value_or(0) + a[kCiv].best.value_or(0) + a[kUnk].best.value_or(0);
+  };
+  int32_t t = std::max(total(*into), total(from));
+  MaxRange(&(*into)[kSec], from[kSec]);
+  MaxRange(&(*into)[kCiv], from[kCiv]);
+  MaxRange(&(*into)[kMil], from[kMil]);
+  int32_t named = (*into)[kSec].best.value_or(0) + (*into)[kCiv].best.value_or(0);
+  if (t > named) {
+    (*into)[kUnk] = CasualtyRange{t - named, t - named, std::nullopt};
+  } else {
+    (*into)[kUnk] = CasualtyRange{};
+  }
+}
+
+}  // namespace
+
+void MergeInto(Incident* into, const Incident& from) {
+  MergeOutcome(&into->casualties.killed, from.casualties.killed);
+  MergeOutcome(&into->casualties.injured, from.casualties.injured);
+  if (into->perpetrator.empty() && !from.perpetrator.empty()) {
+    into->perpetrator = from.perpetrator;
+    into->attribution = from.attribution;
+  } else if (into->perpetrator == from.perpetrator && from.attribution == Attribution::kClaimed) {
+    into->attribution = Attribution::kClaimed;
+  }
+  if (into->attack_type == AttackType::kUnknown) into->attack_type = from.attack_type;
+  if (from.attack_type == AttackType::kSuicideBombing) into->attack_type = from.attack_type;
+  if (into->target == TargetCategory::kUnknown) into->target = from.target;
+  if (into->admin2.empty() && !from.admin2.empty()) {
+    into->admin1 = from.admin1;
+    into->admin2 = from.admin2;
+    into->place = from.place;
+    into->lat = from.lat;
+    into->lon = from.lon;
+    into->geo_precision = from.geo_precision;
+  }
+  // A day-precise date beats a week span.
+  if (from.date_precision < into->date_precision) {
+    into->date = from.date;
+    into->date_end = from.date_end;
+    into->date_precision = from.date_precision;
+  }
+  for (const Source& s : from.sources) {
+    bool have = false;
+    for (const Source& t : into->sources) have = have || (t.url == s.url && t.evidence == s.evidence);
+    if (!have) into->sources.push_back(s);
+  }
+}
+
+Result<ResolveResult> Resolve(Store* store, const extract::Article& article, int index,
+                              const extract::CandidateIncident& candidate, const ResolveOptions& options) {
+  Incident inc = candidate.incident;
+  std::string article_key = ArticleKey(article);
+  inc.source_key = "news:" + article_key + "#" + std::to_string(index);
+  inc.status = IncidentStatus::kCandidate;
+  inc.license = article.sample ? "project" : "user";
+  inc.provenance.importer = "extract";
+  inc.provenance.file = article.origin;
+  inc.provenance.row = index;
+  for (Source& s : inc.sources) {
+    s.url = article_key;
+    s.outlet = article.outlet;
+    s.published_at = article.published;
+    s.headline = article.title;
+  }
+
+  Filter window;
+  window.date_from = inc.date - options.day_window - 7;
+  window.date_to = inc.date_end + options.day_window;
+  if (!inc.country.empty()) window.countries = {inc.country};
+  window.importers = {"extract"};
+  window.statuses = {IncidentStatus::kCandidate, IncidentStatus::kConfirmed, IncidentStatus::kMerged,
+                     IncidentStatus::kRejected};
+  ResolveResult result;
+  const Incident* best = nullptr;
+  Incident best_copy;
+  int32_t best_gap = 1 << 30;
+  bool seen = false;
+  RETURN_IF_ERROR(store->Scan(window, [&](const Incident& other) -> Status {
+    if (other.source_key == inc.source_key) {
+      seen = true;
+      result.id = other.id;
+      return Status::Ok();
+    }
+    if (other.status != IncidentStatus::kCandidate && other.status != IncidentStatus::kConfirmed) return Status::Ok();
+    for (const Source& s : other.sources) {
+      if (s.url == article_key) return Status::Ok();  // another incident of the same article
+    }
+    int32_t gap = DayGap(inc, other);
+    if (gap > options.day_window) return Status::Ok();
+    if (!SamePlace(inc, other, options.max_km)) return Status::Ok();
+    if (!CompatibleAttack(inc.attack_type, other.attack_type)) return Status::Ok();
+    if (!inc.perpetrator.empty() && !other.perpetrator.empty() && inc.perpetrator != other.perpetrator) {
+      return Status::Ok();
+    }
+    if (gap < best_gap) {
+      best_gap = gap;
+      best_copy = other;
+      best = &best_copy;
+    }
+    return Status::Ok();
+  }));
+  if (seen) {
+    result.resolution = Resolution::kUnchanged;
+    return result;
+  }
+  Change change{options.who, "extracted from " + article_key};
+  if (best != nullptr) inc.status = IncidentStatus::kMerged, inc.merged_into = best->id;
+  RETURN_IF_ERROR(store->Upsert(&inc, change).status());
+  result.id = inc.id;
+  if (best == nullptr) {
+    result.resolution = Resolution::kNew;
+    return result;
+  }
+  Incident target = *best;
+  MergeInto(&target, inc);
+  Change merge{options.who, "merged incident " + std::to_string(inc.id) + " (" + article_key + ")"};
+  RETURN_IF_ERROR(store->Update(target, best->version, merge).status());
+  result.resolution = Resolution::kMerged;
+  result.merged_into = best->id;
+  return result;
+}
+
+}  // namespace faultline::resolve

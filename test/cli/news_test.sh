@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# End-to-end checks of `faultline ingest` and `faultline review` on a real
+# SQLite file: extraction, merging two outlets' reports of one attack with
+# the higher toll winning, re-ingest as a no-op, the review decisions and
+# their history, split undoing a merge, bad documents skipped with reasons.
+# Usage: news_test.sh FAULTLINE_BINARY
+set -uo pipefail
+fl=$1
+here=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export FAULTLINE_DB=$tmp/t.db FAULTLINE_USER=tester
+pass=0 fail=0
+check() {  # check NAME EXPECTED_RC COMMAND... ; output in $out
+  local name=$1 want=$2
+  shift 2
+  out=$("$@" 2>&1)
+  local rc=$?
+  if [ "$rc" -eq "$want" ]; then pass=$((pass + 1)); else
+    fail=$((fail + 1)); echo "FAIL $name: exit $rc, wanted $want"; echo "$out" | head -5
+  fi
+}
+contains() {
+  if grep -qF -- "$2" <<<"$out"; then pass=$((pass + 1)); else
+    fail=$((fail + 1)); echo "FAIL $1: output lacks: $2"; echo "$out" | head -8
+  fi
+}
+
+cat >"$tmp/a.txt" <<'A'
+title: Suicide blast kills 9 at Kohat police station
+outlet: Sample Daily
+url: https://samples.faultline.invalid/a
+published: 2023-05-02
+
+KOHAT: A suicide bomber blew himself up at a police station in Kohat on Monday, killing nine policemen and injuring 14 others, officials said.
+A
+cat >"$tmp/b.txt" <<'B'
+title: Kohat police station toll rises
+outlet: Sample Tribune
+url: https://samples.faultline.invalid/b
+published: 2023-05-03
+
+The death toll from Monday's suicide attack on a police station in Kohat rose to 12 on Tuesday. The Tehreek-e-Taliban Pakistan claimed responsibility for the bombing.
+B
+
+check explain 0 "$fl" ingest --dry-run --explain "$tmp/a.txt"
+contains explain-marks "[[#1 date: Monday]]"
+contains explain-dry "dry run: nothing written"
+check ingest-a 0 "$fl" ingest "$tmp/a.txt"
+contains ingest-a-new "1 new"
+check ingest-b 0 "$fl" ingest "$tmp/b.txt"
+contains ingest-b-merged "1 merged into existing"
+check reingest 0 "$fl" ingest "$tmp/a.txt" "$tmp/b.txt"
+contains reingest-noop "2 unchanged"
+check list 0 "$fl" review list
+contains list-one "Kohat"
+n=$(grep -c "Kohat" <<<"$out")
+[ "$n" -eq 1 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL list-count: $n rows"; }
+id=$(awk '$2 ~ /^20/ {print $1; exit}' <<<"$out")
+check show 0 "$fl" review show "$id"
+contains show-toll '"unknown":{"low":3,"best":3}'  # 9 police + 3 more: the later toll of 12
+contains show-perp '"perpetrator":"TTP"'
+contains show-two-sources "samples.faultline.invalid/b"
+contains show-history "merged incident"
+check split 0 "$fl" review split "$id"
+contains split-done "split incident"
+check show-after-split 0 "$fl" review show "$id"
+if grep -qF '"best":3}' <<<"$out"; then fail=$((fail + 1)); echo "FAIL split kept the merged toll"; else pass=$((pass + 1)); fi
+check list-two 0 "$fl" review list
+n=$(grep -c "Kohat" <<<"$out")
+[ "$n" -eq 2 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL list after split: $n rows"; }
+other=$(awk '$2 ~ /^20/ && $1 != "'"$id"'" {print $1; exit}' <<<"$out")
+check merge 0 "$fl" review merge "$id" "$other"
+check accept 0 "$fl" review accept "$id" --reason "two outlets agree"
+check edit 0 "$fl" review edit "$id" --set killed.security_forces=13 --set target=police
+check edit-bad 2 "$fl" review edit "$id" --set killed.security_forces=many
+contains edit-bad-msg "is not a whole number"
+check show-final 0 "$fl" review show "$id"
+contains final-edit '"best":13'
+contains final-who "tester"
+contains final-accept "accepted: two outlets agree"
+check reject-missing 3 "$fl" review reject 99999
+
+# Bad documents: skipped with a reason, nothing else lost.
+printf '' >"$tmp/empty.txt"
+printf 'ab\0cd' >"$tmp/binary.txt"
+printf '<rss><channel><item>' >"$tmp/broken.rss"
+check bad 0 "$fl" ingest --dry-run "$tmp/empty.txt" "$tmp/binary.txt" "$tmp/broken.rss" "$tmp/a.txt"
+contains bad-empty "skipped empty.txt"
+contains bad-binary "binary content"
+contains bad-feed "not a well-formed feed"
+contains bad-counts "4 documents, 1 articles (3 skipped)"
+check missing 3 "$fl" ingest /nonexistent/file.txt
+
+# A folder that keeps receiving files.
+mkdir -p "$tmp/inbox"
+cp "$tmp/a.txt" "$tmp/inbox/"
+check watch 0 "$fl" --db "$tmp/w.db" ingest --watch "$tmp/inbox" --interval 0.05 --polls 2
+contains watch-one "1 new"
+
+# The sample corpus ingests end to end.
+check corpus 0 "$fl" --db "$tmp/c.db" ingest "$here/../data/samples/news"
+contains corpus-counts "candidate incidents"
+
+echo "news_test: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

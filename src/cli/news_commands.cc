@@ -21,6 +21,7 @@
 #include "gazetteer/gazetteer.h"
 #include "model/incident_json.h"
 #include "resolve/resolver.h"
+#include "resolve/review.h"
 
 namespace faultline {
 namespace {
@@ -198,55 +199,6 @@ std::string Who() {
   return "analyst";
 }
 
-Result<int32_t> ParseCount(const std::string& v) {
-  ASSIGN_OR_RETURN(int64_t n, ParseInt(v));
-  if (n < 0 || n > 1000000) return InvalidArgument("\"" + v + "\" is not a count");
-  return static_cast<int32_t>(n);
-}
-
-// Applies "field=value" to an incident.
-Status SetField(Incident* inc, const std::string& assignment) {
-  size_t eq = assignment.find('=');
-  if (eq == std::string::npos) return InvalidArgument("\"" + assignment + "\": expected field=value");
-  std::string f = assignment.substr(0, eq), v = assignment.substr(eq + 1);
-  if (f == "date") {
-    ASSIGN_OR_RETURN(CivilDate d, CivilDate::Parse(v));
-    inc->date = inc->date_end = d.days();
-    inc->date_precision = 0;
-  } else if (f == "country") {
-    inc->country = v;
-  } else if (f == "admin1") {
-    inc->admin1 = v;
-  } else if (f == "admin2") {
-    inc->admin2 = v;
-  } else if (f == "place") {
-    inc->place = v;
-  } else if (f == "event_type") {
-    ASSIGN_OR_RETURN(inc->event_type, ParseEventType(v));
-  } else if (f == "attack_type") {
-    ASSIGN_OR_RETURN(inc->attack_type, ParseAttackType(v));
-  } else if (f == "target") {
-    ASSIGN_OR_RETURN(inc->target, ParseTargetCategory(v));
-  } else if (f == "perpetrator") {
-    inc->perpetrator = v;
-  } else if (f == "attribution") {
-    ASSIGN_OR_RETURN(inc->attribution, ParseAttribution(v));
-  } else if (f == "notes") {
-    inc->notes = v;
-  } else if (f.rfind("killed.", 0) == 0 || f.rfind("injured.", 0) == 0) {
-    bool killed = f[0] == 'k';
-    ASSIGN_OR_RETURN(CasualtyCategory c, ParseCasualtyCategory(f.substr(killed ? 7 : 8)));
-    ASSIGN_OR_RETURN(int32_t n, ParseCount(v));
-    CasualtyRange& r = killed ? inc->casualties.Killed(c) : inc->casualties.Injured(c);
-    r.low = r.best = r.high = n;
-  } else {
-    return InvalidArgument("cannot edit \"" + f + "\": use date, country, admin1, admin2, place, event_type, "
-                           "attack_type, target, perpetrator, attribution, notes, killed.<category>, "
-                           "injured.<category>");
-  }
-  return Status::Ok();
-}
-
 std::string JoinEdits(const std::vector<std::string>& v) {
   std::string out;
   for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;
@@ -259,13 +211,6 @@ struct ReviewArgs {
   std::string reason;
   int64_t limit = 50;
 };
-
-Status Save(Store* store, const Incident& inc, int32_t version, const std::string& reason) {
-  if (auto errors = Validate(inc); !errors.empty()) {
-    return InvalidArgument(errors.front().field + ": " + errors.front().message);
-  }
-  return store->Update(inc, version, {Who(), reason}).status();
-}
 
 Status RunReview(const CliContext& ctx, const std::string& action, const ReviewArgs& a) {
   ASSIGN_OR_RETURN(auto store, Store::Open(ctx.db_uri()));
@@ -296,65 +241,30 @@ Status RunReview(const CliContext& ctx, const std::string& action, const ReviewA
     }
     return Status::Ok();
   }
-  std::string why = a.reason;
+  Change change{Who(), a.reason};
+  auto why = [&](const std::string& what) { return a.reason.empty() ? what : what + ": " + a.reason; };
   if (action == "accept" || action == "reject") {
-    inc.status = action == "accept" ? IncidentStatus::kConfirmed : IncidentStatus::kRejected;
-    RETURN_IF_ERROR(Save(store.get(), inc, inc.version, why.empty() ? action + "ed" : action + "ed: " + why));
+    change.reason = why(action + "ed");
+    auto r = action == "accept" ? resolve::Accept(store.get(), inc.id, change) : resolve::Reject(store.get(), inc.id, change);
+    RETURN_IF_ERROR(r.status());
     std::printf("incident %lld %sed\n", (long long)inc.id, action.c_str());
     return Status::Ok();
   }
   if (action == "edit") {
-    if (a.edits.empty()) return InvalidArgument("review edit: give field=value pairs");
-    int32_t version = inc.version;
-    for (const std::string& e : a.edits) RETURN_IF_ERROR(SetField(&inc, e));
-    RETURN_IF_ERROR(Save(store.get(), inc, version, "edited: " + JoinEdits(a.edits)));
+    change.reason = why("edited: " + JoinEdits(a.edits));
+    RETURN_IF_ERROR(resolve::Edit(store.get(), inc.id, a.edits, change).status());
     std::printf("incident %lld edited\n", (long long)inc.id);
     return Status::Ok();
   }
   if (action == "merge") {
-    if (a.ids.size() < 2) return InvalidArgument("review merge: give the incident to keep, then the others");
-    RETURN_IF_ERROR(store->Begin());
-    for (size_t k = 1; k < a.ids.size(); ++k) {
-      ASSIGN_OR_RETURN(Incident other, store->Get(a.ids[k]));
-      if (other.id == inc.id) return InvalidArgument("cannot merge an incident into itself");
-      int32_t v = inc.version;
-      resolve::MergeInto(&inc, other);
-      ASSIGN_OR_RETURN(inc, store->Update(inc, v, {Who(), "merged incident " + std::to_string(other.id)}));
-      other.status = IncidentStatus::kMerged;
-      other.merged_into = inc.id;
-      RETURN_IF_ERROR(store->Update(other, other.version, {Who(), "merged into " + std::to_string(inc.id)}).status());
-    }
-    RETURN_IF_ERROR(store->Commit());
+    std::vector<int64_t> others(a.ids.begin() + 1, a.ids.end());
+    RETURN_IF_ERROR(resolve::Merge(store.get(), inc.id, others, change).status());
     std::printf("merged into incident %lld\n", (long long)inc.id);
     return Status::Ok();
   }
   if (action == "split") {
-    // Undo the latest merge into this incident: restore the version before
-    // it and return the merged incident to the queue.
-    ASSIGN_OR_RETURN(auto history, store->History(inc.id));
-    int merge_at = -1;
-    for (int i = static_cast<int>(history.size()) - 1; i > 0; --i) {
-      if (history[i].reason.rfind("merged incident ", 0) == 0) {
-        merge_at = i;
-        break;
-      }
-    }
-    if (merge_at < 0) return Status(StatusCode::kFailedPrecondition, "incident " + std::to_string(inc.id) +
-                                                                          " has no merge to split");
-    int64_t other_id = std::atoll(history[merge_at].reason.c_str() + std::strlen("merged incident "));
-    Incident restored = history[merge_at - 1].incident;
-    restored.id = inc.id;
-    restored.status = inc.status;
-    RETURN_IF_ERROR(store->Begin());
-    RETURN_IF_ERROR(store->Update(restored, inc.version, {Who(), "split off incident " + std::to_string(other_id)})
-                        .status());
-    if (auto other = store->Get(other_id); other.ok() && other->status == IncidentStatus::kMerged) {
-      other->status = IncidentStatus::kCandidate;
-      other->merged_into = 0;
-      RETURN_IF_ERROR(store->Update(*other, other->version, {Who(), "split from " + std::to_string(inc.id)}).status());
-    }
-    RETURN_IF_ERROR(store->Commit());
-    std::printf("split incident %lld off incident %lld\n", (long long)other_id, (long long)inc.id);
+    ASSIGN_OR_RETURN(int64_t other, resolve::Split(store.get(), inc.id, change));
+    std::printf("split incident %lld off incident %lld\n", (long long)other, (long long)inc.id);
     return Status::Ok();
   }
   return InvalidArgument("unknown review action " + action);

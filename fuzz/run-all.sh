@@ -16,16 +16,19 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build/fuzz"
 crashes="$build/crashes"
 formats=${FUZZ_TARGETS:-"acled ucdp-ged gtd gdelt pbc-suicide pbc-drone csv ndjson"}
+# News readers and the extraction pipeline (fuzz_article_<name>).
+articles=${FUZZ_ARTICLE_TARGETS:-"text html feed ndjson pipeline"}
 max_len=${MAX_LEN:-262144}  # the PBC files (~160 KB) fit whole
 
 cd "$root"
 cmake --preset fuzz >/dev/null
 targets=()
 for format in $formats; do targets+=("fuzz_import_${format//-/_}"); done
+for a in $articles; do targets+=("fuzz_article_$a"); done
 cmake --build "$build" --target "${targets[@]}" -j"${JOBS:-2}"
 
 seeds=()
-for dir in "$root/test/fixtures" "$root/test/bad" "$root/../shared/data/pbc"; do
+for dir in "$root/test/fixtures" "$root/test/bad" "$root/../shared/data/pbc" "$root/data/samples/news"; do
   [[ -d "$dir" ]] && seeds+=("$dir")
 done
 
@@ -33,8 +36,7 @@ mkdir -p "$crashes"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-"detect_leaks=1:abort_on_error=1"}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-"halt_on_error=1:print_stacktrace=1"}
 failed=()
-for format in $formats; do
-  target="fuzz_import_${format//-/_}"
+for target in "${targets[@]}"; do
   corpus="$build/corpus/$target"
   mkdir -p "$corpus"
   echo "== $target: ${seconds}s"

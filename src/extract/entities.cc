@@ -1,5 +1,6 @@
 #include "extract/entities.h"
 
+#include <cctype>
 #include <fstream>
 
 #include "common/text.h"
@@ -11,7 +12,8 @@ namespace {
 // news text, even capitalised at the start of a sentence.
 constexpr std::string_view kNotPlaces[] = {"march", "may", "june", "august", "capital", "federal", "union",
                                            "police", "bazar", "mandi", "city", "hub", "mach", "basra", "chak",
-                                           "bela", "lawa", "sann", "kamra", "diplo", "doaba", "daur", "tribal"};
+                                           "bela", "lawa", "sann", "kamra", "diplo", "doaba", "daur", "tribal",
+                                           "baloch", "frontier", "northern areas", "capital territory"};
 
 // Demonyms that tell the country of an incident or its victims.
 struct Demonym {
@@ -36,6 +38,10 @@ void EntityIndex::Add(const std::string& name, EntityRef ref) {
   }
   size_t words = 1;
   for (char c : key) words += c == ' ';
+  // Short all-capital aliases ("IS", "FC", "ICT") match only capitals in text.
+  bool caps = name.size() <= 6;
+  for (char c : name) caps = caps && !std::islower(static_cast<unsigned char>(c));
+  if (caps && words == 1) acronyms_.insert(key);
   if (words > 7) return;
   if (words > max_words_) max_words_ = words;
   refs_.push_back(std::make_unique<EntityRef>(std::move(ref)));
@@ -149,7 +155,7 @@ std::vector<EntityMatch> EntityIndex::Match(const std::vector<Token>& tokens, in
       ++words;
       ++j;
       auto it = index_.find(key);
-      if (it != index_.end()) {
+      if (it != index_.end() && !(words == 1 && !t.all_caps && acronyms_.count(key) && t.end - t.begin <= 6)) {
         best_end = j;
         best = &it->second;
       }

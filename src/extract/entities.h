@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "extract/tokens.h"
@@ -53,6 +54,7 @@ class EntityIndex {
   std::vector<std::unique_ptr<EntityRef>> refs_;
   std::unordered_map<std::string, std::vector<const EntityRef*>> index_;  // folded name -> readings
   std::unordered_map<std::string, std::string> organisation_names_;
+  std::unordered_set<std::string> acronyms_;  // keys from short all-capital aliases
   size_t max_words_ = 1;
 };
 

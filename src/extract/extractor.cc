@@ -58,6 +58,8 @@ struct SentenceFacts {
   bool claim = false, suspect = false, blame = false, denial = false;
   bool split = false, self_kill = false;
   bool statistic = false;
+  bool title = false;         // the headline, read before the body
+  int32_t dateline_end = -1;  // "QUETTA:" opening a paragraph: not the incident's place
   bool Has(Cue c) const {
     return std::any_of(cues.begin(), cues.end(), [c](const CueMatch& m) { return m.cue == c; });
   }
@@ -96,7 +98,11 @@ int AttackPriority(AttackType a) {
 class Reader {
  public:
   Reader(const Article& article, const EntityIndex& entities, const ExtractOptions& options)
-      : entities_(entities), options_(options), text_(article.Text()), published_(article.PublishedDay()) {
+      : entities_(entities),
+        options_(options),
+        text_(article.Text()),
+        published_(article.PublishedDay()),
+        has_title_(!article.title.empty()) {
     tokens_ = Tokenize(text_);
     sentences_ = SplitSentences(tokens_);
   }
@@ -137,6 +143,7 @@ class Reader {
   const ExtractOptions& options_;
   std::string text_;
   std::optional<int32_t> published_;
+  bool has_title_ = false;
   std::vector<Token> tokens_;
   std::vector<Sentence> sentences_;
   std::vector<SentenceFacts> facts_;
@@ -181,6 +188,21 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
   for (int32_t i = s.begin; i < s.end; ++i) {
     const std::string& w = tokens_[i].fold;
     if (w == "denied" || w == "denies" || w == "deny" || w == "distanced" || w == "disowned") f.denial = true;
+    // "no one has claimed", "not claimed": no claim.
+    if ((w == "no" && (WordIs(i + 1, "one") || WordIs(i + 1, "group"))) || w == "nobody" ||
+        (w == "not" && (WordIs(i + 1, "claimed") || WordIs(i + 2, "claimed")))) {
+      f.claim = false;
+      f.denial = true;
+    }
+  }
+  // A dateline: capitalised words and a colon opening a paragraph.
+  for (int32_t i = s.begin; i < std::min(s.end, s.begin + 5); ++i) {
+    if (PunctIs(i, ':')) {
+      bool caps = i > s.begin;
+      for (int32_t k = s.begin; k < i; ++k) caps = caps && (tokens_[k].all_caps || tokens_[k].kind == TokenKind::kPunct);
+      if (caps) f.dateline_end = i;
+      break;
+    }
   }
   // Plural attack nouns next to a singular reading ("attacks on") do not
   // make a sentence a summary by themselves.
@@ -238,6 +260,18 @@ bool Reader::ReadItems(int32_t from, int32_t limit, bool kill, int32_t /*tb_verb
           item.category = best->value;
           item.target_hint = best->value2;
           k = best->end;
+          // "members of the security forces": the category follows "of".
+          if (item.category == kUnk && WordIs(k, "of")) {
+            for (int32_t o = k + 1; o < std::min(limit, k + 4); ++o) {
+              const CueMatch* of = CueAt(f, o, Cue::kVictim);
+              if (of != nullptr && of->value != kUnk) {
+                item.category = of->value;
+                item.target_hint = of->value2;
+                k = of->end;
+                break;
+              }
+            }
+          }
           // "Frontier Corps personnel", "police officials": more person nouns.
           while (const CueMatch* more = CueAt(f, k, Cue::kVictim)) {
             if (more->value != kUnk && more->value != item.category && item.category == kUnk) {
@@ -264,7 +298,7 @@ bool Reader::ReadItems(int32_t from, int32_t limit, bool kill, int32_t /*tb_verb
       if (!det) break;
       int32_t v = j + 1;
       const CueMatch* vic = nullptr;
-      for (; v < std::min(limit, j + 4) && !vic; ++v) {
+      for (; v < std::min(limit, j + 6) && !vic; ++v) {
         vic = CueAt(f, v, Cue::kVictim);
         if (tokens_[v].kind == TokenKind::kPunct) break;
       }
@@ -352,7 +386,22 @@ void Reader::ReadCasualties(SentenceFacts* f) {
             if (const CueMatch* aux = CueAt(*f, gap, Cue::kAux)) {
               gap = aux->end;
             } else if (PunctIs(gap, ',') || PunctIs(gap, ')')) {
-              ++gap;
+              // ", most of them policemen," : a comment between commas.
+              int32_t close = gap + 1;
+              bool plain = true;
+              while (close < v->begin && !PunctIs(close, ',')) {
+                if (tokens_[close].kind == TokenKind::kNumber || CueAt(*f, close, Cue::kKill) ||
+                    CueAt(*f, close, Cue::kInjure)) {
+                  plain = false;
+                }
+                ++close;
+              }
+              gap = (plain && close < v->begin && close - gap < 8) ? close + 1 : gap + 1;
+            } else if (WordIs(gap, "and") || WordIs(gap, "all") ||
+                       (tokens_[gap].kind == TokenKind::kWord && tokens_[gap].capitalized)) {
+              ++gap;  // "..., Nawabzada Siraj Raisani, were", "... and all terrorists were"
+            } else if (const CueMatch* vic = CueAt(*f, gap, Cue::kVictim)) {
+              gap = vic->end;
             } else if (const CueMatch* inc = CueAt(*f, gap, Cue::kIncluding)) {
               // An uncounted breakdown ("including the candidate ...,"): skip to its end.
               gap = inc->end;
@@ -747,11 +796,19 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
   AttackType attack = AttackType::kUnknown;
   const CueMatch* attack_cue = nullptr;
   std::set<AttackType> seen_types;
+  int best_pri = -1;
   for (const SentenceFacts* s : event) {
     for (const CueMatch& m : s->attacks) {
       auto a = static_cast<AttackType>(m.value);
       seen_types.insert(a);
-      if (AttackPriority(a) > AttackPriority(attack)) {
+      int pri = AttackPriority(a);
+      // Grenades and explosives carried by gunmen: an armed assault unless a bomb went off.
+      if (a == AttackType::kBombingIed && m.end - m.begin == 1) {
+        const std::string& w = tokens_[m.begin].fold;
+        if (w == "grenade" || w == "grenades" || w == "explosives" || w == "planted" || w == "detonated") pri = 3;
+      }
+      if (pri > best_pri) {
+        best_pri = pri;
         attack = a;
         attack_cue = &m;
       }
@@ -864,9 +921,15 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
     const SentenceFacts* s = event[si];
     for (const CueMatch& m : s->cues) {
       if (m.cue != Cue::kTarget) continue;
-      // The attackers' own nouns are not the target ("militants stormed").
+      // The attackers' own nouns are not the target ("militants stormed"),
+      // nor is a source ("Police said").
       bool attacker = CueAt(*s, m.begin, Cue::kAttacker) != nullptr;
       if (attacker) continue;
+      if (WordIs(m.end, "said") || WordIs(m.end, "say") || WordIs(m.end, "says") || WordIs(m.end, "told") ||
+          WordIs(m.end, "reported") || WordIs(m.end, "confirmed") || WordIs(m.end, "added") ||
+          WordIs(m.end, "spokesman") || WordIs(m.end, "spokesperson") || WordIs(m.end, "sources")) {
+        continue;
+      }
       Scored& sc = targets[m.value];
       sc.score += m.value2 + (si == 0 ? 1 : 0);
       if (m.begin < sc.first) {
@@ -892,6 +955,13 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
         (sc.score == targets[best_target].score && sc.first < targets[best_target].first)) {
       best_target = t;
     }
+  }
+  int64_t militants_killed = inc.casualties.Killed(CasualtyCategory::kMilitants).best.value_or(0);
+  bool only_militants = militants_killed > 0 && inc.casualties.Killed(CasualtyCategory::kSecurityForces).best.value_or(0) == 0 &&
+                        inc.casualties.Killed(CasualtyCategory::kCivilians).best.value_or(0) == 0;
+  if (attack == AttackType::kDroneOrAirStrike && (only_militants || targets.count(static_cast<int>(TargetCategory::kMilitants)))) {
+    best_target = static_cast<int>(TargetCategory::kMilitants);
+    if (!targets.count(best_target)) targets[best_target] = Scored{};
   }
   if (best_target >= 0) {
     auto t = static_cast<TargetCategory>(best_target);
@@ -978,9 +1048,10 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
     if (u->valid_to && inc.date >= *u->valid_to) return false;
     return true;
   };
-  auto consider = [&](const std::vector<const SentenceFacts*>& sentences) {
+  auto consider = [&](const std::vector<const SentenceFacts*>& sentences, bool datelines) {
     for (const SentenceFacts* s : sentences) {
       for (const EntityMatch& e : s->entities) {
+        if (!datelines && e.end <= s->dateline_end) continue;
         const EntityRef* a2 = nullptr;
         const EntityRef* pl = nullptr;
         const EntityRef* a1 = nullptr;
@@ -1003,13 +1074,13 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
       }
     }
   };
-  consider(event);
-  consider(context);
+  consider(event, false);
+  consider(context, false);
   if (admin2 == nullptr && place == nullptr && admin1 == nullptr && !facts_.empty()) {
     // The dateline or headline ("BANNU: ...") speaks for the first incident.
     std::vector<const SentenceFacts*> lead;
     for (size_t i = 0; i < std::min<size_t>(2, facts_.size()); ++i) lead.push_back(&facts_[i]);
-    consider(lead);
+    consider(lead, true);
   }
   if (gz != nullptr && (admin2 || place || admin1)) {
     std::string c = admin2 ? admin2->code : place ? place->code : admin1->code;
@@ -1018,6 +1089,9 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
     std::string plname = place ? place->place->name : "";
     // A district named in the text beats a province named elsewhere.
     if (admin2 && admin1 && admin2->unit->parent_id != admin1->unit->id) a1name.clear();
+    if (!admin2 && place && admin1 && !place->place->admin1_id.empty() && place->place->admin1_id != admin1->unit->id) {
+      a1name.clear();
+    }
     std::optional<int32_t> d = inc.date ? std::optional<int32_t>(inc.date) : std::nullopt;
     PlaceMatch pm = gz->Resolve(c, a1name, a2name, plname, d);
     if (pm.admin1 == nullptr && admin1) pm.admin1 = admin1->unit;
@@ -1110,6 +1184,13 @@ Extraction Reader::Run() {
   out.sentences = static_cast<int32_t>(sentences_.size());
   facts_.reserve(sentences_.size());
   for (size_t i = 0; i < sentences_.size(); ++i) facts_.push_back(Analyse(static_cast<int32_t>(i), sentences_[i]));
+  if (has_title_) {
+    // The headline runs to the first paragraph break.
+    for (SentenceFacts& f : facts_) {
+      if (f.index > 0 && tokens_[f.tb].blank_line_before) break;
+      f.title = true;
+    }
+  }
 
   std::vector<const SentenceFacts*> event, context;
   std::string current_admin2;  // district of the open incident, when known
@@ -1176,13 +1257,15 @@ Extraction Reader::Run() {
     // Which district does this sentence name?
     std::string district;
     for (const EntityMatch& e : f.entities) {
+      if (e.end <= f.dateline_end) continue;
       for (const EntityRef* r : e.refs) {
         if (district.empty() && r->kind == EntityKind::kAdmin2) district = r->unit->id;
         if (district.empty() && r->kind == EntityKind::kPlace) district = r->place->admin2_id;
       }
     }
-    bool new_incident = event.empty() || (f.split && can_start);
-    if (!new_incident && !district.empty() && !current_admin2.empty() && district != current_admin2 &&
+    bool title_only = std::all_of(event.begin(), event.end(), [](const SentenceFacts* e) { return e->title; });
+    bool new_incident = event.empty() || (f.split && can_start && !title_only);
+    if (!new_incident && !title_only && !district.empty() && !current_admin2.empty() && district != current_admin2 &&
         has_kill_count && current_has_toll && can_start) {
       new_incident = true;  // another place with its own toll
     }

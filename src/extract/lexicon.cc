@@ -49,10 +49,12 @@ Lexicon::Lexicon() {
   // Casualty verbs and nouns.
   Add("killed|killing|kills|kill|dead|died|die|dies|martyred|martyring|lost their lives|lost his life|"
       "lost her life|perished|slain|shot dead|gunned down|succumbed|fatalities|deaths|lives|bodies|"
-      "claimed the lives|claiming the lives",
+      "claimed the lives|claiming the lives|among the dead|among those killed|among the killed|among the victims|"
+      "among the fatalities",
       Cue::kKill);
   Add("injured|injuring|injures|wounded|wounding|wounds|hurt|injuries|sustained injuries|received injuries|"
-      "critically injured|seriously injured|severely injured|wounded critically",
+      "critically injured|seriously injured|severely injured|wounded critically|among the injured|among the wounded|"
+      "among those injured|among those wounded",
       Cue::kInjure);
   Add("were|was|have been|has been|had been|are|is|got|also|reportedly|all|later|were also|been", Cue::kAux);
   Add("when|while|after|as|before|whereas|but|since|because|who|which|where|said|told|according", Cue::kClauseBreak);
@@ -88,7 +90,8 @@ Lexicon::Lexicon() {
       "terrorist attack|terror attack|attacks on",
       Cue::kAttack, A(AT::kArmedAssault));
   Add("blew up|torched|set on fire|set ablaze|destroyed|damaged|sabotage|sabotaged|vandalised|vandalized|"
-      "dismantled|cut the fence|blown up",
+      "dismantled|cut the fence|blown up|uprooted|uproot|tore down|pulled down|burnt down|burned down|"
+      "set fire to|blew up a|blown up by",
       Cue::kAttack, A(AT::kSabotage));
   Add("attacks|bombings|blasts|incidents|operations|strikes|terrorist attacks|terror attacks|several attacks|"
       "series of attacks|wave of attacks",
@@ -112,7 +115,9 @@ Lexicon::Lexicon() {
       Cue::kVictim, kSec, T(TC::kFrontierCorps));
   Add("policeman|policemen|police officer|police officers|police personnel|police constable|police constables|"
       "constable|constables|cop|cops|police|policewoman|police officials|police guards|police sub inspector|"
-      "sub inspector|inspector|head constable|traffic police|police man|police men|sho|dsp|asi",
+      "sub inspector|inspector|head constable|traffic police|police man|police men|sho|dsp|asi|"
+      "superintendent of police|deputy superintendent of police|deputy superintendent|station house officer|"
+      "police inspector|additional inspector general|inspector general|dig|ssp|sp",
       Cue::kVictim, kSec, T(TC::kPolice));
   Add("levies|levies personnel|levies men|levies soldiers|khasadar|khasadars", Cue::kVictim, kSec, T(TC::kLevies));
   Add("ctd personnel|ctd officials|ctd officers|counter terrorism department personnel", Cue::kVictim, kSec,

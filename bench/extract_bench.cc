@@ -1,0 +1,92 @@
+// Extraction throughput (issue 3 benchmark): builds a corpus of N articles
+// from the project's samples (data/samples/news, each copy with its own URL),
+// extracts every one, and with --db also resolves the candidates into a
+// store in one transaction per article, as `faultline ingest` does. Prints
+// articles/s, MB/s and sentences/s for one core, and peak RSS.
+//
+//   build/bench/bench/extract_bench --samples data/samples/news --articles 10000 [--db /tmp/x.db]
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "extract/article.h"
+#include "extract/extractor.h"
+#include "faultline/store.h"
+#include "resolve/resolver.h"
+
+int main(int argc, char** argv) {
+  std::string samples = "data/samples/news", db;
+  long n = 10000;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--samples")) samples = argv[i + 1];
+    if (!std::strcmp(argv[i], "--articles")) n = std::atol(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--db")) db = argv[i + 1];
+  }
+  std::vector<faultline::extract::Article> base;
+  for (const auto& e : std::filesystem::directory_iterator(samples)) {
+    if (e.path().extension() != ".txt") continue;
+    std::ifstream in(e.path());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto a = faultline::extract::ParseTextArticle(ss.str(), e.path().filename().string());
+    if (a.ok()) base.push_back(std::move(*a));
+  }
+  if (base.empty()) {
+    std::fprintf(stderr, "no sample articles in %s\n", samples.c_str());
+    return 1;
+  }
+  auto ex = faultline::extract::Extractor::Create();
+  if (!ex.ok()) {
+    std::fprintf(stderr, "%s\n", ex.status().message().c_str());
+    return 1;
+  }
+  std::unique_ptr<faultline::Store> store;
+  if (!db.empty()) {
+    auto s = faultline::Store::Open(db);
+    if (!s.ok()) {
+      std::fprintf(stderr, "%s\n", s.status().message().c_str());
+      return 1;
+    }
+    store = std::move(*s);
+  }
+  size_t bytes = 0;
+  long sentences = 0, incidents = 0, merged = 0;
+  auto t0 = std::chrono::steady_clock::now();
+  for (long i = 0; i < n; ++i) {
+    faultline::extract::Article a = base[static_cast<size_t>(i) % base.size()];
+    a.url = "https://bench.invalid/" + std::to_string(i);
+    auto x = (*ex)->Extract(a);
+    bytes += x.text.size();
+    sentences += x.sentences;
+    incidents += static_cast<long>(x.incidents.size());
+    if (store) {
+      if (!store->Begin().ok()) return 1;
+      for (size_t k = 0; k < x.incidents.size(); ++k) {
+        if (x.incidents[k].incident.country.empty()) continue;
+        auto r = faultline::resolve::Resolve(store.get(), a, static_cast<int>(k + 1), x.incidents[k], {});
+        if (!r.ok()) {
+          std::fprintf(stderr, "%s\n", r.status().message().c_str());
+          return 1;
+        }
+        merged += r->resolution == faultline::resolve::Resolution::kMerged;
+      }
+      if (!store->Commit().ok()) return 1;
+    }
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  std::printf("%ld articles (%zu samples cycled), %.1f MB, %ld sentences, %ld candidates%s\n", n, base.size(),
+              bytes / 1e6, sentences, incidents, store ? (", " + std::to_string(merged) + " merged").c_str() : "");
+  std::printf("%s: %.2f s  %.0f articles/s  %.2f MB/s  %.0f sentences/s  peak RSS %.0f MiB\n",
+              store ? "extract+resolve" : "extract", secs, n / secs, bytes / 1e6 / secs, sentences / secs,
+              ru.ru_maxrss / 1024.0);
+  return 0;
+}

@@ -11,6 +11,7 @@ APT_PACKAGES=(
   nlohmann-json3-dev libcli11-dev libutf8proc-dev libxlsxwriter-dev zlib1g-dev iso-codes
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev time
+  python3-statsmodels  # the effect test compares its NB2 fit with statsmodels (skips without it)
 )
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi

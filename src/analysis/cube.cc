@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <climits>
+#include <limits>
+#include <map>
 #include <numeric>
+
+#include "common/date.h"
 
 namespace faultline {
 
@@ -592,6 +596,84 @@ Result<StatsTable> Cube::GroupBy(const CompiledFilter& q, const std::vector<Dime
     t.values.push_back(std::move(o.values));
   }
   return t;
+}
+
+Status Cube::AddChangeColumns(const CompiledFilter& q, const std::vector<Dimension>& by,
+                              const std::vector<Measure>& measures, GroupOptions options, StatsTable* t) const {
+  size_t pd = by.size();
+  for (size_t i = 0; i < by.size(); ++i) {
+    if (IsPeriod(by[i])) {
+      pd = i;
+      break;
+    }
+  }
+  if (pd == by.size()) return InvalidArgument("--change needs a period in --by (day, week, month, quarter, year)");
+  const Period period = static_cast<Period>(static_cast<int>(by[pd]));
+  const size_t nm = measures.size();
+  for (const auto& m : measures) {
+    for (const char* suffix : {"_prev", "_change_pct", "_avg4w", "_avg52w"}) t->change_columns.push_back(Name(m) + suffix);
+  }
+  // Daily values per group of the other dimensions, from 364 days earlier.
+  CompiledFilter wide = q;
+  const int32_t lo = (q.date_from != INT32_MIN ? q.date_from : MinDate()) - 364;
+  const int32_t hi = q.date_to != INT32_MAX ? q.date_to : MaxDate();
+  wide.date_from = lo;
+  wide.limit = 0;
+  std::vector<Dimension> daily_by = {Dimension::kDay};
+  for (size_t i = 0; i < by.size(); ++i) {
+    if (i != pd) daily_by.push_back(by[i]);
+  }
+  ASSIGN_OR_RETURN(StatsTable daily, GroupBy(wide, daily_by, measures, options));
+  const size_t span = static_cast<size_t>(std::max(0, hi - lo + 1));
+  std::map<std::vector<std::string>, std::vector<int64_t>> prefix;  // per group: (span+1) x nm prefix sums
+  for (size_t r = 0; r < daily.keys.size(); ++r) {
+    std::vector<std::string> other(daily.keys[r].begin() + 1, daily.keys[r].end());
+    auto& v = prefix[other];
+    if (v.empty()) v.assign((span + 1) * nm, 0);
+    int32_t day = CivilDate::Parse(daily.keys[r][0])->days();
+    size_t off = static_cast<size_t>(day - lo);
+    if (off >= span) continue;
+    for (size_t j = 0; j < nm; ++j) v[(off + 1) * nm + j] += daily.values[r][j];
+  }
+  for (auto& [k, v] : prefix) {
+    for (size_t d = 1; d <= span; ++d) {
+      for (size_t j = 0; j < nm; ++j) v[d * nm + j] += v[(d - 1) * nm + j];
+    }
+  }
+  // Period labels back to indexes.
+  std::unordered_map<std::string, int32_t> index_of;
+  for (int32_t i = PeriodOf(period, lo); i <= PeriodOf(period, hi); ++i) index_of[PeriodLabel(period, i)] = i;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (size_t r = 0; r < t->keys.size(); ++r) {
+    std::vector<double> out(4 * nm, nan);
+    std::vector<std::string> other;
+    for (size_t i = 0; i < by.size(); ++i) {
+      if (i != pd) other.push_back(t->keys[r][i]);
+    }
+    auto g = prefix.find(other);
+    auto pi = index_of.find(t->keys[r][pd]);
+    if (g != prefix.end() && pi != index_of.end()) {
+      const auto& v = g->second;
+      auto sum = [&](int32_t from, int32_t to, size_t j) -> double {  // days, inclusive, clipped
+        from = std::max(from, lo);
+        to = std::min(to, hi);
+        if (to < from) return 0;
+        return static_cast<double>(v[static_cast<size_t>(to - lo + 1) * nm + j] - v[static_cast<size_t>(from - lo) * nm + j]);
+      };
+      const int32_t first = PeriodFirstDay(period, pi->second), last = PeriodLastDay(period, pi->second);
+      const double weeks = static_cast<double>(last - first + 1) / 7;
+      for (size_t j = 0; j < nm; ++j) {
+        const double prev = sum(PeriodFirstDay(period, pi->second - 1), first - 1, j);
+        const double now = static_cast<double>(t->values[r][j]);
+        out[4 * j] = first - 1 >= lo ? prev : nan;
+        out[4 * j + 1] = prev > 0 ? 100 * (now - prev) / prev : nan;
+        out[4 * j + 2] = first - 28 >= MinDate() ? sum(first - 28, first - 1, j) / 4 * weeks : nan;
+        out[4 * j + 3] = first - 364 >= MinDate() ? sum(first - 364, first - 1, j) / 52 * weeks : nan;
+      }
+    }
+    t->change_values.push_back(std::move(out));
+  }
+  return Status::Ok();
 }
 
 Result<Series> Cube::SeriesOf(const CompiledFilter& q, Period period, const Measure& measure,

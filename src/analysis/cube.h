@@ -96,6 +96,13 @@ class Cube {
                              const std::vector<Measure>& measures) const {
     return GroupBy(q, by, measures, GroupOptions{});
   }
+  // Adds change columns to `t`, a GroupBy(q, by, measures) result whose
+  // `by` holds a period: for each row the previous period's value, the change
+  // from it (%), and what the trailing 4 and 52 weeks before the period
+  // started give at their weekly rate over the period's length (ACLED's trend
+  // tables compare a week with both). InvalidArgument without a period in `by`.
+  Status AddChangeColumns(const CompiledFilter& q, const std::vector<Dimension>& by,
+                          const std::vector<Measure>& measures, GroupOptions options, StatsTable* t) const;
   // The measure per period over [from, to] (days; default: the filter's
   // dates, else the data's first and last dates), zeros included.
   Result<Series> SeriesOf(const CompiledFilter& q, Period period, const Measure& measure,

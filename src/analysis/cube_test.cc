@@ -357,3 +357,43 @@ TEST(Cube, LoadsFromAStoreAndAppliesTextAndBoxThroughIt) {
 
 }  // namespace
 }  // namespace faultline
+
+namespace faultline {
+namespace {
+
+TEST(Cube, ChangeColumnsComparePreviousPeriodAndTrailingWeeks) {
+  Cube cube;
+  IncidentFacts f;
+  f.status = IncidentStatus::kConfirmed;
+  f.admin1 = "Sindh";
+  int64_t id = 0;
+  // One incident a day through 2021, then two a day in January 2022.
+  for (int32_t d = CivilDate::FromYmd(2021, 1, 1)->days(); d <= CivilDate::FromYmd(2022, 1, 31)->days(); ++d) {
+    int k = d >= CivilDate::FromYmd(2022, 1, 1)->days() ? 2 : 1;
+    for (int i = 0; i < k; ++i) {
+      f.id = ++id;
+      f.date = d;
+      ASSERT_TRUE(cube.Upsert(f).ok());
+    }
+  }
+  Filter q;
+  q.date_from = CivilDate::FromYmd(2022, 1, 1)->days();
+  auto compiled = cube.Compile(q, nullptr);
+  std::vector<Dimension> by = {Dimension::kMonth, Dimension::kAdmin1};
+  auto t = cube.GroupBy(**compiled, by, {Measure::Incidents()});
+  ASSERT_TRUE(t.ok());
+  ASSERT_TRUE(cube.AddChangeColumns(**compiled, by, {Measure::Incidents()}, {}, &*t).ok());
+  ASSERT_EQ(t->keys.size(), 1u);
+  EXPECT_EQ(t->change_columns, (std::vector<std::string>{"incidents_prev", "incidents_change_pct", "incidents_avg4w",
+                                                         "incidents_avg52w"}));
+  EXPECT_EQ(t->values[0][0], 62);
+  EXPECT_DOUBLE_EQ(t->change_values[0][0], 31);   // December 2021
+  EXPECT_DOUBLE_EQ(t->change_values[0][1], 100);  // doubled
+  EXPECT_DOUBLE_EQ(t->change_values[0][2], 31);   // 7 a week x 31/7 weeks
+  EXPECT_DOUBLE_EQ(t->change_values[0][3], 31);
+  EXPECT_EQ(cube.AddChangeColumns(**compiled, {Dimension::kAdmin1}, {Measure::Incidents()}, {}, &*t).code(),
+            StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace faultline

@@ -52,6 +52,11 @@ struct StatsTable {
   std::vector<std::vector<std::string>> keys;  // one per row, sorted (periods in time order)
   std::vector<std::vector<int64_t>> values;    // one per row
   std::vector<int64_t> totals;
+  // With change columns (AddChangeColumns): per measure, the previous
+  // period, the change from it in %, and the trailing 4- and 52-week
+  // averages scaled to the period's length; NaN where undefined.
+  std::vector<std::string> change_columns;
+  std::vector<std::vector<double>> change_values;  // one per row
 };
 
 // Loads a cube from `store` (incidents and phases) and groups it once.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks for docs/benchmarks.md. Builds nothing: run
 # `make bench` (bench preset: optimised, no sanitizers) which calls this.
-# Usage: bench/run.sh [import|postgres|stats|extract|all]   ROWS=1000000 STATS_ROWS=10000000 ARTICLES=10000
+# Usage: bench/run.sh [import|postgres|stats|changepoints|extract|all]   ROWS=1000000 STATS_ROWS=10000000 ARTICLES=10000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -80,6 +80,18 @@ if [[ $what == stats || $what == all ]]; then
   measure "sqlite3 GROUP BY (same query in SQL)" sqlite3 "$db" "$sql"
   ref_secs=$LAST_SECS
   awk -v a="$fl_secs" -v b="$ref_secs" 'BEGIN{printf "faultline stats takes %.2fx the time of sqlite3 GROUP BY\n", a/b}'
+  echo "== cube: month x admin1, incidents and killed, one filter (event_type = explosions_remote_violence)"
+  $B/bench/cube_bench "$db" 20
+  sql1="SELECT strftime('%Y-%m', date_start * 86400, 'unixepoch') AS m, admin1, count(*),
+       sum(coalesce(killed_sf_best,0)+coalesce(killed_civ_best,0)+coalesce(killed_mil_best,0)+coalesce(killed_unk_best,0))
+       FROM incidents WHERE status IN ('candidate','confirmed') AND event_type = 'explosions_remote_violence'
+       GROUP BY m, admin1 ORDER BY m, admin1"
+  measure "sqlite3 GROUP BY, same query and filter" sqlite3 "$db" "$sql1"
+fi
+
+if [[ $what == changepoints || $what == all ]]; then
+  echo "== change points, one core"
+  $B/bench/changepoint_bench 1000000
 fi
 
 if [[ $what == extract || $what == all ]]; then

@@ -12,6 +12,7 @@ APT_PACKAGES=(
   libgumbo-dev libexpat1-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev time
+  python3-statsmodels  # the effect test compares its NB2 fit with statsmodels (skips without it)
 )
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi

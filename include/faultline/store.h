@@ -12,6 +12,7 @@
 #ifndef FAULTLINE_STORE_H_
 #define FAULTLINE_STORE_H_
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "faultline/incident.h"
+#include "faultline/phase.h"
 #include "faultline/status.h"
 
 namespace faultline {
@@ -71,6 +73,9 @@ struct HistoryEntry {
 };
 
 // The columns statistics need, without text: what ScanFacts streams.
+// Casualty ranges are read so that sums stay meaningful: best is 0 when
+// missing; low is the stored low, else best; high is the stored high, else
+// the larger of best and low (an open "at least" stays at its low).
 struct IncidentFacts {
   int64_t id = 0;
   int32_t date = 0;
@@ -80,6 +85,11 @@ struct IncidentFacts {
   TargetCategory target{};
   std::array<int32_t, kCasualtyCategories> killed{};   // best, 0 when missing
   std::array<int32_t, kCasualtyCategories> injured{};
+  std::array<int32_t, kCasualtyCategories> killed_low{}, killed_high{};
+  std::array<int32_t, kCasualtyCategories> injured_low{}, injured_high{};
+  IncidentStatus status = IncidentStatus::kConfirmed;
+  std::string importer;  // provenance.importer
+  std::string license;
 };
 
 // One import run, as recorded in the imports table.
@@ -132,6 +142,13 @@ class Store {
 
   virtual Status RecordImport(const ImportRecord& record) = 0;
   virtual Result<std::vector<ImportRecord>> Imports() = 0;
+
+  // Phases (ceasefires, talks, operations). UpsertPhase inserts `phase`, or
+  // replaces the stored phase with the same key (kUnchanged when equal), and
+  // sets phase->id. InvalidArgument when ValidatePhase() objects.
+  virtual Result<WriteOutcome> UpsertPhase(Phase* phase) = 0;
+  // Every phase, ordered by start date, then id.
+  virtual Result<std::vector<Phase>> Phases() = 0;
 };
 
 }  // namespace faultline

@@ -3,38 +3,17 @@
 #include <algorithm>
 #include <map>
 
+#include "analysis/cube.h"
 #include "common/date.h"
 
 namespace faultline {
 namespace {
 
-constexpr std::string_view kDimNames[] = {"day",         "week",   "month",       "quarter",
-                                          "year",        "country", "admin1",     "admin2",
-                                          "perpetrator", "target", "attack_type", "event_type"};
-constexpr std::string_view kMeasureNames[] = {"incidents",       "killed",           "injured",
-                                              "killed_security", "killed_civilians", "killed_militants",
-                                              "killed_unknown"};
-
-int64_t MeasureValue(Measure m, const IncidentFacts& f) {
-  switch (m) {
-    case Measure::kIncidents: return 1;
-    case Measure::kKilled: {
-      int64_t n = 0;
-      for (int32_t v : f.killed) n += v;
-      return n;
-    }
-    case Measure::kInjured: {
-      int64_t n = 0;
-      for (int32_t v : f.injured) n += v;
-      return n;
-    }
-    case Measure::kKilledSecurityForces: return f.killed[0];
-    case Measure::kKilledCivilians: return f.killed[1];
-    case Measure::kKilledMilitants: return f.killed[2];
-    case Measure::kKilledUnknown: return f.killed[3];
-  }
-  return 0;
-}
+constexpr std::string_view kDimNames[] = {"day",         "week",   "month",       "quarter",    "year",
+                                          "country",     "admin1", "admin2",      "perpetrator", "target",
+                                          "attack_type", "event_type", "phase"};
+// Category words in measure names, in CasualtyCategory order.
+constexpr std::string_view kCategoryWords[] = {"security", "civilians", "militants", "unknown"};
 
 }  // namespace
 
@@ -43,19 +22,65 @@ Result<Dimension> ParseDimension(std::string_view s) {
     if (kDimNames[i] == s) return static_cast<Dimension>(i);
   }
   return InvalidArgument("\"" + std::string(s) + "\" is not a dimension (day, week, month, quarter, year, country, "
-                         "admin1, admin2, perpetrator, target, attack_type, event_type)");
+                         "admin1, admin2, perpetrator, target, attack_type, event_type, phase)");
 }
 
 Result<Measure> ParseMeasure(std::string_view s) {
-  for (size_t i = 0; i < std::size(kMeasureNames); ++i) {
-    if (kMeasureNames[i] == s) return static_cast<Measure>(i);
+  auto bad = [&] {
+    return InvalidArgument("\"" + std::string(s) + "\" is not a measure (incidents; killed or injured, optionally "
+                           "_security, _civilians, _militants or _unknown, then optionally _low or _high)");
+  };
+  if (s == "incidents") return Measure::Incidents();
+  Measure m;
+  std::string_view rest = s;
+  if (rest.starts_with("killed")) {
+    m.of = Measure::Of::kKilled;
+    rest.remove_prefix(6);
+  } else if (rest.starts_with("injured")) {
+    m.of = Measure::Of::kInjured;
+    rest.remove_prefix(7);
+  } else {
+    return bad();
   }
-  return InvalidArgument("\"" + std::string(s) + "\" is not a measure (incidents, killed, injured, "
-                         "killed_security, killed_civilians, killed_militants, killed_unknown)");
+  for (size_t c = 0; c < std::size(kCategoryWords); ++c) {
+    if (rest.starts_with("_") && rest.substr(1).starts_with(kCategoryWords[c])) {
+      m.category = static_cast<int8_t>(c);
+      rest.remove_prefix(1 + kCategoryWords[c].size());
+      break;
+    }
+  }
+  if (rest == "_low") {
+    m.bound = Measure::Bound::kLow;
+  } else if (rest == "_high") {
+    m.bound = Measure::Bound::kHigh;
+  } else if (!rest.empty()) {
+    return bad();
+  }
+  return m;
 }
 
 std::string_view Name(Dimension d) { return kDimNames[static_cast<size_t>(d)]; }
-std::string_view Name(Measure m) { return kMeasureNames[static_cast<size_t>(m)]; }
+
+std::string Name(Measure m) {
+  if (m.of == Measure::Of::kIncidents) return "incidents";
+  std::string s = m.of == Measure::Of::kKilled ? "killed" : "injured";
+  if (m.category >= 0) (s += "_") += kCategoryWords[static_cast<size_t>(m.category)];
+  if (m.bound == Measure::Bound::kLow) s += "_low";
+  if (m.bound == Measure::Bound::kHigh) s += "_high";
+  return s;
+}
+
+int64_t MeasureValue(const Measure& m, const IncidentFacts& f) {
+  if (m.of == Measure::Of::kIncidents) return 1;
+  const bool killed = m.of == Measure::Of::kKilled;
+  const auto& v = m.bound == Measure::Bound::kLow    ? (killed ? f.killed_low : f.injured_low)
+                  : m.bound == Measure::Bound::kHigh ? (killed ? f.killed_high : f.injured_high)
+                                                     : (killed ? f.killed : f.injured);
+  if (m.category >= 0) return v[static_cast<size_t>(m.category)];
+  int64_t n = 0;
+  for (int32_t x : v) n += x;
+  return n;
+}
 
 std::string DimensionKey(Dimension d, const IncidentFacts& f) {
   char buf[48];
@@ -89,6 +114,7 @@ std::string DimensionKey(Dimension d, const IncidentFacts& f) {
     case Dimension::kTarget: return std::string(Name(f.target));
     case Dimension::kAttackType: return std::string(Name(f.attack_type));
     case Dimension::kEventType: return std::string(Name(f.event_type));
+    case Dimension::kPhase: return {};
   }
   return {};
 }
@@ -96,27 +122,9 @@ std::string DimensionKey(Dimension d, const IncidentFacts& f) {
 Result<StatsTable> ComputeStats(Store* store, const Filter& filter, const std::vector<Dimension>& by,
                                 const std::vector<Measure>& measures) {
   if (measures.empty()) return InvalidArgument("stats needs at least one measure");
-  StatsTable t;
-  for (auto d : by) t.key_columns.emplace_back(Name(d));
-  for (auto m : measures) t.measure_columns.emplace_back(Name(m));
-  t.totals.assign(measures.size(), 0);
-  std::map<std::vector<std::string>, std::vector<int64_t>> groups;
-  std::vector<std::string> key(by.size());
-  RETURN_IF_ERROR(store->ScanFacts(filter, [&](const IncidentFacts& f) {
-    for (size_t i = 0; i < by.size(); ++i) key[i] = DimensionKey(by[i], f);
-    auto& v = groups[key];
-    if (v.empty()) v.assign(measures.size(), 0);
-    for (size_t i = 0; i < measures.size(); ++i) {
-      int64_t x = MeasureValue(measures[i], f);
-      v[i] += x;
-      t.totals[i] += x;
-    }
-  }));
-  for (auto& [k, v] : groups) {
-    t.keys.push_back(k);
-    t.values.push_back(v);
-  }
-  return t;
+  ASSIGN_OR_RETURN(auto cube, Cube::Load(store));
+  ASSIGN_OR_RETURN(auto q, cube->Compile(filter, store));
+  return cube->GroupBy(*q, by, measures);
 }
 
 }  // namespace faultline

@@ -50,7 +50,7 @@ TEST(ComputeStats, MatchesABruteForceCountOnRandomData) {
   }
   ASSERT_TRUE((*store)->Commit().ok());
   auto t = ComputeStats(store->get(), {}, {Dimension::kYear, Dimension::kAdmin1},
-                        {Measure::kIncidents, Measure::kKilled, Measure::kInjured});
+                        {Measure::Incidents(), Measure::Killed(), Measure::Injured()});
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   ASSERT_EQ(t->keys.size(), want.size());
   size_t i = 0;

@@ -4,11 +4,16 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "analysis/changepoint.h"
+#include "analysis/cube.h"
+#include "analysis/effect.h"
 #include "analysis/stats.h"
 #include "cli/filter_options.h"
 #include "cli/news_commands.h"
@@ -252,13 +257,42 @@ Status RunQueryCommand(const Global& g, QueryArgs a) {
   return Status::Ok();
 }
 
-// ---- stats --------------------------------------------------------------
+// ---- stats, phases, changepoints, effect ----------------------------------
+
+// The cube over the whole store, with perpetrators rolled up to the group at
+// the top of their parent chain in the actor dictionary.
+Result<std::unique_ptr<Cube>> LoadCube(Store* store) {
+  ASSIGN_OR_RETURN(auto cube, Cube::Load(store));
+  if (auto actors = ActorDictionary::Default(); actors.ok()) {
+    std::unordered_map<std::string, std::string> top;
+    for (const Actor& a : (*actors)->actors()) {
+      const Actor* at = &a;
+      for (int hops = 0; hops < 16 && !at->parent_id.empty(); ++hops) {
+        const Actor* parent = (*actors)->FindById(at->parent_id);
+        if (parent == nullptr) break;
+        at = parent;
+      }
+      if (at != &a) top[a.id] = at->id;
+    }
+    cube->SetPerpetratorRollUp(std::move(top));
+  }
+  return cube;
+}
+
+std::string Fixed(double v, int digits = 1) {
+  if (std::isnan(v)) return "";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
 
 struct StatsArgs {
   FilterOptions filter;
   std::vector<std::string> by;
   std::vector<std::string> measures = {"incidents", "killed", "injured"};
   bool totals = true;
+  bool roll_up = false;
+  bool change = false;
 };
 
 Status RunStatsCommand(const Global& g, const StatsArgs& a) {
@@ -271,23 +305,36 @@ Status RunStatsCommand(const Global& g, const StatsArgs& a) {
   for (const auto& m : a.measures) {
     ASSIGN_OR_RETURN(measures.emplace_back(), ParseMeasure(Trim(m)));
   }
+  if (measures.empty()) return InvalidArgument("stats needs at least one measure");
   ASSIGN_OR_RETURN(Filter f, BuildFilter(a.filter));
   ASSIGN_OR_RETURN(auto store, OpenStore(g));
-  ASSIGN_OR_RETURN(StatsTable t, ComputeStats(store.get(), f, dims, measures));
+  ASSIGN_OR_RETURN(auto cube, LoadCube(store.get()));
+  ASSIGN_OR_RETURN(auto q, cube->Compile(f, store.get()));
+  Cube::GroupOptions options{.roll_up = a.roll_up};
+  ASSIGN_OR_RETURN(StatsTable t, cube->GroupBy(*q, dims, measures, options));
+  if (a.change) RETURN_IF_ERROR(cube->AddChangeColumns(*q, dims, measures, options, &t));
   std::vector<std::string> header = t.key_columns;
   header.insert(header.end(), t.measure_columns.begin(), t.measure_columns.end());
+  header.insert(header.end(), t.change_columns.begin(), t.change_columns.end());
   std::vector<bool> numeric(t.key_columns.size(), false);
   numeric.resize(header.size(), true);
   std::vector<std::vector<std::string>> rows;
   for (size_t i = 0; i < t.keys.size(); ++i) {
     std::vector<std::string> r = t.keys[i];
+    for (auto& k : r) {
+      if (k.empty() && g.format == "table") k = "(none)";
+    }
     for (int64_t v : t.values[i]) r.push_back(std::to_string(v));
+    if (!t.change_values.empty()) {
+      for (double v : t.change_values[i]) r.push_back(Fixed(v));
+    }
     rows.push_back(std::move(r));
   }
   if (g.format == "table" && a.totals && !t.key_columns.empty()) {
     std::vector<std::string> r(t.key_columns.size(), "");
     r[0] = "total";
     for (int64_t v : t.totals) r.push_back(std::to_string(v));
+    r.resize(header.size());
     rows.push_back(std::move(r));
   } else if (t.key_columns.empty()) {
     std::vector<std::string> r;
@@ -295,6 +342,283 @@ Status RunStatsCommand(const Global& g, const StatsArgs& a) {
     rows.push_back(std::move(r));
   }
   PrintRows(g.format, header, rows, numeric);
+  return Status::Ok();
+}
+
+struct PhaseArgs {
+  Phase phase;
+  std::string type = "other", start, end, parties;
+  std::string file;
+};
+
+Result<Phase> PhaseFromArgs(const PhaseArgs& a) {
+  Phase p = a.phase;
+  ASSIGN_OR_RETURN(p.type, ParsePhaseType(Trim(a.type)));
+  ASSIGN_OR_RETURN(CivilDate start, CivilDate::Parse(Trim(a.start)));
+  p.start = start.days();
+  if (!a.end.empty()) {
+    ASSIGN_OR_RETURN(CivilDate end, CivilDate::Parse(Trim(a.end)));
+    p.end = end.days();
+  }
+  for (const auto& party : Split(a.parties, '|')) {
+    if (!Trim(party).empty()) p.parties.emplace_back(Trim(party));
+  }
+  return p;
+}
+
+Status RunPhasesAdd(const Global& g, const PhaseArgs& a) {
+  ASSIGN_OR_RETURN(Phase p, PhaseFromArgs(a));
+  ASSIGN_OR_RETURN(auto store, OpenStore(g));
+  ASSIGN_OR_RETURN(WriteOutcome w, store->UpsertPhase(&p));
+  std::printf("phase %lld \"%s\" %s\n", static_cast<long long>(p.id), p.key.c_str(),
+              w == WriteOutcome::kInserted ? "added" : w == WriteOutcome::kUpdated ? "updated" : "unchanged");
+  return Status::Ok();
+}
+
+// key, type, name, parties (a|b), country, start, end, source, notes; '#' comments.
+Status RunPhasesImport(const Global& g, const PhaseArgs& a) {
+  std::ifstream in(a.file);
+  if (!in) return IoError(a.file + ": cannot open");
+  ASSIGN_OR_RETURN(auto store, OpenStore(g));
+  RETURN_IF_ERROR(store->Begin());
+  std::string line;
+  int number = 0, added = 0, updated = 0, unchanged = 0;
+  bool header_seen = false;
+  while (std::getline(in, line)) {
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    auto cols = Split(line, '\t');
+    if (!header_seen) {
+      header_seen = true;
+      if (!cols.empty() && Trim(cols[0]) == "key") continue;
+    }
+    auto where = a.file + ":" + std::to_string(number) + ": ";
+    if (cols.size() < 7) return InvalidArgument(where + "expected at least 7 tab-separated columns (key, type, name, "
+                                                "parties, country, start, end[, source, notes])");
+    PhaseArgs row;
+    row.phase.key = Trim(cols[0]);
+    row.type = cols[1];
+    row.phase.name = Trim(cols[2]);
+    row.parties = cols[3];
+    row.phase.country = Trim(cols[4]);
+    row.start = cols[5];
+    row.end = Trim(cols[6]);
+    if (cols.size() > 7) row.phase.source = Trim(cols[7]);
+    if (cols.size() > 8) row.phase.notes = Trim(cols[8]);
+    auto p = PhaseFromArgs(row);
+    if (!p.ok()) return p.status().WithContext(where.substr(0, where.size() - 2));
+    auto w = store->UpsertPhase(&*p);
+    if (!w.ok()) return w.status().WithContext(where.substr(0, where.size() - 2));
+    (*w == WriteOutcome::kInserted ? added : *w == WriteOutcome::kUpdated ? updated : unchanged) += 1;
+  }
+  RETURN_IF_ERROR(store->Commit());
+  std::printf("%s: %d phases added, %d updated, %d unchanged\n", a.file.c_str(), added, updated, unchanged);
+  return Status::Ok();
+}
+
+Status RunPhasesList(const Global& g) {
+  RETURN_IF_ERROR(CheckFormat(g.format));
+  ASSIGN_OR_RETURN(auto store, OpenStore(g));
+  ASSIGN_OR_RETURN(auto phases, store->Phases());
+  std::vector<std::vector<std::string>> rows;
+  for (const Phase& p : phases) {
+    std::string parties;
+    for (const auto& x : p.parties) parties += (parties.empty() ? "" : "|") + x;
+    rows.push_back({std::to_string(p.id), p.key, std::string(Name(p.type)), p.name, parties, p.country,
+                    CivilDate(p.start).ToString(), p.end ? CivilDate(*p.end).ToString() : "", p.source});
+  }
+  PrintRows(g.format, {"id", "key", "type", "name", "parties", "country", "start", "end", "source"}, rows,
+            {true, false, false, false, false, false, false, false, false});
+  return Status::Ok();
+}
+
+struct SeriesArgs {
+  FilterOptions filter;
+  std::string by = "week";
+  std::string measure = "incidents";
+};
+
+// The series a change-point or effect command works on.
+Result<Series> LoadSeries(Cube* cube, Store* store, const SeriesArgs& a, std::optional<int32_t> from,
+                          std::optional<int32_t> to, Filter* filter_out = nullptr) {
+  ASSIGN_OR_RETURN(Period period, ParsePeriod(Trim(a.by)));
+  ASSIGN_OR_RETURN(Measure measure, ParseMeasure(Trim(a.measure)));
+  ASSIGN_OR_RETURN(Filter f, BuildFilter(a.filter));
+  if (filter_out != nullptr) *filter_out = f;
+  ASSIGN_OR_RETURN(auto q, cube->Compile(f, store));
+  if (cube->size() == 0) return FailedPrecondition("the database holds no incidents");
+  return cube->SeriesOf(*q, period, measure, from, to);
+}
+
+struct ChangepointArgs {
+  SeriesArgs series;
+  std::string penalty = "mbic";
+  std::string crops;
+  std::string method = "pelt";
+  int64_t min_segment = 2;
+  double hazard = 0.01;
+  int64_t max_run = 500;
+};
+
+Status RunChangepointsCommand(const Global& g, const ChangepointArgs& a) {
+  RETURN_IF_ERROR(CheckFormat(g.format));
+  if (a.method != "pelt" && a.method != "bocpd") return InvalidArgument("--method: pelt or bocpd");
+  if (a.min_segment < 1) return InvalidArgument("--min-segment must be at least 1");
+  ASSIGN_OR_RETURN(auto store, OpenStore(g));
+  ASSIGN_OR_RETURN(auto cube, LoadCube(store.get()));
+  ASSIGN_OR_RETURN(Series s, LoadSeries(cube.get(), store.get(), a.series, std::nullopt, std::nullopt));
+  auto segments_of = [&](const std::vector<size_t>& cps) {
+    std::vector<std::vector<std::string>> rows;
+    size_t from = 0;
+    for (size_t k = 0; k <= cps.size(); ++k) {
+      size_t to = k < cps.size() ? cps[k] : s.values.size();
+      int64_t total = 0;
+      for (size_t i = from; i < to; ++i) total += s.values[i];
+      rows.push_back({s.Label(from), s.Label(to - 1), std::to_string(to - from), std::to_string(total),
+                      Fixed(static_cast<double>(total) / static_cast<double>(to - from), 2)});
+      from = to;
+    }
+    return rows;
+  };
+  const std::vector<std::string> seg_header = {"from", "to", "periods", "total", "mean"};
+  const std::vector<bool> seg_numeric = {false, false, true, true, true};
+  if (a.method == "bocpd") {
+    BocpdOptions o;
+    o.hazard = a.hazard;
+    o.max_run_length = static_cast<size_t>(std::max<int64_t>(1, a.max_run));
+    BocpdResult r = Bocpd(s.values, o);
+    if (g.format == "table") {
+      std::printf("BOCPD (Poisson-Gamma, hazard %g, run length cap %zu) over %zu %ss: %zu change points\n", a.hazard,
+                  o.max_run_length, s.values.size(), std::string(Name(s.period)).c_str(), r.changepoints.size());
+    }
+    PrintRows(g.format, seg_header, segments_of(r.changepoints), seg_numeric);
+    return Status::Ok();
+  }
+  if (!a.crops.empty()) {
+    auto parts = Split(a.crops, ',');
+    if (parts.size() != 2) return InvalidArgument("--crops MIN,MAX");
+    ASSIGN_OR_RETURN(double lo, ParseDouble(parts[0]));
+    ASSIGN_OR_RETURN(double hi, ParseDouble(parts[1]));
+    ASSIGN_OR_RETURN(auto path, Crops(s.values, lo, hi, static_cast<size_t>(a.min_segment)));
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& e : path) {
+      std::string cps;
+      for (size_t cp : e.segmentation.changepoints) cps += (cps.empty() ? "" : " ") + s.Label(cp);
+      rows.push_back({Fixed(e.penalty_from, 3), Fixed(e.penalty_to, 3),
+                      std::to_string(e.segmentation.changepoints.size()), Fixed(e.segmentation.cost, 3), cps});
+    }
+    PrintRows(g.format, {"penalty_from", "penalty_to", "changes", "cost", "changepoints"}, rows,
+              {true, true, true, true, false});
+    return Status::Ok();
+  }
+  double manual = 0;
+  ASSIGN_OR_RETURN(PenaltyKind kind, ParsePenalty(Trim(a.penalty), &manual));
+  const double beta = PenaltyValue(kind, s.values.size(), manual);
+  Segmentation seg = Pelt(s.values, beta, static_cast<size_t>(a.min_segment));
+  if (g.format == "table") {
+    std::printf("PELT (Poisson cost, penalty %s = %.3f, min segment %lld) over %zu %ss: %zu change points\n",
+                a.penalty.c_str(), beta, static_cast<long long>(a.min_segment), s.values.size(),
+                std::string(Name(s.period)).c_str(), seg.changepoints.size());
+  }
+  PrintRows(g.format, seg_header, segments_of(seg.changepoints), seg_numeric);
+  return Status::Ok();
+}
+
+struct EffectArgs {
+  SeriesArgs series;
+  std::string phase;
+  std::vector<std::string> at;
+  int64_t window = 8;
+  bool no_slope = false;
+  bool no_season = false;
+};
+
+Status RunEffectCommand(const Global& g, const EffectArgs& a) {
+  RETURN_IF_ERROR(CheckFormat(g.format));
+  if (a.phase.empty() && a.at.empty()) return InvalidArgument("effect needs --phase ID|KEY or --at DATE");
+  ASSIGN_OR_RETURN(Period period, ParsePeriod(Trim(a.series.by)));
+  ASSIGN_OR_RETURN(auto store, OpenStore(g));
+  ASSIGN_OR_RETURN(auto cube, LoadCube(store.get()));
+  // Boundaries as days, with their words.
+  std::vector<std::pair<int32_t, std::string>> bounds;
+  if (!a.phase.empty()) {
+    const Phase* found = nullptr;
+    for (const Phase& p : cube->phases()) {
+      if (p.key == a.phase || std::to_string(p.id) == a.phase) found = &p;
+    }
+    if (found == nullptr) return NotFound("--phase: no phase \"" + a.phase + "\" (see `faultline phases list`)");
+    bounds.emplace_back(found->start, "the start of " + found->name + " (" + CivilDate(found->start).ToString() + ")");
+    if (found->end) {
+      bounds.emplace_back(*found->end + 1, "the end of " + found->name + " (" + CivilDate(*found->end).ToString() + ")");
+    }
+  }
+  for (const auto& d : a.at) {
+    ASSIGN_OR_RETURN(CivilDate day, CivilDate::Parse(Trim(d)));
+    bounds.emplace_back(day.days(), day.ToString());
+  }
+  std::sort(bounds.begin(), bounds.end());
+  ASSIGN_OR_RETURN(Filter f, BuildFilter(a.series.filter));
+  // Default span: two years before the first boundary to one after the last, within the data.
+  int32_t from = f.date_from ? *f.date_from : std::max(cube->MinDate(), bounds.front().first - 730);
+  int32_t to = f.date_to ? *f.date_to : std::min(cube->MaxDate(), bounds.back().first + 365);
+  ASSIGN_OR_RETURN(Series s, LoadSeries(cube.get(), store.get(), a.series, from, to));
+  std::vector<size_t> idx;
+  std::vector<std::string> labels;
+  for (const auto& [day, label] : bounds) {
+    // The first whole period on or after the boundary.
+    int32_t p = PeriodOf(period, day);
+    if (PeriodFirstDay(period, p) < day) ++p;
+    const int64_t i = p - s.first;
+    if (i <= 0 || i >= static_cast<int64_t>(s.values.size())) {
+      std::fprintf(stderr, "(%s is outside the series %s..%s: left out)\n", label.c_str(), s.Label(0).c_str(),
+                   s.Label(s.values.size() - 1).c_str());
+      continue;
+    }
+    if (!idx.empty() && idx.back() == static_cast<size_t>(i)) continue;
+    idx.push_back(static_cast<size_t>(i));
+    labels.push_back(label);
+  }
+  EffectOptions opt;
+  opt.window_periods = static_cast<int>(std::max<int64_t>(1, a.window));
+  opt.slope_changes = !a.no_slope;
+  opt.seasonality = !a.no_season;
+  ASSIGN_OR_RETURN(EffectEstimate est, EstimateEffects(s, idx, labels, opt));
+  auto rr = [](const RateRatio& r) { return Fixed(r.estimate, 2) + " (" + Fixed(r.low, 2) + "-" + Fixed(r.high, 2) + ")"; };
+  if (g.format == "json") {
+    nlohmann::ordered_json out;
+    out["series"] = {{"period", Name(s.period)}, {"from", s.Label(0)}, {"to", s.Label(s.values.size() - 1)},
+                     {"measure", a.series.measure}, {"n", s.values.size()}};
+    out["alpha"] = est.fit.alpha;
+    out["coefficients"] = nlohmann::ordered_json::object();
+    for (size_t j = 0; j < est.columns.size(); ++j) {
+      out["coefficients"][est.columns[j]] = {{"estimate", est.fit.coef[j]}, {"se", est.fit.se[j]}};
+    }
+    for (const auto& e : est.effects) {
+      auto r = [](const RateRatio& x) { return nlohmann::ordered_json{{"estimate", x.estimate}, {"low", x.low}, {"high", x.high}}; };
+      out["effects"].push_back({{"boundary", e.label}, {"period", s.Label(e.index)}, {"level", r(e.level)},
+                                {"slope", r(e.slope)}, {"window", r(e.window)}, {"window_periods", e.window_periods},
+                                {"mean_before", e.mean_before}, {"mean_after", e.mean_after},
+                                {"text", DescribeEffect(e, a.series.measure, s.period)}});
+    }
+    std::cout << out.dump(2) << "\n";
+    return Status::Ok();
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& e : est.effects) {
+    rows.push_back({e.label, s.Label(e.index), rr(e.level), opt.slope_changes ? rr(e.slope) : "", rr(e.window),
+                    Fixed(e.mean_before, 2), Fixed(e.mean_after, 2)});
+  }
+  if (g.format == "table") {
+    std::printf("segmented negative-binomial regression of %s per %s, %s..%s (%zu periods), NB2 alpha %.3f\n",
+                a.series.measure.c_str(), std::string(Name(s.period)).c_str(), s.Label(0).c_str(),
+                s.Label(s.values.size() - 1).c_str(), s.values.size(), est.fit.alpha);
+  }
+  PrintRows(g.format, {"boundary", "from", "level_rr", "slope_rr", "window_rr", "mean_before", "mean_after"}, rows,
+            {false, false, false, false, false, true, true});
+  if (g.format == "table") {
+    for (const auto& e : est.effects) std::printf("%s.\n", DescribeEffect(e, a.series.measure, s.period).c_str());
+  }
   return Status::Ok();
 }
 
@@ -368,13 +692,59 @@ int Main(int argc, char** argv) {
   StatsArgs sa;
   auto* stats = app.add_subcommand("stats", "grouped counts: incidents, killed, injured by period, place, group...");
   stats->add_option("--by", sa.by, "day, week, month, quarter, year, country, admin1, admin2, perpetrator, "
-                                   "target, attack_type, event_type")
+                                   "target, attack_type, event_type, phase")
       ->delimiter(',');
-  stats->add_option("--measure", sa.measures, "incidents, killed, injured, killed_security, killed_civilians, "
-                                              "killed_militants, killed_unknown")
+  stats->add_option("--measure", sa.measures, "incidents; killed or injured [_security|_civilians|_militants|"
+                                              "_unknown][_low|_high], e.g. killed_civilians_high")
       ->delimiter(',');
+  stats->add_flag("--roll-up", sa.roll_up, "count factions under their parent group (actor dictionary)");
+  stats->add_flag("--change", sa.change, "add the previous period, % change and trailing 4/52-week averages");
   AddFilterOptions(stats, &sa.filter);
   stats->callback([&] { run(RunStatsCommand(g, sa)); });
+
+  auto* phases = app.add_subcommand("phases", "ceasefires, talks and military operations");
+  phases->require_subcommand(1);
+  PhaseArgs pa;
+  auto* padd = phases->add_subcommand("add", "add a phase (or update the one with the same key)");
+  padd->add_option("--key", pa.phase.key, "stable identity, e.g. ttp-ceasefire-2022")->required();
+  padd->add_option("--type", pa.type, "ceasefire, talks, operation, other")->required();
+  padd->add_option("--name", pa.phase.name, "name")->required();
+  padd->add_option("--parties", pa.parties, "actor ids, separated by |");
+  padd->add_option("--country", pa.phase.country, "ISO code it applies to (default: everywhere)");
+  padd->add_option("--start", pa.start, "first day (YYYY-MM-DD)")->required();
+  padd->add_option("--end", pa.end, "last day (YYYY-MM-DD); omit while it lasts");
+  padd->add_option("--source", pa.phase.source, "citation");
+  padd->add_option("--notes", pa.phase.notes, "notes");
+  padd->callback([&] { run(RunPhasesAdd(g, pa)); });
+  phases->add_subcommand("list", "list phases by start date")->callback([&] { run(RunPhasesList(g)); });
+  auto* pimp = phases->add_subcommand("import", "import phases from a TSV file (data/phases/*.tsv)");
+  pimp->add_option("file", pa.file, "key, type, name, parties, country, start, end, source, notes")->required();
+  pimp->callback([&] { run(RunPhasesImport(g, pa)); });
+
+  ChangepointArgs ca;
+  auto* cps = app.add_subcommand("changepoints", "change points in a count series (PELT, CROPS, BOCPD)");
+  cps->add_option("--by", ca.series.by, "day, week, month, quarter, year (default week)");
+  cps->add_option("--measure", ca.series.measure, "what to count (default incidents)");
+  cps->add_option("--penalty", ca.penalty, "bic, mbic (default) or a number");
+  cps->add_option("--crops", ca.crops, "MIN,MAX: every segmentation a penalty in the range gives");
+  cps->add_option("--method", ca.method, "pelt (default) or bocpd");
+  cps->add_option("--min-segment", ca.min_segment, "shortest segment in periods (default 2)");
+  cps->add_option("--hazard", ca.hazard, "BOCPD: prior probability of a change per period (default 0.01)");
+  cps->add_option("--max-run", ca.max_run, "BOCPD: run-length cap (default 500)");
+  AddFilterOptions(cps, &ca.series.filter);
+  cps->callback([&] { run(RunChangepointsCommand(g, ca)); });
+
+  EffectArgs ef;
+  auto* eff = app.add_subcommand("effect", "the effect of a phase's start and end on a count (segmented NB regression)");
+  eff->add_option("--phase", ef.phase, "phase id or key");
+  eff->add_option("--at", ef.at, "an explicit boundary date (repeatable)");
+  eff->add_option("--by", ef.series.by, "week (default) or month");
+  eff->add_option("--measure", ef.series.measure, "what to count (default incidents)");
+  eff->add_option("--window", ef.window, "periods after each boundary to compare (default 8)");
+  eff->add_flag("--no-slope", ef.no_slope, "level changes only");
+  eff->add_flag("--no-season", ef.no_season, "no seasonal terms");
+  AddFilterOptions(eff, &ef.series.filter);
+  eff->callback([&] { run(RunEffectCommand(g, ef)); });
 
   AddNewsCommands(&app, CliContext{[&g] { return DbUri(g); }, [&g] { return g.format; }, run});
 

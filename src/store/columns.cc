@@ -24,7 +24,40 @@ std::string FactsSelectList() {
   std::string s = "id, date_start, country, admin1, admin2, perpetrator, event_type, attack_type, target";
   for (size_t c = 0; c < kCasualtyCategories; ++c) (s += ", ") += KilledBestColumn(c);
   for (size_t c = 0; c < kCasualtyCategories; ++c) (s += ", ") += InjuredBestColumn(c);
+  s += ", status, prov_importer, license";
+  // low and high of each category: kContentColumns holds them around best.
+  for (size_t side = 0; side < 2; ++side) {
+    for (size_t c = 0; c < kCasualtyCategories; ++c) {
+      const size_t best = 20 + side * 12 + c * 3;  // index of *_best in kContentColumns
+      ((s += ", ") += kContentColumns[best - 1]) += ", ";
+      s += kContentColumns[best + 1];
+    }
+  }
   return s;
+}
+
+std::string PhaseSelectList() {
+  return "id, key, type, name, parties, country, date_start, date_end, source, notes";
+}
+
+std::string JoinParties(const std::vector<std::string>& parties) {
+  std::string s;
+  for (const auto& p : parties) {
+    if (!s.empty()) s += ';';
+    s += p;
+  }
+  return s;
+}
+
+std::vector<std::string> SplitParties(std::string_view s) {
+  std::vector<std::string> out;
+  while (!s.empty()) {
+    size_t semi = s.find(';');
+    out.emplace_back(s.substr(0, semi));
+    if (semi == std::string_view::npos) break;
+    s.remove_prefix(semi + 1);
+  }
+  return out;
 }
 
 std::string ContentColumnList() {

@@ -11,6 +11,7 @@
 #ifndef FAULTLINE_STORE_COLUMNS_H_
 #define FAULTLINE_STORE_COLUMNS_H_
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -45,6 +46,11 @@ inline constexpr std::array<std::string_view, 50> kContentColumns = {
 std::string IncidentSelectList(std::string_view prefix = "");
 // "id, date_start, country, ...": what ScanFacts reads, for ReadFacts.
 std::string FactsSelectList();
+// "id, key, type, ...": what a SELECT of a phase reads, for ReadPhase.
+std::string PhaseSelectList();
+// Phase parties as stored: actor ids joined with ';'.
+std::string JoinParties(const std::vector<std::string>& parties);
+std::vector<std::string> SplitParties(std::string_view s);
 // "status, merged_into, ..., prov_row": kContentColumns joined.
 std::string ContentColumnList();
 
@@ -267,6 +273,66 @@ Status ReadFacts(const Row& row, IncidentFacts* f) {
     f->killed[c] = row.IsNull(k) ? 0 : static_cast<int32_t>(row.Int(k));
     f->injured[c] = row.IsNull(j) ? 0 : static_cast<int32_t>(row.Int(j));
   }
+  auto status = ParseIncidentStatus(row.Text(17));
+  if (!status.ok()) return columns_internal::BadColumn(f->id, "status", status.status());
+  f->status = *status;
+  f->importer = row.Text(18);
+  f->license = row.Text(19);
+  // Ranges as IncidentFacts documents them: low falls back to best, high to
+  // the larger of best and low.
+  auto range = [&](int col, int32_t best, bool best_null, int32_t* low, int32_t* high) {
+    *low = row.IsNull(col) ? best : static_cast<int32_t>(row.Int(col));
+    if (!row.IsNull(col + 1)) {
+      *high = static_cast<int32_t>(row.Int(col + 1));
+    } else {
+      *high = best_null ? *low : std::max(best, *low);
+    }
+  };
+  for (size_t c = 0; c < kCasualtyCategories; ++c) {
+    const int kb = 9 + static_cast<int>(c), ib = 9 + static_cast<int>(kCasualtyCategories + c);
+    range(20 + 2 * static_cast<int>(c), f->killed[c], row.IsNull(kb), &f->killed_low[c], &f->killed_high[c]);
+    range(28 + 2 * static_cast<int>(c), f->injured[c], row.IsNull(ib), &f->injured_low[c], &f->injured_high[c]);
+  }
+  return Status::Ok();
+}
+
+// Binds a phase's columns after id, in PhaseSelectList() order:
+// key, type, name, parties, country, date_start, date_end, source, notes.
+template <typename Binder>
+void BindPhase(const Phase& p, const std::string& parties, Binder& b) {
+  b.Text(p.key);
+  b.Text(Name(p.type));
+  b.Text(p.name);
+  b.Text(parties);
+  b.Text(p.country);
+  b.Int(p.start);
+  if (p.end) {
+    b.Int(*p.end);
+  } else {
+    b.Null();
+  }
+  b.Text(p.source);
+  b.Text(p.notes);
+}
+
+// Reads a row selected with PhaseSelectList().
+template <typename Row>
+Status ReadPhase(const Row& row, Phase* p) {
+  p->id = row.Int(0);
+  p->key = row.Text(1);
+  auto type = ParsePhaseType(row.Text(2));
+  if (!type.ok()) {
+    return DataLoss("phase " + std::to_string(p->id) + ": column type: stored value cannot be read: " +
+                    type.status().message());
+  }
+  p->type = *type;
+  p->name = row.Text(3);
+  p->parties = SplitParties(row.Text(4));
+  p->country = row.Text(5);
+  p->start = static_cast<int32_t>(row.Int(6));
+  p->end = row.IsNull(7) ? std::nullopt : std::optional<int32_t>(static_cast<int32_t>(row.Int(7)));
+  p->source = row.Text(8);
+  p->notes = row.Text(9);
   return Status::Ok();
 }
 

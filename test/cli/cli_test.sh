@@ -74,6 +74,33 @@ contains injection "0"
 check still-there 0 "$fl" query --count
 contains still-there "2"
 
+# Phases, the cube's new dimensions and measures, change points, effects.
+check phases-import 0 "$fl" phases import "$here/../data/phases/ttp_timeline.tsv"
+contains phases-import "9 phases added"
+check phases-reimport 0 "$fl" phases import "$here/../data/phases/ttp_timeline.tsv"
+contains phases-reimport "0 phases added, 0 updated, 9 unchanged"
+check phases-add 0 "$fl" phases add --key test-talks --type talks --name "Test talks" --start 2022-01-01 --end 2022-01-31
+contains phases-add "added"
+check phases-bad 2 "$fl" phases add --key x --type truce --name X --start 2022-01-01
+contains phases-bad "not a phase type"
+check phases-list 0 "$fl" --format csv phases list
+contains phases-list "ttp-ceasefire-2022,ceasefire,TTP indefinite ceasefire,TTP|PK-STATE,PK,2022-06-02,2022-11-27"
+check stats-phase 0 "$fl" --format csv stats --by phase --measure incidents,killed_high,killed_civilians_low
+contains stats-phase "phase,incidents,killed_high,killed_civilians_low"
+check stats-change 0 "$fl" --format csv stats --by month --change
+contains stats-change "incidents_prev,incidents_change_pct,incidents_avg4w,incidents_avg52w"
+check stats-change-noperiod 2 "$fl" stats --by admin1 --change
+check bad-measure 2 "$fl" stats --measure deaths
+check changepoints 0 "$fl" changepoints --by month
+contains changepoints "PELT (Poisson cost, penalty mbic"
+check changepoints-crops 0 "$fl" --format csv changepoints --by month --crops 1,50
+contains changepoints-crops "penalty_from,penalty_to,changes,cost,changepoints"
+check changepoints-bocpd 0 "$fl" changepoints --by week --method bocpd --max-run 100
+contains changepoints-bocpd "BOCPD (Poisson-Gamma"
+check changepoints-bad 2 "$fl" changepoints --penalty aic
+check effect-unknown 3 "$fl" effect --phase nope
+check effect-none 2 "$fl" effect
+
 # Exports.
 check export-geojson 0 "$fl" export --to-format geojson -o "$tmp/x.geojson"
 contains export-geojson "exported 2 rows"

@@ -540,6 +540,55 @@ class ScriptRunner {
         }
         out.json = arr;
       }
+    } else if (command == "upsert_phase") {
+      Json j = Json::parse(p.json, nullptr, false);
+      if (!j.is_object()) return bad(InvalidArgument("upsert_phase {json}"));
+      Phase ph;
+      try {
+        ph.key = j.value("key", "");
+        auto type = ParsePhaseType(j.value("type", "other"));
+        if (!type.ok()) return bad(type.status());
+        ph.type = *type;
+        ph.name = j.value("name", "");
+        ph.parties = j.value("parties", std::vector<std::string>{});
+        ph.country = j.value("country", "");
+        auto start = CivilDate::Parse(j.value("start", ""));
+        if (!start.ok()) return bad(start.status());
+        ph.start = start->days();
+        if (j.contains("end") && !j["end"].is_null()) {
+          auto end = CivilDate::Parse(j["end"].get<std::string>());
+          if (!end.ok()) return bad(end.status());
+          ph.end = end->days();
+        }
+        ph.source = j.value("source", "");
+        ph.notes = j.value("notes", "");
+      } catch (const std::exception& e) {
+        return bad(InvalidArgument(e.what()));
+      }
+      auto r = store_->UpsertPhase(&ph);
+      out.status = r.status();
+      if (r.ok()) {
+        out.write = *r;
+        out.id = ph.id;
+      }
+    } else if (command == "phases") {
+      auto r = store_->Phases();
+      out.status = r.status();
+      if (r.ok()) {
+        Json arr = Json::array();
+        for (const Phase& ph : *r) {
+          arr.push_back(Json{{"key", ph.key},
+                             {"type", std::string(Name(ph.type))},
+                             {"name", ph.name},
+                             {"parties", ph.parties},
+                             {"country", ph.country},
+                             {"start", CivilDate(ph.start).ToString()},
+                             {"end", ph.end ? Json(CivilDate(*ph.end).ToString()) : Json(nullptr)},
+                             {"source", ph.source},
+                             {"notes", ph.notes}});
+        }
+        out.json = arr;
+      }
     } else {
       return Fail("unknown command \"" + command + "\"");
     }
@@ -713,6 +762,13 @@ class ScriptRunner {
         else if (a.key == "target") got = Name(f->target);
         else if (a.key == "killed") got = counts(f->killed);
         else if (a.key == "injured") got = counts(f->injured);
+        else if (a.key == "killed_low") got = counts(f->killed_low);
+        else if (a.key == "killed_high") got = counts(f->killed_high);
+        else if (a.key == "injured_low") got = counts(f->injured_low);
+        else if (a.key == "injured_high") got = counts(f->injured_high);
+        else if (a.key == "status") got = Name(f->status);
+        else if (a.key == "importer") got = f->importer;
+        else if (a.key == "license") got = f->license;
         else return Fail("expect fact: unknown key " + a.key);
         if (want != got) Fail(context + " fact " + a.key + ": expected \"" + want + "\", got \"" + got + "\"");
       }

@@ -314,6 +314,48 @@ class PostgresStore final : public Store {
     }));
   }
 
+  Result<WriteOutcome> UpsertPhase(Phase* phase) override {
+    RETURN_IF_ERROR(Usable());
+    if (std::string why = ValidatePhase(*phase); !why.empty()) {
+      return InvalidArgument("phase \"" + phase->key + "\": " + why);
+    }
+    return Guard(Run("upsert phase", true, [&](pqxx::transaction_base& tx) -> Result<WriteOutcome> {
+      Params k;
+      k.Text(phase->key);
+      pqxx::result r = tx.exec_params("SELECT " + PhaseSelectList() + " FROM phases WHERE key = $1", k.dynamic());
+      Params p;
+      BindPhase(*phase, JoinParties(phase->parties), p);
+      if (!r.empty()) {
+        Phase old;
+        RETURN_IF_ERROR(ReadPhase(Row{r[0]}, &old));
+        phase->id = old.id;
+        if (old == *phase) return WriteOutcome::kUnchanged;
+        p.Int(phase->id);
+        tx.exec_params("UPDATE phases SET key = $1, type = $2, name = $3, parties = $4, country = $5, "
+                       "date_start = $6, date_end = $7, source = $8, notes = $9, updated_at = now() WHERE id = $10",
+                       p.dynamic());
+        return WriteOutcome::kUpdated;
+      }
+      pqxx::result ins = tx.exec_params(
+          "INSERT INTO phases (key, type, name, parties, country, date_start, date_end, source, notes) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+          p.dynamic());
+      phase->id = Row{ins[0]}.Int(0);
+      return WriteOutcome::kInserted;
+    }));
+  }
+
+  Result<std::vector<Phase>> Phases() override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(Run("read phases", false, [&](pqxx::transaction_base& tx) -> Result<std::vector<Phase>> {
+      std::vector<Phase> out;
+      for (const pqxx::row& r : tx.exec("SELECT " + PhaseSelectList() + " FROM phases ORDER BY date_start, id")) {
+        RETURN_IF_ERROR(ReadPhase(Row{r}, &out.emplace_back()));
+      }
+      return out;
+    }));
+  }
+
  private:
   static Status StatusOf(const Status& s) { return s; }
   template <typename T>

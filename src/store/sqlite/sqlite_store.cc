@@ -224,6 +224,19 @@ class SqliteStore final : public Store {
     return Guard(ImportsImpl());
   }
 
+  Result<WriteOutcome> UpsertPhase(Phase* phase) override {
+    RETURN_IF_ERROR(Usable());
+    if (std::string why = ValidatePhase(*phase); !why.empty()) {
+      return InvalidArgument("phase \"" + phase->key + "\": " + why);
+    }
+    return Guard(UpsertPhaseImpl(phase));
+  }
+
+  Result<std::vector<Phase>> Phases() override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(PhasesImpl(""));
+  }
+
  private:
   // A write's transaction: the caller's explicit one, or its own, committed
   // by Commit() and rolled back if the write returns early.
@@ -599,6 +612,61 @@ class SqliteStore final : public Store {
     for (int64_t n : {r.rows_read, r.rows_inserted, r.rows_updated, r.rows_unchanged, r.rows_rejected}) b.Int(n);
     RETURN_IF_ERROR(CheckBind(b, "record import"));
     return StepDone(use.get(), "record import");
+  }
+
+  // Phases are few and rarely written: statements are prepared per call.
+  Result<std::vector<Phase>> PhasesImpl(const std::string& key) {
+    std::string sql = "SELECT " + PhaseSelectList() + " FROM phases";
+    sql += key.empty() ? " ORDER BY date_start, id" : " WHERE key = ?";
+    ASSIGN_OR_RETURN(StmtPtr stmt, Prepare(sql, false));
+    if (!key.empty()) {
+      Binder b(stmt.get());
+      b.Text(key);
+      RETURN_IF_ERROR(CheckBind(b, "read phase"));
+    }
+    std::vector<Phase> out;
+    int rc;
+    while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+      RETURN_IF_ERROR(ReadPhase(Row{stmt.get()}, &out.emplace_back()));
+    }
+    if (rc != SQLITE_DONE) return Fail(rc, "read phases");
+    return out;
+  }
+
+  Result<WriteOutcome> UpsertPhaseImpl(Phase* phase) {
+    WriteTx tx(this);
+    RETURN_IF_ERROR(tx.Begin());
+    ASSIGN_OR_RETURN(std::vector<Phase> old, PhasesImpl(phase->key));
+    const std::string parties = JoinParties(phase->parties), now = NowUtc();
+    WriteOutcome outcome = WriteOutcome::kInserted;
+    if (!old.empty()) {
+      phase->id = old[0].id;
+      if (old[0] == *phase) return WriteOutcome::kUnchanged;
+      ASSIGN_OR_RETURN(StmtPtr stmt, Prepare("UPDATE phases SET key = ?, type = ?, name = ?, parties = ?, "
+                                             "country = ?, date_start = ?, date_end = ?, source = ?, notes = ?, "
+                                             "updated_at = ? WHERE id = ?",
+                                             false));
+      Binder b(stmt.get());
+      BindPhase(*phase, parties, b);
+      b.Text(now);
+      b.Int(phase->id);
+      RETURN_IF_ERROR(CheckBind(b, "update phase"));
+      RETURN_IF_ERROR(StepDone(stmt.get(), "update phase"));
+      outcome = WriteOutcome::kUpdated;
+    } else {
+      ASSIGN_OR_RETURN(StmtPtr stmt, Prepare("INSERT INTO phases (key, type, name, parties, country, date_start, "
+                                             "date_end, source, notes, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                                             "?, ?)",
+                                             false));
+      Binder b(stmt.get());
+      BindPhase(*phase, parties, b);
+      b.Text(now);
+      RETURN_IF_ERROR(CheckBind(b, "insert phase"));
+      RETURN_IF_ERROR(StepDone(stmt.get(), "insert phase"));
+      phase->id = sqlite3_last_insert_rowid(db_);
+    }
+    RETURN_IF_ERROR(tx.Commit());
+    return outcome;
   }
 
   Result<std::vector<ImportRecord>> ImportsImpl() {

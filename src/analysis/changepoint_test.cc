@@ -1,0 +1,149 @@
+#include "analysis/changepoint.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+namespace faultline {
+namespace {
+
+// A piecewise-constant Poisson series: rates change at random places.
+std::vector<int64_t> RandomSeries(std::mt19937& rng, size_t n, double max_rate) {
+  std::vector<int64_t> y;
+  std::uniform_real_distribution<double> rate(0, max_rate);
+  double r = rate(rng);
+  for (size_t i = 0; i < n; ++i) {
+    if (rng() % 15 == 0) r = rate(rng);
+    y.push_back(std::poisson_distribution<int64_t>(r)(rng));
+  }
+  return y;
+}
+
+TEST(Pelt, EqualsExhaustiveOptimalPartitioningOnRandomSeries) {
+  std::mt19937 rng(2024);
+  int with_changes = 0;
+  for (int round = 0; round < 400; ++round) {
+    size_t n = 1 + rng() % 150;
+    auto y = RandomSeries(rng, n, round % 3 == 0 ? 2.0 : 25.0);
+    double penalty;
+    switch (round % 4) {
+      case 0: penalty = PenaltyValue(PenaltyKind::kBic, n); break;
+      case 1: penalty = PenaltyValue(PenaltyKind::kMbic, n); break;
+      case 2: penalty = std::uniform_real_distribution<double>(0, 30)(rng); break;
+      default: penalty = 0.5; break;
+    }
+    size_t min_segment = 1 + rng() % 3;
+    Segmentation pelt = Pelt(y, penalty, min_segment), op = OptimalPartitioning(y, penalty, min_segment);
+    ASSERT_EQ(pelt.changepoints, op.changepoints) << "round " << round << " n " << n << " penalty " << penalty;
+    ASSERT_NEAR(pelt.cost, op.cost, 1e-9 * (1 + std::fabs(op.cost))) << "round " << round;
+    ASSERT_NEAR(pelt.penalized, op.penalized, 1e-9 * (1 + std::fabs(op.penalized)));
+    // The reported cost is the sum of its segments' costs.
+    double sum = 0;
+    size_t from = 0;
+    auto seg_cost = [&](size_t a, size_t b) {
+      double s = 0;
+      for (size_t i = a; i < b; ++i) s += static_cast<double>(y[i]);
+      return PoissonSegmentCost(s, static_cast<double>(b - a));
+    };
+    for (size_t cp : pelt.changepoints) {
+      EXPECT_GE(cp - from, min_segment);
+      sum += seg_cost(from, cp);
+      from = cp;
+    }
+    sum += seg_cost(from, n);
+    EXPECT_NEAR(pelt.cost, sum, 1e-7 * (1 + std::fabs(sum)));
+    with_changes += !pelt.changepoints.empty();
+  }
+  EXPECT_GT(with_changes, 100);  // the property was tested on real segmentations, not only on none
+}
+
+TEST(Pelt, FindsAnObviousStep) {
+  std::vector<int64_t> y(60, 1);
+  for (size_t i = 30; i < 60; ++i) y[i] = 20;
+  Segmentation s = Pelt(y, PenaltyValue(PenaltyKind::kBic, y.size()));
+  EXPECT_EQ(s.changepoints, std::vector<size_t>{30});
+  EXPECT_TRUE(Pelt(std::vector<int64_t>(50, 0), 1.0).changepoints.empty());
+  EXPECT_TRUE(Pelt({}, 1.0).changepoints.empty());
+}
+
+TEST(Penalty, Parses) {
+  double v = -1;
+  EXPECT_EQ(*ParsePenalty("bic", &v), PenaltyKind::kBic);
+  EXPECT_EQ(*ParsePenalty("mbic", &v), PenaltyKind::kMbic);
+  EXPECT_EQ(*ParsePenalty("12.5", &v), PenaltyKind::kManual);
+  EXPECT_EQ(v, 12.5);
+  EXPECT_EQ(ParsePenalty("-3", &v).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParsePenalty("aic", &v).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NEAR(PenaltyValue(PenaltyKind::kBic, 100), 2 * std::log(100.0), 1e-12);
+}
+
+TEST(Crops, EveryPenaltyInTheRangeGivesOneOfTheListedSegmentations) {
+  std::mt19937 rng(77);
+  for (int round = 0; round < 20; ++round) {
+    auto y = RandomSeries(rng, 80 + rng() % 80, 20.0);
+    auto path = Crops(y, 1.0, 200.0);
+    ASSERT_TRUE(path.ok());
+    ASSERT_FALSE(path->empty());
+    EXPECT_DOUBLE_EQ(path->front().penalty_to, 200.0);  // fewest change points: the largest penalties
+    EXPECT_DOUBLE_EQ(path->back().penalty_from, 1.0);
+    for (size_t i = 0; i + 1 < path->size(); ++i) {
+      EXPECT_LT((*path)[i].segmentation.changepoints.size(), (*path)[i + 1].segmentation.changepoints.size());
+      EXPECT_NEAR((*path)[i].penalty_from, (*path)[i + 1].penalty_to, 1e-9);  // contiguous ranges
+    }
+    for (double beta = 1.0; beta <= 200.0; beta *= 1.37) {
+      Segmentation s = Pelt(y, beta);
+      bool listed = false;
+      for (const auto& e : *path) {
+        if (e.segmentation.changepoints == s.changepoints) {
+          listed = true;
+          EXPECT_LE(e.penalty_from, beta + 1e-9);
+          EXPECT_GE(e.penalty_to, beta - 1e-9);
+        }
+      }
+      EXPECT_TRUE(listed) << "penalty " << beta << " gives a segmentation CROPS did not list";
+    }
+  }
+  EXPECT_EQ(Crops(std::vector<int64_t>{1, 2}, 5, 1).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(Bocpd, FindsKnownChangesInSimulatedSeries) {
+  std::mt19937 rng(31);
+  int found = 0, total = 0, false_alarms = 0;
+  for (int round = 0; round < 10; ++round) {
+    std::vector<int64_t> y;
+    const std::vector<size_t> truth = {120, 240, 330};
+    const double rates[] = {3, 12, 4, 9};
+    for (size_t seg = 0, t = 0; seg < 4; ++seg) {
+      size_t end = seg < 3 ? truth[seg] : 450;
+      for (; t < end; ++t) y.push_back(std::poisson_distribution<int64_t>(rates[seg])(rng));
+    }
+    BocpdResult r = Bocpd(y, {.hazard = 1.0 / 150, .max_run_length = 500});
+    ASSERT_EQ(r.change_probability.size(), y.size());
+    for (size_t cp : truth) {
+      ++total;
+      found += std::any_of(r.changepoints.begin(), r.changepoints.end(),
+                           [&](size_t d) { return d + 5 >= cp && d <= cp + 5; });
+    }
+    for (size_t d : r.changepoints) {
+      false_alarms += std::none_of(truth.begin(), truth.end(), [&](size_t cp) { return d + 5 >= cp && d <= cp + 5; });
+    }
+  }
+  EXPECT_GE(found, total - 1) << "found " << found << " of " << total;
+  EXPECT_LE(false_alarms, 10);  // at most one per 450-point series on average
+}
+
+TEST(Bocpd, CappedRunLengthStaysNormalised) {
+  std::mt19937 rng(3);
+  std::vector<int64_t> y;
+  for (int i = 0; i < 3000; ++i) y.push_back(std::poisson_distribution<int64_t>(5)(rng));
+  BocpdResult r = Bocpd(y, {.hazard = 1.0 / 1000, .max_run_length = 50});
+  for (size_t t = 0; t < y.size(); ++t) {
+    ASSERT_LE(r.map_run_length[t], 50u);
+    ASSERT_TRUE(std::isfinite(r.change_probability[t]));
+  }
+  EXPECT_LE(r.changepoints.size(), 3u);  // a stationary series: (almost) no changes
+}
+
+}  // namespace
+}  // namespace faultline

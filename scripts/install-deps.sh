@@ -9,7 +9,7 @@ APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libsqlite3-dev sqlite3 libpqxx-dev postgresql-15 postgresql-client-15
   nlohmann-json3-dev libcli11-dev libutf8proc-dev libxlsxwriter-dev zlib1g-dev iso-codes
-  libgumbo-dev libexpat1-dev
+  libgumbo-dev libexpat1-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev time
   python3-statsmodels  # the effect test compares its NB2 fit with statsmodels (skips without it)

@@ -17,6 +17,7 @@
 #include "common/text.h"
 #include "extract/article.h"
 #include "extract/extractor.h"
+#include "extract/fetch.h"
 #include "faultline/store.h"
 #include "gazetteer/gazetteer.h"
 #include "model/incident_json.h"
@@ -39,6 +40,8 @@ struct IngestArgs {
   std::string country;
   std::string vague = "project";
   std::string watch;
+  std::vector<std::string> feeds;
+  double feed_timeout = 30;
   double interval = 2.0;
   int max_polls = 0;  // 0 = forever (watch)
   std::string who = "ingest";
@@ -62,6 +65,25 @@ class Ingester {
  public:
   Ingester(const IngestArgs& args, Store* store, const extract::Extractor* ex)
       : args_(args), store_(store), ex_(ex) {}
+
+  // A feed over HTTP: a failure is a skipped document with its reason.
+  Status Feed(const std::string& url, double timeout) {
+    ++counts_.documents;
+    auto body = extract::FetchUrl(url, {.timeout_seconds = timeout});
+    if (!body.ok()) {
+      ++counts_.skipped;
+      std::fprintf(stderr, "skipped %s: %s\n", url.c_str(), body.status().message().c_str());
+      return Status::Ok();
+    }
+    std::vector<extract::SkippedDocument> skipped;
+    RETURN_IF_ERROR(extract::ReadArticles(*body, url, extract::ArticleFormat::kFeed,
+                                          [&](Article&& a) { return One(a); }, &skipped));
+    for (const auto& s : skipped) {
+      ++counts_.skipped;
+      std::fprintf(stderr, "skipped %s: %s\n", s.origin.c_str(), s.reason.c_str());
+    }
+    return Status::Ok();
+  }
 
   Status File(const std::string& path) {
     std::string content;
@@ -166,19 +188,25 @@ Status RunIngest(const CliContext& ctx, const IngestArgs& a) {
   std::vector<std::string> missing;
   for (const std::string& f : ExpandPaths(a.paths, &missing)) RETURN_IF_ERROR(ing.File(f));
   if (!missing.empty()) return NotFound("no such file or folder: " + missing.front());
-  if (!a.watch.empty()) {
-    // Poll the folder; each new (or changed) file is ingested once.
+  if (!a.watch.empty() || !a.feeds.empty()) {
+    // Poll the folder (each new or grown file once) and the feeds (items
+    // already ingested are no-ops). Without --watch, feeds are read once
+    // unless --polls says more.
+    int polls = a.max_polls > 0 ? a.max_polls : (a.watch.empty() ? 1 : 0);
     std::set<std::pair<std::string, int64_t>> seen;
-    for (int poll = 0; a.max_polls == 0 || poll < a.max_polls; ++poll) {
-      std::vector<std::string> none;
-      for (const std::string& f : ExpandPaths({a.watch}, &none)) {
-        std::error_code ec;
-        auto size = static_cast<int64_t>(fs::file_size(f, ec));
-        if (ec || !seen.insert({f, size}).second) continue;
-        RETURN_IF_ERROR(ing.File(f));
-        std::fflush(stdout);
+    for (int poll = 0; polls == 0 || poll < polls; ++poll) {
+      if (poll > 0) std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(a.interval * 1000)));
+      if (!a.watch.empty()) {
+        std::vector<std::string> none;
+        for (const std::string& f : ExpandPaths({a.watch}, &none)) {
+          std::error_code ec;
+          auto size = static_cast<int64_t>(fs::file_size(f, ec));
+          if (ec || !seen.insert({f, size}).second) continue;
+          RETURN_IF_ERROR(ing.File(f));
+        }
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(a.interval * 1000)));
+      for (const std::string& url : a.feeds) RETURN_IF_ERROR(ing.Feed(url, a.feed_timeout));
+      std::fflush(stdout);
     }
   }
   const IngestCounts& c = ing.counts();
@@ -282,11 +310,13 @@ void AddNewsCommands(CLI::App* app, const CliContext& ctx) {
   ing->add_option("--country", ia.country, "ISO alpha-2 country when a text names none");
   ing->add_option("--vague", ia.vague, "how to read 'dozens', 'scores': project (domain.md) or acled");
   ing->add_option("--watch", ia.watch, "keep polling DIR for new files");
-  ing->add_option("--interval", ia.interval, "seconds between polls (--watch)");
+  ing->add_option("--feed", ia.feeds, "an RSS/Atom feed URL to read (repeatable; polled with --polls/--interval)");
+  ing->add_option("--feed-timeout", ia.feed_timeout, "seconds allowed for one feed download (default 30)");
+  ing->add_option("--interval", ia.interval, "seconds between polls (--watch, --feed)");
   ing->add_option("--polls", ia.max_polls, "stop after N polls (default: run until interrupted)");
   ing->callback([ctx] {
-    if (ia.paths.empty() && ia.watch.empty()) {
-      ctx.run(InvalidArgument("ingest: give files or folders, or --watch DIR"));
+    if (ia.paths.empty() && ia.watch.empty() && ia.feeds.empty()) {
+      ctx.run(InvalidArgument("ingest: give files or folders, --watch DIR or --feed URL"));
       return;
     }
     ctx.run(RunIngest(ctx, ia));

@@ -5,7 +5,14 @@
 // only go up.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <fstream>
+#include <thread>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -14,6 +21,7 @@
 #include "common/text.h"
 #include "extract/article.h"
 #include "extract/extractor.h"
+#include "extract/fetch.h"
 #include "extract/numbers.h"
 #include "extract/tokens.h"
 #include "gazetteer/gazetteer.h"
@@ -232,6 +240,83 @@ TEST(Readers, BadInputIsSkippedWithAReason) {
   EXPECT_NE(skipped[2].reason.find("UTF-8"), std::string::npos);
   EXPECT_NE(skipped[3].reason.find("no text"), std::string::npos);
   EXPECT_NE(skipped[4].reason.find("well-formed"), std::string::npos);
+}
+
+// ---- feeds over HTTP, served on loopback by the test ----------------------
+
+// Accepts one connection on 127.0.0.1 and answers with `response` (or, when
+// `hang`, reads the request and never answers until the test ends).
+class OneShotServer {
+ public:
+  OneShotServer(std::string response, bool hang) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::listen(fd_, 1);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this, response = std::move(response), hang] {
+      int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      char buf[4096];
+      (void)::recv(c, buf, sizeof buf, 0);
+      if (!hang) {
+        std::string http = "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: " +
+                           std::to_string(response.size()) + "\r\nConnection: close\r\n\r\n" + response;
+        (void)::send(c, http.data(), http.size(), 0);
+      } else {
+        (void)::recv(c, buf, sizeof buf, 0);  // blocks until the client gives up
+      }
+      ::close(c);
+    });
+  }
+  ~OneShotServer() {
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/feed.xml"; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+TEST(Feeds, FetchedOverLoopbackAndParsed) {
+  OneShotServer server(
+      "<?xml version=\"1.0\"?><rss><channel><title>Loopback Wire</title><item><title>Blast in Quetta</title>"
+      "<link>https://x/2</link><pubDate>Tue, 29 Nov 2022 10:00:00 +0500</pubDate><description>A bomb killed "
+      "4 policemen in Quetta on Monday.</description></item></channel></rss>",
+      false);
+  auto body = FetchUrl(server.url(), {.timeout_seconds = 10});
+  ASSERT_TRUE(body.ok()) << body.status().ToString();
+  std::vector<Article> got;
+  std::vector<SkippedDocument> skipped;
+  ASSERT_TRUE(ParseFeed(*body, server.url(), [&](Article&& a) { got.push_back(std::move(a)); return Status::Ok(); },
+                        &skipped)
+                  .ok());
+  ASSERT_EQ(got.size(), 1u);
+  auto x = Ex().Extract(got[0]);
+  ASSERT_EQ(x.incidents.size(), 1u);
+  EXPECT_EQ(x.incidents[0].incident.admin2, "Quetta");
+  EXPECT_EQ(Cat(x.incidents[0].incident, CasualtyCategory::kSecurityForces), 4);
+}
+
+TEST(Feeds, AHangingServerTimesOutWithAReason) {
+  OneShotServer server("", true);
+  auto t0 = std::chrono::steady_clock::now();
+  auto body = FetchUrl(server.url(), {.timeout_seconds = 1});
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_FALSE(body.ok());
+  EXPECT_EQ(body.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(body.status().message().find("no complete response"), std::string::npos) << body.status().message();
+  EXPECT_LT(secs, 5.0);
+  EXPECT_FALSE(FetchUrl("ftp://example.org/x").ok());
 }
 
 // ---- floors --------------------------------------------------------------

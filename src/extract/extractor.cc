@@ -116,7 +116,16 @@ class Reader {
                  int32_t* list_end, const SentenceFacts& f);
   void ReadDates(SentenceFacts* f);
   void ReadPhases(const SentenceFacts& f, Extraction* out);
-  void ReadClaims(const SentenceFacts& f, Extraction* out);
+  // What earlier statistic sentences established: later ones ("the report
+  // said", "the group claimed") inherit the source, year and group.
+  struct StatContext {
+    bool active = false;
+    std::string source;
+    std::string period;
+    std::string actor;  // the last group named in the article
+  };
+  void ReadClaims(const SentenceFacts& f, Extraction* out, StatContext* ctx);
+  bool ActorForCount(const SentenceFacts& f) const;
   void Finish(const std::vector<const SentenceFacts*>& event, const std::vector<const SentenceFacts*>& context,
               Extraction* out);
 
@@ -144,6 +153,7 @@ class Reader {
   std::string text_;
   std::optional<int32_t> published_;
   bool has_title_ = false;
+  StatContext stat_;
   std::vector<Token> tokens_;
   std::vector<Sentence> sentences_;
   std::vector<SentenceFacts> facts_;
@@ -660,7 +670,22 @@ void Reader::ReadPhases(const SentenceFacts& f, Extraction* out) {
   }
 }
 
-void Reader::ReadClaims(const SentenceFacts& f, Extraction* out) {
+// "the TTP was responsible for 89 of the attacks, the BLA for 46": a group
+// followed by "for" and a count.
+bool Reader::ActorForCount(const SentenceFacts& f) const {
+  for (const EntityMatch& e : f.entities) {
+    bool group = std::any_of(e.refs.begin(), e.refs.end(), [](const EntityRef* r) {
+      return r->kind == EntityKind::kActor && r->actor->kind == "group";
+    });
+    if (!group) continue;
+    for (int32_t i = e.end; i < std::min(f.te, e.end + 5); ++i) {
+      if (WordIs(i, "for") && i + 1 < f.te && ReadCount(tokens_, i + 1, f.te)) return true;
+    }
+  }
+  return false;
+}
+
+void Reader::ReadClaims(const SentenceFacts& f, Extraction* out, StatContext* ctx) {
   // Periods in the sentence: "in 2021", "in January 2022", "this year", "last year".
   struct Period {
     std::string text;
@@ -681,8 +706,30 @@ void Reader::ReadClaims(const SentenceFacts& f, Extraction* out) {
     } else if (published_ && (WordIs(i, "this") || WordIs(i, "last")) && WordIs(i + 1, "year")) {
       int y = CivilDate(*published_).year() - (WordIs(i, "last") ? 1 : 0);
       periods.push_back({std::to_string(y), i});
+    } else if ((WordIs(i, "the") && WordIs(i + 1, "year") && WordIs(i + 2, "before")) ||
+               (WordIs(i, "the") && WordIs(i + 1, "previous") && WordIs(i + 2, "year")) ||
+               (WordIs(i, "a") && WordIs(i + 1, "year") && WordIs(i + 2, "earlier"))) {
+      // Relative to the year named before it in the sentence.
+      for (auto it = periods.rbegin(); it != periods.rend(); ++it) {
+        if (it->text.size() >= 4) {
+          periods.push_back({std::to_string(std::atoi(it->text.substr(0, 4).c_str()) - 1), i});
+          break;
+        }
+      }
+    } else if (const CueMatch* m = CueAt(f, i, Cue::kMonth); m != nullptr && tokens_[i].capitalized &&
+                                                              WordIs(i - 1, "in") && !(m->end < f.te && tokens_[m->end].kind == TokenKind::kNumber)) {
+      // "in January": the year of the statistics around it, else of publication.
+      int y = !ctx->period.empty() ? std::atoi(ctx->period.substr(0, 4).c_str())
+              : published_          ? CivilDate(*published_).year()
+                                    : 0;
+      if (y > 0) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%04d-%02d", y, m->value);
+        periods.push_back({buf, i});
+      }
     }
   }
+  if (periods.empty() && !ctx->period.empty()) periods.push_back({ctx->period, f.tb});
   if (periods.empty()) return;
   auto period_for = [&](int32_t tb, int32_t te) -> std::string {
     for (const Period& p : periods) {
@@ -720,6 +767,28 @@ void Reader::ReadClaims(const SentenceFacts& f, Extraction* out) {
       if (i > b) source = text_.substr(tokens_[b].begin, tokens_[i - 1].end - tokens_[b].begin);
     }
   }
+  if (source.empty()) {
+    // "the X, an independent research group": a capitalised name after
+    // "by the" or "figures released by".
+    for (int32_t i = f.tb; i + 1 < f.te && source.empty(); ++i) {
+      if (!(WordIs(i, "by") && (WordIs(i + 1, "the") || tokens_[i + 1].capitalized))) continue;
+      int32_t b = WordIs(i + 1, "the") ? i + 2 : i + 1;
+      int32_t k = b;
+      while (k < f.te && tokens_[k].kind == TokenKind::kWord && tokens_[k].capitalized) ++k;
+      if (k - b >= 2) source = text_.substr(tokens_[b].begin, tokens_[k - 1].end - tokens_[b].begin);
+    }
+  }
+  if (source.empty() && f.claim && !actor.empty()) source = actor;
+  if (source.empty() && f.claim && !ctx->actor.empty()) {
+    // "the group claimed to have carried out 42 operations": its own count.
+    source = ctx->actor;
+    if (actor.empty()) actor = ctx->actor;
+  }
+  if (source.empty() && ctx->active) source = ctx->source;
+  if (!source.empty()) {
+    ctx->active = true;
+    ctx->source = source;
+  }
   auto add = [&](std::string metric, std::string category, const Count& c, int32_t tb, int32_t te) {
     if (!c.best) return;
     ClaimCandidate cl;
@@ -730,7 +799,9 @@ void Reader::ReadClaims(const SentenceFacts& f, Extraction* out) {
     cl.period = period_for(tb, te);
     cl.value = *c.best;
     cl.evidence = Span("claim." + cl.metric, tb, te, source.empty() ? 0.5 : 0.8);
-    if (!cl.period.empty()) out->claims.push_back(std::move(cl));
+    if (cl.period.empty()) return;
+    ctx->period = cl.period.substr(0, 4);
+    out->claims.push_back(std::move(cl));
   };
   // Counts of attacks: "282 attacks", "another 42 attacks".
   for (const CueMatch& m : f.cues) {
@@ -747,6 +818,31 @@ void Reader::ReadClaims(const SentenceFacts& f, Extraction* out) {
     if (!c || c->end > m.begin) continue;
     if (c->best && *c->best >= 1900 && *c->best <= 2100 && tokens_[c->begin].fold.size() == 4) continue;
     add("attacks", "", *c, c->begin, m.end);
+  }
+  // "the BLA for 46": per-group counts of attacks.
+  std::set<int32_t> used_counts;
+  for (const ClaimCandidate& c : out->claims) used_counts.insert(c.evidence.begin);
+  for (const EntityMatch& e : f.entities) {
+    const Actor* group = nullptr;
+    for (const EntityRef* r : e.refs) {
+      if (r->kind == EntityKind::kActor && r->actor->kind == "group") group = r->actor;
+    }
+    if (group == nullptr) continue;
+    for (int32_t i = e.end; i < std::min(f.te, e.end + 5); ++i) {
+      if (!WordIs(i, "for")) continue;
+      if (auto c = ReadCount(tokens_, i + 1, f.te, options_.vague)) {
+        std::string saved = actor;
+        actor = group->id;
+        add("attacks", "", *c, c->begin, c->end);
+        actor = saved;
+      }
+      break;
+    }
+  }
+  // "1,316 attacks in 2013, down from 1,577 the year before".
+  for (int32_t i = f.tb; i + 2 < f.te; ++i) {
+    if (!((WordIs(i, "down") || WordIs(i, "up")) && WordIs(i + 1, "from"))) continue;
+    if (auto c = ReadCount(tokens_, i + 2, f.te, options_.vague)) add("attacks", "", *c, c->begin, c->end);
   }
   for (const Casualty& c : f.casualties) {
     if (c.toll || c.breakdown) continue;
@@ -1204,6 +1300,11 @@ Extraction Reader::Run() {
   };
   for (SentenceFacts& f : facts_) {
     ReadPhases(f, &out);
+    for (const EntityMatch& e : f.entities) {
+      for (const EntityRef* r : e.refs) {
+        if (r->kind == EntityKind::kActor && r->actor->kind == "group") stat_.actor = r->actor->id;
+      }
+    }
     bool has_count = false, has_kill_count = false;
     for (const Casualty& c : f.casualties) {
       if (c.count.best) {
@@ -1223,8 +1324,26 @@ Extraction Reader::Run() {
         if (tokens_[p].kind == TokenKind::kNumber || NumberWordValue(tokens_[p]) > 1) statistic = true;
       }
     }
+    // A figure credited to a monitor: an organisation (or "according to"),
+    // a year, and a casualty count with no attack of its own.
+    bool org = std::any_of(f.entities.begin(), f.entities.end(), [](const EntityMatch& e) {
+      return std::any_of(e.refs.begin(), e.refs.end(),
+                         [](const EntityRef* r) { return r->kind == EntityKind::kOrganisation; });
+    });
+    bool year = false;
+    for (int32_t i = f.tb; i < f.te; ++i) {
+      year = year || (tokens_[i].kind == TokenKind::kNumber && tokens_[i].fold.size() == 4 &&
+                      std::atoi(tokens_[i].fold.c_str()) >= 1900 && std::atoi(tokens_[i].fold.c_str()) <= 2100);
+    }
+    if (!statistic && org && year && has_count && !f.strong_attack) statistic = true;
+    // Later sentences of a statistics passage: "The attacks killed 419 people
+    // and injured 734, the report said"; "the BLA for 46".
+    bool reported = f.Has(Cue::kAccordingTo) || (WordIs(f.tb, "the") && f.plural_attack);
+    if (!statistic && stat_.active && reported && (has_count || ActorForCount(f)) && !f.strong_attack) {
+      statistic = true;
+    }
     if (statistic) {
-      ReadClaims(f, &out);
+      ReadClaims(f, &out, &stat_);
       f.statistic = true;
       continue;
     }

@@ -159,7 +159,9 @@ std::vector<Sentence> SplitSentences(const std::vector<Token>& tokens) {
   int32_t start = 0;
   auto n = static_cast<int32_t>(tokens.size());
   for (int32_t i = 0; i < n; ++i) {
-    if (i > start && tokens[i].blank_line_before) {
+    // Paragraph breaks end sentences; so does sheer length, which keeps the
+    // per-sentence work of the extractor bounded (linear time on any input).
+    if (i > start && (tokens[i].blank_line_before || i - start >= kMaxSentenceTokens)) {
       out.push_back({start, i});
       start = i;
     }

@@ -40,6 +40,9 @@ std::vector<Token> Tokenize(std::string_view text);
 // [begin, end) token index ranges of sentences. Breaks after . ! ? before a
 // capital, digit or quote (not after abbreviations such as "Lt." or the
 // initials of "D.I. Khan"), and at paragraph breaks.
+// Longer runs of tokens are cut into pieces of this size.
+inline constexpr int32_t kMaxSentenceTokens = 250;
+
 struct Sentence {
   int32_t begin = 0;  // token indices
   int32_t end = 0;

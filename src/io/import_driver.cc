@@ -1,5 +1,6 @@
 #include "io/import_driver.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <memory>
@@ -102,8 +103,44 @@ Result<ImportSummary> RunImport(Store* store, RowSource* source, const ImportCon
   std::unique_ptr<ProgressBar> bar;
   if (options.progress) bar = std::make_unique<ProgressBar>("importing " + ctx.file_label, source->total_bytes());
 
-  ImportedRow row;
+  // Valid rows are written in batches (Store::UpsertBatch: a few round
+  // trips per batch on PostgreSQL). A batch never spans a commit of batch
+  // mode, so the commits fall exactly every batch_size rows.
+  constexpr size_t kWriteBatch = 2000;
+  std::vector<Incident> pending;
+  std::vector<uint64_t> pending_lines;
+  std::vector<WriteOutcome> outcomes;
+  pending.reserve(kWriteBatch);
   int64_t in_batch = 0;
+  auto flush = [&]() -> Status {
+    if (pending.empty()) return Status::Ok();
+    outcomes.clear();
+    Status s = store->UpsertBatch(pending, options.change, &outcomes);
+    for (WriteOutcome o : outcomes) {
+      switch (o) {
+        case WriteOutcome::kInserted: ++rec.rows_inserted; break;
+        case WriteOutcome::kUpdated: ++rec.rows_updated; break;
+        case WriteOutcome::kUnchanged: ++rec.rows_unchanged; break;
+      }
+    }
+    if (!s.ok()) {
+      // The first row without an outcome is the one that failed, or the
+      // first of those the backend wrote together.
+      const size_t at = std::min(outcomes.size(), pending_lines.size() - 1);
+      return s.WithContext(ctx.file_label + ":" + std::to_string(pending_lines[at]));
+    }
+    in_batch += static_cast<int64_t>(pending.size());
+    pending.clear();
+    pending_lines.clear();
+    if (options.batch_size > 0 && in_batch >= options.batch_size && !options.dry_run) {
+      in_batch = 0;
+      s = store->Commit();
+      if (s.ok()) s = store->Begin();
+    }
+    return s;
+  };
+
+  ImportedRow row;
   while (source->Next(&row)) {
     ++rec.rows_read;
     if (row.kind == ImportedRow::Kind::kIncident) {
@@ -136,19 +173,12 @@ Result<ImportSummary> RunImport(Store* store, RowSource* source, const ImportCon
       // In atomic mode a rejected row means nothing is kept, but valid rows
       // are still written to the open transaction, so that the counts say
       // exactly what a corrected file would store.
-      auto outcome = store->Upsert(&row.incident, options.change);
-      if (!outcome.ok()) {
-        return fail(outcome.status().WithContext(ctx.file_label + ":" + std::to_string(row.line)));
-      }
-      switch (*outcome) {
-        case WriteOutcome::kInserted: ++rec.rows_inserted; break;
-        case WriteOutcome::kUpdated: ++rec.rows_updated; break;
-        case WriteOutcome::kUnchanged: ++rec.rows_unchanged; break;
-      }
-      if (options.batch_size > 0 && ++in_batch >= options.batch_size && !options.dry_run) {
-        in_batch = 0;
-        Status s = store->Commit();
-        if (s.ok()) s = store->Begin();
+      pending.push_back(std::move(row.incident));
+      pending_lines.push_back(row.line);
+      const bool commit_due =
+          options.batch_size > 0 && in_batch + static_cast<int64_t>(pending.size()) >= options.batch_size;
+      if (pending.size() >= kWriteBatch || commit_due) {
+        Status s = flush();
         if (!s.ok()) return fail(s);
       }
     }
@@ -156,6 +186,7 @@ Result<ImportSummary> RunImport(Store* store, RowSource* source, const ImportCon
   }
   if (bar) bar->Finish();
   if (!source->fatal().ok()) return fail(source->fatal());
+  if (Status s = flush(); !s.ok()) return fail(s);
 
   const bool keep = !options.dry_run && (quarantine || rec.rows_rejected == 0);
   if (keep) {

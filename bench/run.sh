@@ -13,16 +13,17 @@ STATS_ROWS=${STATS_ROWS:-10000000}
 mkdir -p "$OUT"
 export FAULTLINE_DATA=$PWD/data FAULTLINE_BUILD_DATA=$PWD/$B/data
 
-# measure LABEL CMD... -> prints seconds and peak RSS (MiB) of CMD
+# measure LABEL CMD... -> prints wall seconds, CPU seconds (user + system,
+# all threads) and peak RSS (MiB) of CMD
 measure() {
   local label=$1
   shift
-  /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" >"$OUT/last.log" 2>&1 || {
+  /usr/bin/time -f "%e %M %U %S" -o "$OUT/time.txt" "$@" >"$OUT/last.log" 2>&1 || {
     cat "$OUT/last.log"
     return 1
   }
-  read -r secs kb <"$OUT/time.txt"
-  printf '%-48s %8.2f s %8.0f MiB\n' "$label" "$secs" "$((kb / 1024))"
+  read -r secs kb user sys <"$OUT/time.txt"
+  printf '%-48s %8.2f s %8.2f s CPU %8.0f MiB\n' "$label" "$secs" "$(echo "$user + $sys" | bc)" "$((kb / 1024))"
   LAST_SECS=$secs
 }
 

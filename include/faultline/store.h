@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -126,6 +127,17 @@ class Store {
   // that incident (new version, old one kept in history) unless the content
   // is the same. Sets incident->id and ->version. The caller validates first.
   virtual Result<WriteOutcome> Upsert(Incident* incident, const Change& change) = 0;
+  // Upserts `incidents` in order with the result Upsert would give for each
+  // in turn (a key repeated within the batch updates the incident the earlier
+  // row made), appending one outcome per incident to `outcomes` and setting
+  // ids and versions. Backends write a batch set-based where they can (a
+  // few round trips per batch instead of per row). On error nothing of the
+  // batch is kept by an implicit transaction; in an explicit one a database
+  // error rolls the transaction back (as for Upsert). `outcomes` then holds
+  // the outcomes of the incidents written before the one that failed when
+  // the backend knows which one failed, else none of the batch.
+  virtual Status UpsertBatch(std::span<Incident> incidents, const Change& change,
+                             std::vector<WriteOutcome>* outcomes) = 0;
   // Replaces incident.id's content if its stored version is
   // `expected_version`; Conflict otherwise, NotFound for an unknown id.
   // Returns the stored incident with its new version.

@@ -9,10 +9,10 @@
 
 namespace faultline {
 
-bool RowView::Has(std::string_view column) const { return index_.count(std::string(column)) > 0; }
+bool RowView::Has(std::string_view column) const { return index_.find(column) != index_.end(); }
 
 std::string_view RowView::Get(std::string_view column) const {
-  auto it = index_.find(std::string(column));
+  auto it = index_.find(column);
   if (it == index_.end() || it->second >= fields_.size()) return {};
   return fields_[it->second];
 }
@@ -136,36 +136,47 @@ class CsvRowSource final : public RowSource {
 
   void Fill(CsvReader::ReadResult res, ImportedRow* row) {
     row->line = rec_.line;
-    row->raw_fields = rec_.fields;
+    // The row as read goes to raw_fields without a copy; the reader refills
+    // the vector raw_fields held before (its strings keep their capacity).
+    std::swap(row->raw_fields, rec_.fields);
+    const std::vector<std::string>& raw = row->raw_fields;
     row->column.clear();
     row->reason.clear();
     if (res == CsvReader::ReadResult::kMalformed) {
       Reject(row, "", rec_.error.message());
       return;
     }
-    if (format_->strict_column_count() && rec_.fields.size() != columns_.size()) {
+    if (format_->strict_column_count() && raw.size() != columns_.size()) {
       Reject(row, "", "expected " + std::to_string(columns_.size()) + " columns, found " +
-                          std::to_string(rec_.fields.size()));
+                          std::to_string(raw.size()));
       return;
     }
-    if (rec_.fields.size() > columns_.size()) {
+    if (raw.size() > columns_.size()) {
       Reject(row, "", "expected at most " + std::to_string(columns_.size()) + " columns, found " +
-                          std::to_string(rec_.fields.size()));
+                          std::to_string(raw.size()));
       return;
     }
-    for (size_t i = 0; i < rec_.fields.size(); ++i) {
-      std::string& f = rec_.fields[i];
-      if (format_->encoding() == TextEncoding::kLatin1) {
-        bool ascii = true;
+    const std::vector<std::string>* fields = &raw;
+    if (format_->encoding() == TextEncoding::kLatin1) {
+      bool ascii = true;
+      for (const std::string& f : raw) {
         for (unsigned char c : f) ascii &= c < 0x80;
-        if (!ascii) f = Latin1ToUtf8(f);
-      } else if (auto bad = FindInvalidUtf8(f)) {
-        Reject(row, i < columns_.size() ? columns_[i] : "",
-               "invalid UTF-8 at byte " + std::to_string(*bad) + " of the field");
-        return;
+      }
+      if (!ascii) {  // rare: convert a copy, raw_fields stays the row as read
+        converted_ = raw;
+        for (std::string& f : converted_) f = Latin1ToUtf8(f);
+        fields = &converted_;
+      }
+    } else {
+      for (size_t i = 0; i < raw.size(); ++i) {
+        if (auto bad = FindInvalidUtf8(raw[i])) {
+          Reject(row, i < columns_.size() ? columns_[i] : "",
+                 "invalid UTF-8 at byte " + std::to_string(*bad) + " of the field");
+          return;
+        }
       }
     }
-    RowView view(rec_.fields, index_);
+    RowView view(*fields, index_);
     row->incident = Incident{};
     auto err = format_->Map(view, ctx_, &row->incident);
     if (err) {
@@ -183,8 +194,9 @@ class CsvRowSource final : public RowSource {
   std::unique_ptr<CsvReader> reader_;
   ImportContext ctx_;
   CsvRecord rec_;
+  std::vector<std::string> converted_;  // a Latin-1 row converted to UTF-8
   std::vector<std::string> columns_;
-  std::unordered_map<std::string, size_t> index_;
+  ColumnIndex index_;
   bool saw_header_ = false;
   Status fatal_;
 };

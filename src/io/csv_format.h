@@ -23,12 +23,18 @@ struct RowError {
   std::string reason;
 };
 
+// Column name -> field index; looked up by string_view without a copy.
+struct ColumnNameHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using ColumnIndex = std::unordered_map<std::string, size_t, ColumnNameHash, std::equal_to<>>;
+
 // Read access to one row by column name. Get returns "" for a column the
 // header lacks; Has tells the two apart.
 class RowView {
  public:
-  RowView(const std::vector<std::string>& fields, const std::unordered_map<std::string, size_t>& index)
-      : fields_(fields), index_(index) {}
+  RowView(const std::vector<std::string>& fields, const ColumnIndex& index) : fields_(fields), index_(index) {}
   bool Has(std::string_view column) const;
   std::string_view Get(std::string_view column) const;
   std::string_view At(size_t i) const { return i < fields_.size() ? std::string_view(fields_[i]) : ""; }
@@ -41,7 +47,7 @@ class RowView {
 
  private:
   const std::vector<std::string>& fields_;
-  const std::unordered_map<std::string, size_t>& index_;
+  const ColumnIndex& index_;
 };
 
 enum class TextEncoding { kUtf8, kLatin1 };

@@ -1,9 +1,14 @@
 #include "io/import_driver.h"
 
+#include <algorithm>
+#include <condition_variable>
 #include <cstdio>
 #include <ctime>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <random>
+#include <thread>
 
 #include "common/progress.h"
 #include "io/native_csv.h"
@@ -62,6 +67,128 @@ class Quarantine {
   std::FILE* file_ = nullptr;
 };
 
+// Reads, maps and validates rows on a thread of its own while the caller
+// writes the rows before them: the store's work and the parsing overlap.
+// Rows travel in chunks through a queue of at most kChunks chunks, so memory
+// stays bounded; emptied chunks come back to be refilled (their rows keep
+// their strings' capacity). The RowSource is used only by the reader thread
+// until Finish() has joined it.
+class RowPipeline {
+ public:
+  struct Chunk {
+    std::vector<ImportedRow> rows;
+    size_t size = 0;              // rows filled
+    uint64_t bytes_consumed = 0;  // the source's position after the last row
+  };
+
+  RowPipeline(RowSource* source, std::string importer) : source_(source), importer_(std::move(importer)) {
+    for (size_t i = 0; i < kChunks + 1; ++i) {
+      free_.push_back(std::make_unique<Chunk>());
+      free_.back()->rows.resize(kChunkRows);
+    }
+    reader_ = std::thread([this] { Read(); });
+  }
+  RowPipeline(const RowPipeline&) = delete;
+  RowPipeline& operator=(const RowPipeline&) = delete;
+  ~RowPipeline() { Finish(); }
+
+  // The next chunk of rows, or null at the end of input.
+  std::unique_ptr<Chunk> Next() {
+    std::unique_lock lock(mu_);
+    ready_cv_.wait(lock, [&] { return !ready_.empty() || done_; });
+    if (ready_.empty()) return nullptr;
+    std::unique_ptr<Chunk> c = std::move(ready_.front());
+    ready_.pop_front();
+    free_cv_.notify_one();
+    return c;
+  }
+
+  void Recycle(std::unique_ptr<Chunk> c) {
+    std::lock_guard lock(mu_);
+    free_.push_back(std::move(c));
+    free_cv_.notify_one();
+  }
+
+  // Stops the reader (if it is still reading) and joins it.
+  void Finish() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    free_cv_.notify_all();
+    if (reader_.joinable()) reader_.join();
+  }
+
+ private:
+  static constexpr size_t kChunks = 4;
+  static constexpr size_t kChunkRows = 256;
+
+  void Read() {
+    bool more = true;
+    while (more) {
+      std::unique_ptr<Chunk> c;
+      {
+        std::unique_lock lock(mu_);
+        free_cv_.wait(lock, [&] { return stop_ || (!free_.empty() && ready_.size() < kChunks); });
+        if (stop_) break;
+        c = std::move(free_.back());
+        free_.pop_back();
+      }
+      c->size = 0;
+      while (c->size < c->rows.size()) {
+        ImportedRow& row = c->rows[c->size];
+        if (!source_->Next(&row)) {
+          more = false;
+          break;
+        }
+        Prepare(&row);
+        ++c->size;
+      }
+      c->bytes_consumed = source_->bytes_consumed();
+      std::lock_guard lock(mu_);
+      if (c->size > 0) {
+        ready_.push_back(std::move(c));
+      } else {
+        free_.push_back(std::move(c));
+      }
+      ready_cv_.notify_one();
+    }
+    std::lock_guard lock(mu_);
+    done_ = true;
+    ready_cv_.notify_all();
+  }
+
+  // The identity of a row without one, and validation: per-row work that
+  // needs no store.
+  void Prepare(ImportedRow* row) const {
+    if (row->kind != ImportedRow::Kind::kIncident) return;
+    if (row->incident.source_key.empty()) {
+      char buf[24];
+      std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(Fnv1a(row->raw_fields)));
+      row->incident.source_key = importer_ + ":h" + buf;
+    }
+    auto problems = Validate(row->incident);
+    if (!problems.empty()) {
+      row->kind = ImportedRow::Kind::kRejected;
+      row->column = problems.front().field;
+      row->reason = problems.front().message;
+      for (size_t i = 1; i < problems.size(); ++i) {
+        row->reason += "; " + problems[i].field + ": " + problems[i].message;
+      }
+    }
+  }
+
+  RowSource* source_;
+  const std::string importer_;
+  std::mutex mu_;
+  std::condition_variable ready_cv_, free_cv_;
+  std::deque<std::unique_ptr<Chunk>> ready_;
+  std::vector<std::unique_ptr<Chunk>> free_;
+  bool done_ = false;
+  bool stop_ = false;
+  std::thread reader_;  // last: started when everything above is ready
+};
+
 }  // namespace
 
 std::string NewBatchId() {
@@ -102,60 +229,79 @@ Result<ImportSummary> RunImport(Store* store, RowSource* source, const ImportCon
   std::unique_ptr<ProgressBar> bar;
   if (options.progress) bar = std::make_unique<ProgressBar>("importing " + ctx.file_label, source->total_bytes());
 
-  ImportedRow row;
+  // Valid rows are written in batches (Store::UpsertBatch: a few round
+  // trips per batch on PostgreSQL). A batch never spans a commit of batch
+  // mode, so the commits fall exactly every batch_size rows.
+  constexpr size_t kWriteBatch = 2000;
+  std::vector<Incident> pending;
+  std::vector<uint64_t> pending_lines;
+  std::vector<WriteOutcome> outcomes;
+  pending.reserve(kWriteBatch);
   int64_t in_batch = 0;
-  while (source->Next(&row)) {
-    ++rec.rows_read;
-    if (row.kind == ImportedRow::Kind::kIncident) {
-      if (row.incident.source_key.empty()) {
-        char buf[24];
-        std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(Fnv1a(row.raw_fields)));
-        row.incident.source_key = rec.importer + ":h" + buf;
-      }
-      auto problems = Validate(row.incident);
-      if (!problems.empty()) {
-        row.kind = ImportedRow::Kind::kRejected;
-        row.column = problems.front().field;
-        row.reason = problems.front().message;
-        for (size_t i = 1; i < problems.size(); ++i) {
-          row.reason += "; " + problems[i].field + ": " + problems[i].message;
-        }
-      }
-    }
-    if (row.kind == ImportedRow::Kind::kRejected) {
-      ++rec.rows_rejected;
-      std::string msg = ctx.file_label + ":" + std::to_string(row.line) + ": " +
-                        (row.column.empty() ? std::string() : "column " + row.column + ": ") + row.reason;
-      if (summary.errors.size() < options.max_reported_errors) summary.errors.push_back(std::move(msg));
-      if (quarantine) {
-        std::string raw = CsvLine(row.raw_fields);
-        if (!raw.empty()) raw.pop_back();
-        q.Write({ctx.file_label, std::to_string(row.line), row.column, row.reason, raw});
-      }
-    } else {
-      // In atomic mode a rejected row means nothing is kept, but valid rows
-      // are still written to the open transaction, so that the counts say
-      // exactly what a corrected file would store.
-      auto outcome = store->Upsert(&row.incident, options.change);
-      if (!outcome.ok()) {
-        return fail(outcome.status().WithContext(ctx.file_label + ":" + std::to_string(row.line)));
-      }
-      switch (*outcome) {
+  auto flush = [&]() -> Status {
+    if (pending.empty()) return Status::Ok();
+    outcomes.clear();
+    Status s = store->UpsertBatch(pending, options.change, &outcomes);
+    for (WriteOutcome o : outcomes) {
+      switch (o) {
         case WriteOutcome::kInserted: ++rec.rows_inserted; break;
         case WriteOutcome::kUpdated: ++rec.rows_updated; break;
         case WriteOutcome::kUnchanged: ++rec.rows_unchanged; break;
       }
-      if (options.batch_size > 0 && ++in_batch >= options.batch_size && !options.dry_run) {
-        in_batch = 0;
-        Status s = store->Commit();
-        if (s.ok()) s = store->Begin();
-        if (!s.ok()) return fail(s);
+    }
+    if (!s.ok()) {
+      // The first row without an outcome is the one that failed, or the
+      // first of those the backend wrote together.
+      const size_t at = std::min(outcomes.size(), pending_lines.size() - 1);
+      return s.WithContext(ctx.file_label + ":" + std::to_string(pending_lines[at]));
+    }
+    in_batch += static_cast<int64_t>(pending.size());
+    pending.clear();
+    pending_lines.clear();
+    if (options.batch_size > 0 && in_batch >= options.batch_size && !options.dry_run) {
+      in_batch = 0;
+      s = store->Commit();
+      if (s.ok()) s = store->Begin();
+    }
+    return s;
+  };
+
+  RowPipeline rows(source, rec.importer);
+  while (std::unique_ptr<RowPipeline::Chunk> chunk = rows.Next()) {
+    for (size_t r = 0; r < chunk->size; ++r) {
+      ImportedRow& row = chunk->rows[r];
+      ++rec.rows_read;
+      if (row.kind == ImportedRow::Kind::kRejected) {
+        ++rec.rows_rejected;
+        std::string msg = ctx.file_label + ":" + std::to_string(row.line) + ": " +
+                          (row.column.empty() ? std::string() : "column " + row.column + ": ") + row.reason;
+        if (summary.errors.size() < options.max_reported_errors) summary.errors.push_back(std::move(msg));
+        if (quarantine) {
+          std::string raw = CsvLine(row.raw_fields);
+          if (!raw.empty()) raw.pop_back();
+          q.Write({ctx.file_label, std::to_string(row.line), row.column, row.reason, raw});
+        }
+        continue;
+      }
+      // In atomic mode a rejected row means nothing is kept, but valid rows
+      // are still written to the open transaction, so that the counts say
+      // exactly what a corrected file would store.
+      pending.push_back(std::move(row.incident));
+      pending_lines.push_back(row.line);
+      const bool commit_due =
+          options.batch_size > 0 && in_batch + static_cast<int64_t>(pending.size()) >= options.batch_size;
+      if (pending.size() >= kWriteBatch || commit_due) {
+        Status s = flush();
+        if (!s.ok()) return fail(s);  // ~RowPipeline stops the reader
       }
     }
-    if (bar) bar->Update(source->bytes_consumed(), static_cast<uint64_t>(rec.rows_read));
+    if (bar) bar->Update(chunk->bytes_consumed, static_cast<uint64_t>(rec.rows_read));
+    rows.Recycle(std::move(chunk));
   }
+  rows.Finish();
   if (bar) bar->Finish();
   if (!source->fatal().ok()) return fail(source->fatal());
+  if (Status s = flush(); !s.ok()) return fail(s);
 
   const bool keep = !options.dry_run && (quarantine || rec.rows_rejected == 0);
   if (keep) {

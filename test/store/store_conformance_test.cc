@@ -262,6 +262,8 @@ struct Outcome {
   std::string command;
   Status status;
   std::optional<WriteOutcome> write;
+  std::vector<WriteOutcome> batch;  // upsert_batch: one per incident, with ids and versions
+  std::vector<int32_t> versions;
   int64_t id = 0;
   int32_t version = 0;
   std::vector<int64_t> ids;
@@ -421,6 +423,29 @@ class ScriptRunner {
         out.write = *r;
         out.id = inc->id;
         out.version = inc->version;
+      }
+    } else if (command == "upsert_batch") {
+      // upsert_batch [by=W] [reason=R] [NAME] [{patch}, {patch}, ...]
+      Json patches = Json::parse(p.json, nullptr, false);
+      if (!patches.is_array()) return bad(InvalidArgument("upsert_batch [NAME] [{json}, ...]"));
+      ParsedArgs base = p;
+      base.json.clear();
+      auto j = BuildJson(base, 0);
+      if (!j.ok()) return bad(j.status());
+      std::vector<Incident> batch;
+      for (const Json& patch : patches) {
+        Json one = *j;
+        one.merge_patch(patch);
+        auto inc = IncidentFromJson(one.dump());
+        if (!inc.ok()) return bad(inc.status().WithContext("incident JSON"));
+        batch.push_back(std::move(*inc));
+      }
+      std::vector<WriteOutcome> outcomes;
+      out.status = store_->UpsertBatch(batch, ChangeFrom(p), &outcomes);
+      out.batch = outcomes;
+      for (size_t i = 0; i < outcomes.size() && i < batch.size(); ++i) {
+        out.ids.push_back(batch[i].id);
+        out.versions.push_back(batch[i].version);
       }
     } else if (command == "update") {
       auto id = IdArg(p, 0);
@@ -611,7 +636,12 @@ class ScriptRunner {
   // Binds `$var` to `actual` the first time; compares afterwards.
   void CheckId(const std::string& expected, int64_t actual, const std::string& what) {
     if (expected.starts_with("$")) {
-      vars_[expected.substr(1)] = actual;  // unbound (bound ones were substituted)
+      // Unbound when the line was read (bound ones were substituted); a
+      // variable named twice on one line is bound by the first.
+      auto [it, bound] = vars_.try_emplace(expected.substr(1), actual);
+      if (!bound && it->second != actual) {
+        Fail(what + ": expected " + expected + " = " + std::to_string(it->second) + ", got " + std::to_string(actual));
+      }
       return;
     }
     auto v = ParseInt(expected);
@@ -674,6 +704,27 @@ class ScriptRunner {
           return Fail("expect " + kind + ": unknown key " + a.key);
         }
       }
+    } else if (kind == "outcomes") {
+      // expect outcomes inserted=$a updated=$a unchanged=$b ... (in batch order)
+      if (p.args.size() - 1 != out.batch.size()) {
+        return Fail(context + ": expected " + std::to_string(p.args.size() - 1) + " outcomes, got " +
+                    std::to_string(out.batch.size()));
+      }
+      for (size_t i = 1; i < p.args.size(); ++i) {
+        const Arg& a = p.args[i];
+        if (a.items.size() != 1) return Fail("expect outcomes: inserted=ID updated=ID unchanged=ID ...");
+        const WriteOutcome got = out.batch[i - 1];
+        if (OutcomeName(got) != a.key) {
+          Fail(context + ": incident " + std::to_string(i) + ": expected " + a.key + ", got " +
+               std::string(OutcomeName(got)));
+        }
+        CheckId(a.items[0], out.ids[i - 1], context + " incident " + std::to_string(i) + " id");
+      }
+    } else if (kind == "batch_versions") {
+      auto want = IdList(p, 1);
+      if (!want.ok()) return Fail(want.status().ToString());
+      std::vector<int64_t> got(out.versions.begin(), out.versions.end());
+      if (*want != got) Fail(context + ": expected versions [" + Join(*want) + "], got [" + Join(got) + "]");
     } else if (kind == "ids") {
       auto ids = IdList(p, 1);
       if (!ids.ok()) return Fail(ids.status().ToString());

@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <optional>
+#include <unordered_map>
+#include <unordered_set>
 #include <pqxx/pqxx>
 #include <utility>
 
@@ -151,6 +153,91 @@ std::string UpdateSql() {
          at + ", " + who + ", " + p(2, "text") + " FROM upd) SELECT id FROM upd";
 }
 
+// The SQL type of a content column, for the arrays a batch insert unnests.
+std::string_view ContentColumnType(std::string_view column) {
+  if (column == "merged_into" || column == "prov_row") return "bigint";
+  if (column == "date_start" || column == "date_end" || column.starts_with("killed_") ||
+      column.starts_with("injured_")) {
+    return "integer";
+  }
+  if (column == "lat" || column == "lon") return "double precision";
+  if (column == "sources") return "jsonb";
+  return "text";
+}
+
+// Appends `v` to an array literal as a double-quoted element.
+void AppendArrayElement(std::string_view v, std::string* out) {
+  *out += '"';
+  for (char c : v) {
+    if (c == '"' || c == '\\') *out += '\\';
+    *out += c;
+  }
+  *out += '"';
+}
+
+// A batch of incidents as one array literal per content column ("{...}"),
+// for `unnest`: a batch of any size is one statement with a fixed number of
+// parameters, sent as text, so nothing is escaped but double quotes and
+// backslashes inside elements. A Binder (columns.h) for BindContent, one row at a time.
+class ColumnArrays {
+ public:
+  ColumnArrays() { Reset(); }
+  void Reset() {
+    for (std::string& c : cols_) c.assign("{");
+    rows_ = 0;
+    i_ = 0;
+  }
+  void StartRow() { i_ = 0; }
+  void EndRow() { ++rows_; }
+  void Null() { Next() += "NULL"; }
+  void Int(int64_t v) { Next() += std::to_string(v); }
+  void Real(double v) { Next() += FormatCoordinate(v); }
+  void Text(std::string_view v) { AppendArrayElement(v, &Next()); }
+  // The array literals; Reset() before the next batch.
+  const std::vector<std::string>& Finish() {
+    for (std::string& c : cols_) c += '}';
+    return cols_;
+  }
+
+ private:
+  std::string& Next() {
+    std::string& c = cols_[i_++];
+    if (rows_ > 0) c += ',';
+    return c;
+  }
+  std::vector<std::string> cols_ = std::vector<std::string>(kContentColumns.size());
+  size_t rows_ = 0;
+  size_t i_ = 0;
+};
+
+// Inserts a batch of new incidents, their keys and the history rows of their
+// version 1 in one statement: $1..$50 are the content columns as arrays (in
+// kContentColumns order), then updated_at, updated_by, reason. ids come from
+// the sequence in row order; the statement returns them in row order.
+std::string InsertBatchSql() {
+  std::string arrays, names;
+  for (size_t i = 0; i < kContentColumns.size(); ++i) {
+    if (i) {
+      arrays += ", ";
+      names += ", ";
+    }
+    arrays += "$" + std::to_string(i + 1) + "::" + std::string(ContentColumnType(kContentColumns[i])) + "[]";
+    names += kContentColumns[i];
+  }
+  const int t = kContent + 1;
+  const std::string at = "$" + std::to_string(t) + "::timestamptz", who = "$" + std::to_string(t + 1) + "::text";
+  return "WITH v AS (SELECT nextval('incident_id_seq') AS id, u.* FROM unnest(" + arrays + ") WITH ORDINALITY AS u(" +
+         names + ", ord)),"
+         " ins AS (INSERT INTO incidents (id, version, " + names + ", updated_at, updated_by) SELECT id, 1, " +
+         names + ", " + at + ", " + who +
+         " FROM v RETURNING id, country, source_key),"
+         " keys AS (INSERT INTO incident_keys (country, source_key, incident_id)"
+         " SELECT country, source_key, id FROM ins WHERE source_key <> ''),"
+         " hist AS (INSERT INTO incident_history (country, incident_id, version, changed_at, changed_by, reason)"
+         " SELECT country, id, 1, " + at + ", " + who + ", $" + std::to_string(t + 2) +
+         "::text FROM ins) SELECT id FROM v ORDER BY ord";
+}
+
 class PostgresStore final : public Store {
  public:
   explicit PostgresStore(std::unique_ptr<pqxx::connection> conn) : conn_(std::move(conn)) {}
@@ -221,6 +308,14 @@ class PostgresStore final : public Store {
     RETURN_IF_ERROR(Usable());
     return Guard(Run("upsert incident", true,
                      [&](pqxx::transaction_base& tx) { return UpsertImpl(tx, incident, change); }));
+  }
+
+  Status UpsertBatch(std::span<Incident> incidents, const Change& change,
+                     std::vector<WriteOutcome>* outcomes) override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(Run("upsert batch", true, [&](pqxx::transaction_base& tx) {
+      return UpsertBatchImpl(tx, incidents, change, outcomes);
+    }));
   }
 
   Result<Incident> Update(const Incident& incident, int32_t expected_version, const Change& change) override {
@@ -562,6 +657,99 @@ class PostgresStore final : public Store {
     return WriteOutcome::kInserted;
   }
 
+  // A batch in runs without a repeated source key; each run is one key
+  // look-up and one insert statement for its new incidents (plus a
+  // statement per changed incident), instead of two round trips per row.
+  Status UpsertBatchImpl(pqxx::transaction_base& tx, std::span<Incident> incidents, const Change& change,
+                         std::vector<WriteOutcome>* outcomes) {
+    std::unordered_set<std::string_view> keys;
+    size_t begin = 0;
+    while (begin < incidents.size()) {
+      keys.clear();
+      size_t end = begin;
+      for (; end < incidents.size(); ++end) {
+        const std::string& k = incidents[end].source_key;
+        if (!k.empty() && !keys.insert(k).second) break;  // a repeat sees the earlier row: next run
+      }
+      RETURN_IF_ERROR(UpsertRun(tx, incidents.subspan(begin, end - begin), change, outcomes));
+      begin = end;
+    }
+    return Status::Ok();
+  }
+
+  // Upserts incidents whose non-empty source keys are all different.
+  Status UpsertRun(pqxx::transaction_base& tx, std::span<Incident> run, const Change& change,
+                   std::vector<WriteOutcome>* outcomes) {
+    std::unordered_map<std::string, Incident> stored;
+    std::string key_array = "{";
+    for (const Incident& inc : run) {
+      if (inc.source_key.empty()) continue;
+      if (key_array.size() > 1) key_array += ',';
+      AppendArrayElement(inc.source_key, &key_array);
+    }
+    key_array += '}';
+    if (key_array.size() > 2) {
+      for (const pqxx::row& r : tx.exec_prepared("fl_lookup_keys", key_array)) {
+        Incident inc;
+        RETURN_IF_ERROR(ReadIncident(Row{r}, &inc));
+        std::string key = inc.source_key;
+        stored.emplace(std::move(key), std::move(inc));
+      }
+    }
+    std::vector<std::optional<WriteOutcome>> done(run.size());
+    std::vector<size_t> fresh;
+    for (size_t i = 0; i < run.size(); ++i) {
+      Incident& inc = run[i];
+      auto it = inc.source_key.empty() ? stored.end() : stored.find(inc.source_key);
+      if (it == stored.end()) {
+        fresh.push_back(i);
+        continue;
+      }
+      const Incident& current = it->second;
+      if (SameContent(current, inc)) {
+        inc.id = current.id;
+        inc.version = current.version;
+        done[i] = WriteOutcome::kUnchanged;
+        continue;
+      }
+      const int32_t version = current.version + 1;
+      RETURN_IF_ERROR(Replace(tx, current, inc, version, change));
+      inc.id = current.id;
+      inc.version = version;
+      done[i] = WriteOutcome::kUpdated;
+    }
+    if (!fresh.empty()) {
+      arrays_.Reset();
+      std::string sources;
+      for (size_t i : fresh) {
+        sources = SourcesToJson(run[i].sources);
+        arrays_.StartRow();
+        BindContent(run[i], sources, arrays_);
+        arrays_.EndRow();
+      }
+      const std::string now = NowUtc();
+      const std::vector<std::string>& cols = arrays_.Finish();
+      Params p;
+      for (const std::string& c : cols) p.Text(c);
+      p.Text(now);
+      p.Text(change.who);
+      p.Text(change.reason);
+      pqxx::result ids = tx.exec_prepared("fl_insert_batch", p.dynamic());
+      if (ids.size() != fresh.size()) {
+        return Internal("postgresql: a batch insert of " + std::to_string(fresh.size()) + " incidents returned " +
+                        std::to_string(ids.size()) + " ids");
+      }
+      for (size_t j = 0; j < fresh.size(); ++j) {
+        Incident& inc = run[fresh[j]];
+        inc.id = Row{ids[static_cast<pqxx::result::size_type>(j)]}.Int(0);
+        inc.version = 1;
+        done[fresh[j]] = WriteOutcome::kInserted;
+      }
+    }
+    for (const auto& o : done) outcomes->push_back(*o);
+    return Status::Ok();
+  }
+
   Result<Incident> UpdateImpl(pqxx::transaction_base& tx, const Incident& in, int32_t expected_version,
                               const Change& change) {
     ASSIGN_OR_RETURN(std::optional<Incident> current, LoadById(tx, in.id));
@@ -601,6 +789,7 @@ class PostgresStore final : public Store {
   Status tx_failed_;                           // why an explicit transaction was rolled back early
   bool db_error_ = false;                      // the last call failed in the database
   uint64_t cursor_serial_ = 0;
+  ColumnArrays arrays_;  // reused by batch inserts: the arrays keep their capacity
 };
 
 Status PostgresStore::Migrate() {
@@ -655,6 +844,11 @@ Status PostgresStore::Init() {
                                         " FROM incident_keys AS k JOIN incidents AS i"
                                         " ON i.country = k.country AND i.id = k.incident_id"
                                         " WHERE k.source_key = $1::text");
+    conn_->prepare("fl_lookup_keys", "SELECT " + IncidentSelectList("i.") +
+                                         " FROM incident_keys AS k JOIN incidents AS i"
+                                         " ON i.country = k.country AND i.id = k.incident_id"
+                                         " WHERE k.source_key = ANY($1::text[])");
+    conn_->prepare("fl_insert_batch", InsertBatchSql());
     conn_->prepare("fl_key_owner", "SELECT incident_id FROM incident_keys WHERE source_key = $1::text");
     conn_->prepare("fl_insert", InsertSql());
     conn_->prepare("fl_update", UpdateSql());

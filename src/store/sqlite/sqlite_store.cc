@@ -184,6 +184,14 @@ class SqliteStore final : public Store {
     return Guard(UpsertImpl(incident, change));
   }
 
+  // SQLite is in-process: a batch is the same statements as row by row, in
+  // one transaction (no round trips to save).
+  Status UpsertBatch(std::span<Incident> incidents, const Change& change,
+                     std::vector<WriteOutcome>* outcomes) override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(UpsertBatchImpl(incidents, change, outcomes));
+  }
+
   Result<Incident> Update(const Incident& incident, int32_t expected_version, const Change& change) override {
     RETURN_IF_ERROR(Usable());
     return Guard(UpdateImpl(incident, expected_version, change));
@@ -246,17 +254,23 @@ class SqliteStore final : public Store {
     WriteTx(const WriteTx&) = delete;
     WriteTx& operator=(const WriteTx&) = delete;
     ~WriteTx() {
-      if (own_) store_->RollbackQuietly();
+      if (own_) {
+        store_->RollbackQuietly();
+        store_->write_tx_open_ = false;
+      }
     }
+    // Joins the caller's transaction or an enclosing WriteTx (a batch).
     Status Begin() {
-      if (store_->explicit_tx_) return Status::Ok();
+      if (store_->explicit_tx_ || store_->write_tx_open_) return Status::Ok();
       RETURN_IF_ERROR(store_->StepOnce(store_->begin_.get(), "begin transaction"));
       own_ = true;
+      store_->write_tx_open_ = true;
       return Status::Ok();
     }
     Status Commit() {
       if (!own_) return Status::Ok();
       own_ = false;
+      store_->write_tx_open_ = false;
       Status s = store_->StepOnce(store_->commit_.get(), "commit");
       if (!s.ok()) store_->RollbackQuietly();
       return s;
@@ -503,6 +517,16 @@ class SqliteStore final : public Store {
     return WriteOutcome::kInserted;
   }
 
+  Status UpsertBatchImpl(std::span<Incident> incidents, const Change& change, std::vector<WriteOutcome>* outcomes) {
+    WriteTx tx(this);
+    RETURN_IF_ERROR(tx.Begin());
+    for (Incident& inc : incidents) {
+      ASSIGN_OR_RETURN(WriteOutcome o, UpsertImpl(&inc, change));
+      outcomes->push_back(o);
+    }
+    return tx.Commit();
+  }
+
   Result<Incident> UpdateImpl(const Incident& in, int32_t expected_version, const Change& change) {
     WriteTx tx(this);
     RETURN_IF_ERROR(tx.Begin());
@@ -696,6 +720,7 @@ class SqliteStore final : public Store {
   sqlite3* db_;
   std::string path_;
   bool explicit_tx_ = false;
+  bool write_tx_open_ = false;  // a WriteTx of this store began its own transaction
   Status tx_failed_;       // why an explicit transaction was rolled back early
   bool db_error_ = false;  // the last call failed in SQLite itself
   StmtPtr begin_, commit_, rollback_, schema_version_, get_, lookup_key_, key_owner_, insert_, update_,

@@ -517,6 +517,9 @@ TEST(EvalExtraction, PakistanIncidentDescriptions) {
     killed_either += either;
     if (!either) ++confusions["killed " + std::to_string(v) + " vs " + std::to_string(dead)];
     injured_ok += Victims(inc, false) == injured;
+    if (Victims(inc, false) != injured) {
+      ++confusions["injured " + std::to_string(Victims(inc, false)) + " vs " + std::to_string(injured)];
+    }
     // Perpetrator: the gold label through the dictionary; the file's generic
     // "Taliban" label matches any Taliban movement (TTP or Afghan Taliban).
     std::string gold = r.value("Perpetrator", "");

@@ -73,7 +73,8 @@ bool IsWeakAttackWord(std::string_view w) {
                                                "shot", "shooting", "operation", "clash", "clashes", "damaged",
                                                "destroyed", "planted", "explosives", "detonated", "went",
                                                "attacks", "drone", "drones", "missiles", "jets", "raid",
-                                               "raided", "shells", "artillery", "fighter"};
+                                               "raided", "shells", "artillery", "fighter", "fighting", "fierce", "heavy", "skirmish",
+                                               "skirmishes", "besieged", "siege", "hostages", "hostage"};
   for (std::string_view k : kWeak) {
     if (w == k) return true;
   }
@@ -234,6 +235,11 @@ bool Reader::ReadItems(int32_t from, int32_t limit, bool kill, int32_t /*tb_verb
     Casualty item;
     item.kill = kill;
     item.breakdown = breakdown;
+    // "wounding another 25": the count follows.
+    if (j == from && (WordIs(j, "another") || WordIs(j, "other")) && j + 1 < limit &&
+        ReadCount(tokens_, j + 1, limit)) {
+      ++j;
+    }
     int32_t k = j;
     if (auto c = ReadCount(tokens_, j, limit, options_.vague)) {
       // A year is not a head count.
@@ -245,8 +251,9 @@ bool Reader::ReadItems(int32_t from, int32_t limit, bool kill, int32_t /*tb_verb
       k = c->end;
       bool found = false;
       // The victim noun within four words, adjectives allowed.
-      for (int32_t v = k; v < std::min(limit, k + 5) && !found; ++v) {
+      for (int32_t v = k; v < std::min(limit, k + 6) && !found; ++v) {
         const Token& t = tokens_[v];
+        if (IsJoiner(t)) continue;  // "U.S. soldier", "passers-by"
         if (t.kind == TokenKind::kPunct && t.punct != '-') break;
         if (t.kind == TokenKind::kNumber) break;
         if (CueAt(f, v, Cue::kKill) || CueAt(f, v, Cue::kInjure) || WordIs(v, "and") || WordIs(v, "in") ||
@@ -294,7 +301,21 @@ bool Reader::ReadItems(int32_t from, int32_t limit, bool kill, int32_t /*tb_verb
         }
       }
       if (!found) {
+        // People named by nationality or group: "three ethnic Albanians", "4 Iraqis".
+        for (int32_t v = k; v < std::min(limit, k + 3); ++v) {
+          const Token& t = tokens_[v];
+          if (t.kind != TokenKind::kWord) break;
+          if (t.capitalized && !t.all_caps && t.fold.size() > 3 && t.fold.back() == 's') {
+            item.category = kUnk;
+            k = v + 1;
+            found = true;
+            break;
+          }
+        }
+      }
+      if (!found) {
         // A bare count right before the verb or aux ("9 killed", "22 were injured").
+        if (WordIs(k, "more")) ++k;  // "injured around 120 more"
         bool bare = k >= limit || CueAt(f, k, Cue::kKill) || CueAt(f, k, Cue::kInjure) || CueAt(f, k, Cue::kAux) ||
                     PunctIs(k, ',') || PunctIs(k, '.') || WordIs(k, "and") || WordIs(k, "dead");
         if (!bare) break;
@@ -340,7 +361,20 @@ bool Reader::ReadItems(int32_t from, int32_t limit, bool kill, int32_t /*tb_verb
       breakdown = true;
       n = inc->end;
     }
-    if (n == k) break;
+    if (n == k) {
+      // A phrase about the last person, then more people: "a candidate
+      // running for a seat in the assembly, his driver and a guard".
+      int32_t q = k;
+      while (q < limit && q < k + 12 && !PunctIs(q, ',') && tokens_[q].kind != TokenKind::kNumber &&
+             !CueAt(f, q, Cue::kKill) && !CueAt(f, q, Cue::kInjure) && !CueAt(f, q, Cue::kClauseBreak)) {
+        ++q;
+      }
+      bool more = q > k && q + 1 < limit && PunctIs(q, ',') &&
+                  (WordIs(q + 1, "his") || WordIs(q + 1, "her") || WordIs(q + 1, "their") || WordIs(q + 1, "a") ||
+                   WordIs(q + 1, "an") || tokens_[q + 1].kind == TokenKind::kNumber);
+      if (!more) break;
+      n = q + 1;
+    }
     j = n;
   }
   return any;
@@ -421,6 +455,20 @@ void Reader::ReadCasualties(SentenceFacts* f) {
             }
           }
           if (gap != v->begin) continue;
+          // "Noor and his guard were killed": a name before "and" is one more.
+          if (p >= f->tb + 2 && WordIs(p - 1, "and") && tokens_[p - 2].capitalized &&
+              tokens_[p - 2].kind == TokenKind::kWord && !trial.empty()) {
+            bool entity = std::any_of(f->entities.begin(), f->entities.end(),
+                                      [&](const EntityMatch& e) { return e.begin <= p - 2 && p - 2 < e.end; });
+            if (!entity) {
+              Casualty named = trial.front();
+              named.count.low = named.count.best = named.count.high = 1;
+              named.count.vague = false;
+              named.tb = p - 2;
+              named.te = p - 1;
+              trial.push_back(named);
+            }
+          }
           items = std::move(trial);
           break;
         }

@@ -70,7 +70,7 @@ Lexicon::Lexicon() {
   Add("drone strike|drone attack|drone strikes|drone|drones|missile strike|missiles|air strike|airstrike|"
       "air strikes|airstrikes|unmanned aircraft|aerial bombardment|fighter jets|jets pounded",
       Cue::kAttack, A(AT::kDroneOrAirStrike));
-  Add("rocket|rockets|mortar|mortars|shelling|shells|artillery|cross border fire|rocket attack|"
+  Add("rocket|rockets|mortar|mortars|shelling|shells|shelled|artillery|cross border fire|rocket attack|"
       "mortar shells|mortar rounds",
       Cue::kAttack, A(AT::kRocketMortar));
   Add("bomb|bombing|blast|blasts|explosion|explosions|exploded|explode|ied|improvised explosive device|"
@@ -86,7 +86,8 @@ Lexicon::Lexicon() {
       Cue::kAttack, A(AT::kTargetedKilling));
   Add("opened fire|open fire|gunmen|gunman|armed men|stormed|attacked|attack|attacking|ambush|ambushed|raid|"
       "raided|gunfight|clash|clashes|exchange of fire|firing|shootout|shot|shooting|assault|assaulted|"
-      "fired|fired upon|firefight|gun battle|encounter|besieged|siege|militants attacked|armed attack|"
+      "fired|fired upon|firefight|gun battle|gunbattle|encounter|besieged|siege|militants attacked|armed attack|"
+      "fighting|fierce fighting|heavy fighting|skirmish|skirmishes|"
       "terrorist attack|terror attack|attacks on",
       Cue::kAttack, A(AT::kArmedAssault));
   Add("blew up|torched|set on fire|set ablaze|destroyed|damaged|sabotage|sabotaged|vandalised|vandalized|"
@@ -133,7 +134,9 @@ Lexicon::Lexicon() {
       "laborers|workers|worker|employees|employee|drivers|driver|citizens|citizen|family members|relatives|"
       "pedestrians|tourists|locals|customers|vendors|shopkeepers|farmers|miners|"
       "journalists|journalist|lawyers|lawyer|doctors|doctor|nurses|engineers|engineer|tribesmen|elders|elder|"
-      "minors|infants|wedding guests|mourners|traders|hotel employees|hotel staff|staff",
+      "minors|infants|wedding guests|mourners|traders|hotel employees|hotel staff|staff|youths|youth|teenagers|"
+      "teenager|advisers|advisors|prisoners|detainees|refugees|demonstrators|protesters|protestors|fishermen|"
+      "hostages|students|villager|shepherd|shepherds|guest|guests",
       Cue::kVictim, kCiv, T(TC::kCivilians));
   Add("worshippers|worshipers|namazis|devotees|pilgrims|cleric|clerics|prayer leader|imam|shias|shia muslims|"
       "hazaras|ahmadis|christians|sikhs|hindus",
@@ -144,7 +147,8 @@ Lexicon::Lexicon() {
       "lady health workers|polio team|polio vaccinator|polio vaccinators",
       Cue::kVictim, kCiv, T(TC::kHealthAndPolio));
   Add("officials|official|judge|judges|government officials|government employees|officers|deputy commissioner|"
-      "assistant commissioner|magistrate|tehsildar|administrator",
+      "assistant commissioner|magistrate|tehsildar|administrator|chief|deputy chief|governor|deputy governor|"
+      "mayor|minister|district officer",
       Cue::kVictim, kUnk, T(TC::kGovernment));
   Add("candidate|candidates|politician|politicians|party workers|party worker|activists|activist|supporters|"
       "leader|leaders|lawmaker|lawmakers|legislator|mna|mpa|councillor|councilor|rally participants",

@@ -133,6 +133,11 @@ std::optional<Count> ReadCount(const std::vector<Token>& tk, int32_t i, int32_t 
   if (word(j, "tens")) return vague(acled ? 10 : 20, 1);
   if (word(j, "hundreds")) return vague(acled ? 100 : 200, 1);
   if (word(j, "several") || (word(j, "a") && word(j + 1, "few"))) return vague(3, word(j, "a") ? 2 : 1);
+  if (word(j, "dozen")) {  // "wounded dozen others"
+    c.low = c.best = 12;
+    c.end = j + 1;
+    return c;
+  }
   if ((word(j, "a") || word(j, "one")) && word(j + 1, "dozen")) {
     c.low = c.best = 12;
     c.end = j + 2;

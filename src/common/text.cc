@@ -79,7 +79,34 @@ std::string FoldKey(std::string_view s) {
     if (n < 0) folded = Latin1ToUtf8(s);  // invalid UTF-8: fold what we can
   }
   bool space = true;  // suppress leading spaces
-  for (unsigned char c : folded) {
+  for (size_t i = 0; i < folded.size(); ++i) {
+    auto c = static_cast<unsigned char>(folded[i]);
+    if (c >= 0x80) {
+      // Unicode punctuation and spaces ("–", "’", no-break space) separate
+      // words like their ASCII cousins; letters of any script are kept.
+      utf8proc_int32_t cp = 0;
+      utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(folded.data() + i),
+                                              static_cast<utf8proc_ssize_t>(folded.size() - i), &cp);
+      if (len > 0) {
+        utf8proc_category_t cat = utf8proc_category(cp);
+        bool apostrophe = cp == 0x2019 || cp == 0x2018 || cp == 0x02BC;
+        bool punct = cat == UTF8PROC_CATEGORY_PD || cat == UTF8PROC_CATEGORY_PS || cat == UTF8PROC_CATEGORY_PE ||
+                     cat == UTF8PROC_CATEGORY_PI || cat == UTF8PROC_CATEGORY_PF || cat == UTF8PROC_CATEGORY_PO ||
+                     cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_SM || cat == UTF8PROC_CATEGORY_SO;
+        if (apostrophe || punct) {
+          if (!apostrophe && !space) {
+            out += ' ';
+            space = true;
+          }
+          i += static_cast<size_t>(len) - 1;
+          continue;
+        }
+        out.append(folded, i, static_cast<size_t>(len));
+        space = false;
+        i += static_cast<size_t>(len) - 1;
+        continue;
+      }
+    }
     if (c < 0x80) {
       if (std::isalnum(c)) {
         out += static_cast<char>(std::tolower(c));

@@ -74,7 +74,7 @@ bool IsWeakAttackWord(std::string_view w) {
                                                "destroyed", "planted", "explosives", "detonated", "went",
                                                "attacks", "drone", "drones", "missiles", "jets", "raid",
                                                "raided", "shells", "artillery", "fighter", "fighting", "fierce", "heavy", "skirmish",
-                                               "skirmishes", "besieged", "siege", "hostages", "hostage"};
+                                               "skirmishes", "besieged", "siege", "hostages", "hostage", "gunmen", "gunman", "men"};
   for (std::string_view k : kWeak) {
     if (w == k) return true;
   }
@@ -397,6 +397,11 @@ void Reader::ReadCasualties(SentenceFacts* f) {
   };
   for (const CueMatch* v : verbs) {
     bool kill = v->cue == Cue::kKill;
+    // "the TTP, which has killed several elders": what a group habitually does.
+    if ((WordIs(v->begin - 1, "has") || WordIs(v->begin - 1, "have")) &&
+        (WordIs(v->begin - 2, "which") || WordIs(v->begin - 2, "who") || WordIs(v->begin - 2, "that"))) {
+      continue;
+    }
     std::vector<Casualty> items;
     int32_t list_end = 0;
     // Active: "killed 15 people", "killing three Chinese citizens", "deaths of 500 personnel".
@@ -655,6 +660,13 @@ void Reader::ReadPhases(const SentenceFacts& f, Extraction* out) {
     int32_t best = 1 << 30;
     for (const CueMatch& a : f.cues) {
       if (a.cue != Cue::kPhaseAction) continue;
+      // "would not extend", "refused to extend": not that action.
+      bool negated = false;
+      for (int32_t b = std::max(f.tb, a.begin - 3); b < a.begin; ++b) {
+        negated = negated || WordIs(b, "not") || WordIs(b, "refuses") || WordIs(b, "refused") ||
+                  WordIs(b, "refuse") || WordIs(b, "never") || WordIs(b, "declined") || WordIs(b, "rejected");
+      }
+      if (negated) continue;
       int32_t dist = a.begin >= kind.end ? a.begin - kind.end : kind.begin - a.end + 1;
       if (dist < best) {
         best = dist;
@@ -1140,6 +1152,13 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
         bool foreign_strike = a->kind == "foreign_state" && attack == AttackType::kDroneOrAirStrike;
         if (a->kind != "group" && !foreign_strike) continue;
         if (s->denial) continue;
+        // "a breakaway Taliban group", "a splinter of the TTP": some other group.
+        bool other = false;
+        for (int32_t b = std::max(s->tb, e.begin - 3); b < e.begin; ++b) {
+          other = other || WordIs(b, "breakaway") || WordIs(b, "splinter") || WordIs(b, "rival") ||
+                  WordIs(b, "dissident");
+        }
+        if (other) continue;
         Attribution at = s->claim ? Attribution::kClaimed
                          : s->blame ? Attribution::kAttributed
                          : s->suspect ? Attribution::kSuspected
@@ -1340,7 +1359,11 @@ Extraction Reader::Run() {
   std::string current_admin2;  // district of the open incident, when known
   bool current_has_toll = false;
   auto close = [&]() {
-    if (!event.empty()) Finish(event, context, &out);
+    // A headline the body never bears out ("... foils plan to attack")
+    // is not an incident.
+    bool body = std::any_of(event.begin(), event.end(), [](const SentenceFacts* e) { return !e->title; });
+    bool has_body = std::any_of(facts_.begin(), facts_.end(), [](const SentenceFacts& e) { return !e.title; });
+    if (!event.empty() && (body || !has_body)) Finish(event, context, &out);
     event.clear();
     context.clear();
     current_admin2.clear();
@@ -1398,6 +1421,17 @@ Extraction Reader::Run() {
     // Background: a dated mention far before publication.
     bool old = false;
     if (published_ && !f.dates.empty() && f.dates.front().day_end < *published_ - 30) old = true;
+    if (published_ && f.dates.empty()) {
+      // "the attack on a team bus in 2009": a bare past year.
+      int py = CivilDate(*published_).year();
+      for (int32_t i = f.tb + 1; i < f.te; ++i) {
+        if (tokens_[i].kind == TokenKind::kNumber && tokens_[i].fold.size() == 4 &&
+            (WordIs(i - 1, "in") || WordIs(i - 1, "since") || WordIs(i - 1, "of")) &&
+            std::atoi(tokens_[i].fold.c_str()) < py && std::atoi(tokens_[i].fold.c_str()) > 1900) {
+          old = true;
+        }
+      }
+    }
     bool summary = f.plural_attack && !f.strong_attack && !has_count;
     bool modal = f.modal_strong || (f.modal_weak && !has_kill_count);
     bool is_event = !f.retro && !old && !modal && !summary &&
@@ -1411,7 +1445,13 @@ Extraction Reader::Run() {
       if (!event.empty() && !f.retro && !old) context.push_back(&f);
       continue;
     }
-    bool can_start = f.strong_attack || has_count;
+    // "the bombing had wiped out ...": a reference back, not a new event.
+    bool anaphoric = !has_count && !f.attacks.empty() &&
+                     std::all_of(f.attacks.begin(), f.attacks.end(), [&](const CueMatch& m) {
+                       return WordIs(m.begin - 1, "the") || WordIs(m.begin - 1, "this") || WordIs(m.begin - 1, "that") ||
+                              WordIs(m.begin - 1, "its") || WordIs(m.begin - 1, "their");
+                     });
+    bool can_start = (f.strong_attack && !anaphoric) || has_count;
     if (!can_start) {
       bool target = f.Has(Cue::kTarget);
       bool placed = std::any_of(f.entities.begin(), f.entities.end(), [](const EntityMatch& e) {

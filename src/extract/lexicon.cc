@@ -54,7 +54,9 @@ Lexicon::Lexicon() {
       Cue::kKill);
   Add("injured|injuring|injures|wounded|wounding|wounds|hurt|injuries|sustained injuries|received injuries|"
       "critically injured|seriously injured|severely injured|wounded critically|among the injured|among the wounded|"
-      "among those injured|among those wounded",
+      "among those injured|among those wounded|treated for wounds|treated for injuries|treated for their injuries|"
+      "being treated for injuries|hospitalised|hospitalized|admitted to hospital|received treatment|"
+      "receiving treatment",
       Cue::kInjure);
   Add("were|was|have been|has been|had been|are|is|got|also|reportedly|all|later|were also|been", Cue::kAux);
   Add("when|while|after|as|before|whereas|but|since|because|who|which|where|said|told|according", Cue::kClauseBreak);
@@ -104,7 +106,8 @@ Lexicon::Lexicon() {
       "abductors|assailant",
       Cue::kAttacker);
   Add("blew himself up|blew herself up|detonated his explosives|detonated her explosives|detonated himself|"
-      "self detonated|blew himself|exploded himself",
+      "self detonated|blew himself|exploded himself|detonated his vest|detonated her vest|detonated his suicide vest|"
+      "detonated his explosive vest|exploded his vest|detonated the vest|blew themselves up|blew up himself",
       Cue::kSelfKill);
 
   // Person nouns by casualty category, with the target category they imply.
@@ -221,14 +224,17 @@ Lexicon::Lexicon() {
   Add("foiled|foil|defused|defuse|thwarted|thwart|averted|avert|prevented|intercepted|planned|planning|"
       "plotting|plot|plotted|bomb disposal squad|bomb disposal|disposal squad|failed attempt|was foiled|"
       "arrested before|hypothetical|intended to|intending to|planning to|plans to|planned to|bid to|"
-      "attempt to carry out|were preparing|was preparing",
+      "attempt to carry out|were preparing|was preparing|foils|defuses|thwarts|averts|bomb scare|hoax|false alarm|"
+      "fake call|mock drill|security drill",
       Cue::kModal, 1);
   Add("would|could|might|may|will|shall|vowed|vows|vow|feared|fears|fear|threatened|threatens|threaten|threat|"
       "threats|warned|warns|warning|alert|alerts|possible|likely|unless|if|recovered|seized|condemned|condemn|"
-      "condemns|condolences|mourned|funeral prayers|laid to rest|demanded|demand|called for|urged",
+      "condemns|condolences|mourned|funeral prayers|laid to rest|demanded|demand|called for|urged|worried|worry|"
+      "concern|concerned|fearing",
       Cue::kModal, 0);
   Add("anniversary|anniversaries|commemorate|commemorated|commemorating|commemoration|remembrance|memorial|"
-      "trial|hearing|sentenced|convicted|acquitted|verdict|indicted|years ago|year ago|months ago|tribunal|"
+      "trial|hearing|sentenced|convicted|acquitted|verdict|indicted|indicts|indictment|years ago|year ago|months ago|"
+      "tribunal|pleaded|prosecution|prosecutors|"
       "anti terrorism court|atc|death sentence|life imprisonment|marked the|remembering|recalled|recalling",
       Cue::kRetro);
 

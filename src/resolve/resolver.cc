@@ -153,6 +153,9 @@ Result<ResolveResult> Resolve(Store* store, const extract::Article& article, int
   window.date_from = inc.date - options.day_window - 7;
   window.date_to = inc.date_end + options.day_window;
   if (!inc.country.empty()) window.countries = {inc.country};
+  // Every way of matching a place needs the same province (a pair within
+  // 25 km across a provincial border is the one case this misses).
+  if (!inc.admin1.empty()) window.admin1 = {inc.admin1};
   window.importers = {"extract"};
   window.statuses = {IncidentStatus::kCandidate, IncidentStatus::kConfirmed, IncidentStatus::kMerged,
                      IncidentStatus::kRejected};

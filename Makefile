@@ -18,6 +18,7 @@ build: deps
 demo: build
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	./build/release/faultline --db $(DEMO_DB) import --input-format csv data/demo/pbc_suicide_facts.csv data/demo/pbc_drone_facts.csv
+	./build/release/faultline --db $(DEMO_DB) ingest data/samples/news
 	@echo
 	@echo "Incidents by year (Pakistan Body Count facts: suicide attacks 1995-2017, drone strikes 2004-2017):"
 	./build/release/faultline --db $(DEMO_DB) stats --by year

@@ -13,6 +13,8 @@
 #include <sstream>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "common/date.h"
 #include "common/text.h"
 #include "extract/article.h"
@@ -110,6 +112,20 @@ class Ingester {
     }
     if (args_.json) {
       for (const auto& c : x.incidents) std::printf("%s\n", IncidentToJson(c.incident).c_str());
+      for (const auto& p : x.phases) {
+        nlohmann::json j = {{"record", "phase_candidate"}, {"article", a.origin}, {"kind", p.kind},
+                            {"action", p.action}, {"actors", p.actors}};
+        if (p.date) j["date"] = CivilDate(*p.date).ToString();
+        j["evidence"] = x.text.substr(p.evidence.begin, p.evidence.end - p.evidence.begin);
+        std::printf("%s\n", j.dump().c_str());
+      }
+      for (const auto& c : x.claims) {
+        nlohmann::json j = {{"record", "claim_candidate"}, {"article", a.origin}, {"source", c.source},
+                            {"metric", c.metric}, {"actor", c.actor}, {"category", c.category},
+                            {"period", c.period}, {"value", c.value}};
+        j["evidence"] = x.text.substr(c.evidence.begin, c.evidence.end - c.evidence.begin);
+        std::printf("%s\n", j.dump().c_str());
+      }
     }
     if (store_ == nullptr) {
       counts_.incidents += static_cast<int64_t>(x.incidents.size());

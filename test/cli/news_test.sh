@@ -81,6 +81,19 @@ contains final-who "tester"
 contains final-accept "accepted: two outlets agree"
 check reject-missing 3 "$fl" review reject 99999
 
+# Phase and claim candidates come out as JSON records.
+cat >"$tmp/c.txt" <<'C'
+title: TTP ends ceasefire
+published: 2022-11-28
+
+The Tehrik-i-Taliban Pakistan called off its ceasefire with the government on Monday. According to the Pakistan Institute for Peace Studies (PIPS), militants carried out 262 attacks in 2022.
+C
+check json 0 "$fl" ingest --dry-run --json "$tmp/c.txt"
+contains json-phase '"record":"phase_candidate"'
+contains json-phase-end '"action":"end"'
+contains json-claim '"source":"PIPS"'
+contains json-claim-value '"value":262'
+
 # Bad documents: skipped with a reason, nothing else lost.
 printf '' >"$tmp/empty.txt"
 printf 'ab\0cd' >"$tmp/binary.txt"

@@ -7,9 +7,11 @@
 // store in one transaction per article, as `faultline ingest` does. Prints
 // articles/s, MB/s and sentences/s for one core, and peak RSS.
 //
-//   build/bench/bench/extract_bench --samples data/samples/news --articles 10000 [--db /tmp/x.db]
+//   build/bench/bench/extract_bench --samples data/samples/news --articles 10000 [--db /tmp/x.db [--batch 100]]
+// --batch N commits every N articles, as `ingest` does for one NDJSON file of N articles.
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -27,11 +29,12 @@
 
 int main(int argc, char** argv) {
   std::string samples = "data/samples/news", db;
-  long n = 10000;
+  long n = 10000, batch = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--samples")) samples = argv[i + 1];
     if (!std::strcmp(argv[i], "--articles")) n = std::atol(argv[i + 1]);
     if (!std::strcmp(argv[i], "--db")) db = argv[i + 1];
+    if (!std::strcmp(argv[i], "--batch")) batch = std::max(1L, std::atol(argv[i + 1]));
   }
   std::vector<faultline::extract::Article> base;
   for (const auto& e : std::filesystem::directory_iterator(samples)) {
@@ -74,7 +77,7 @@ int main(int argc, char** argv) {
     sentences += x.sentences;
     incidents += static_cast<long>(x.incidents.size());
     if (store) {
-      if (!store->Begin().ok()) return 1;
+      if (i % batch == 0 && !store->Begin().ok()) return 1;
       for (size_t k = 0; k < x.incidents.size(); ++k) {
         if (x.incidents[k].incident.country.empty()) continue;
         auto r = faultline::resolve::Resolve(store.get(), a, static_cast<int>(k + 1), x.incidents[k], {});
@@ -84,7 +87,9 @@ int main(int argc, char** argv) {
         }
         merged += r->resolution == faultline::resolve::Resolution::kMerged;
       }
-      if (!store->Commit().ok()) return 1;
+      if ((i + 1) % batch == 0 || i + 1 == n) {
+        if (!store->Commit().ok()) return 1;
+      }
     }
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -92,6 +97,7 @@ int main(int argc, char** argv) {
   getrusage(RUSAGE_SELF, &ru);
   std::printf("%ld articles (%zu samples cycled), %.1f MB, %ld sentences, %ld candidates%s\n", n, base.size(),
               bytes / 1e6, sentences, incidents, store ? (", " + std::to_string(merged) + " merged").c_str() : "");
+  if (store) std::printf("(one transaction per %ld articles)\n", batch);
   std::printf("%s: %.2f s  %.0f articles/s  %.2f MB/s  %.0f sentences/s  peak RSS %.0f MiB\n",
               store ? "extract+resolve" : "extract", secs, n / secs, bytes / 1e6 / secs, sentences / secs,
               ru.ru_maxrss / 1024.0);

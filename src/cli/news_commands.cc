@@ -7,6 +7,7 @@
 #include <cstring>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iostream>
 #include <set>
@@ -78,8 +79,10 @@ class Ingester {
       return Status::Ok();
     }
     std::vector<extract::SkippedDocument> skipped;
-    RETURN_IF_ERROR(extract::ReadArticles(*body, url, extract::ArticleFormat::kFeed,
-                                          [&](Article&& a) { return One(a); }, &skipped));
+    RETURN_IF_ERROR(InTransaction([&] {
+      return extract::ReadArticles(*body, url, extract::ArticleFormat::kFeed, [&](Article&& a) { return One(a); },
+                                   &skipped);
+    }));
     for (const auto& s : skipped) {
       ++counts_.skipped;
       std::fprintf(stderr, "skipped %s: %s\n", s.origin.c_str(), s.reason.c_str());
@@ -93,8 +96,10 @@ class Ingester {
     ++counts_.documents;
     std::vector<extract::SkippedDocument> skipped;
     auto format = extract::DetectArticleFormat(path, content);
-    RETURN_IF_ERROR(extract::ReadArticles(content, fs::path(path).filename().string(), format,
-                                          [&](Article&& a) { return One(a); }, &skipped));
+    RETURN_IF_ERROR(InTransaction([&] {
+      return extract::ReadArticles(content, fs::path(path).filename().string(), format,
+                                   [&](Article&& a) { return One(a); }, &skipped);
+    }));
     for (const auto& s : skipped) {
       ++counts_.skipped;
       std::fprintf(stderr, "skipped %s: %s\n", s.origin.c_str(), s.reason.c_str());
@@ -131,7 +136,6 @@ class Ingester {
       counts_.incidents += static_cast<int64_t>(x.incidents.size());
       return Status::Ok();
     }
-    RETURN_IF_ERROR(store_->Begin());
     for (size_t i = 0; i < x.incidents.size(); ++i) {
       ++counts_.incidents;
       const auto& cand = x.incidents[i];
@@ -145,15 +149,25 @@ class Ingester {
         continue;
       }
       auto r = resolve::Resolve(store_, a, static_cast<int>(i + 1), cand, {.who = args_.who});
-      if (!r.ok()) {
-        (void)store_->Rollback();
-        return r.status();
-      }
+      if (!r.ok()) return r.status();
       switch (r->resolution) {
         case resolve::Resolution::kNew: ++counts_.fresh; break;
         case resolve::Resolution::kMerged: ++counts_.merged; break;
         case resolve::Resolution::kUnchanged: ++counts_.unchanged; break;
       }
+    }
+    return Status::Ok();
+  }
+
+  // One transaction per document (a file, a feed download): a document is
+  // stored whole or not at all, and large NDJSON files are fast.
+  Status InTransaction(const std::function<Status()>& body) {
+    if (store_ == nullptr) return body();
+    RETURN_IF_ERROR(store_->Begin());
+    Status s = body();
+    if (!s.ok()) {
+      (void)store_->Rollback();
+      return s;
     }
     return store_->Commit();
   }

@@ -8,6 +8,7 @@
 // articles/s, MB/s and sentences/s for one core, and peak RSS.
 //
 //   build/bench/bench/extract_bench --samples data/samples/news --articles 10000 [--db /tmp/x.db [--batch 100]]
+// --huge N extracts one run-on article of N MB instead (linear time check).
 // --batch N commits every N articles, as `ingest` does for one NDJSON file of N articles.
 #include <sys/resource.h>
 
@@ -29,12 +30,27 @@
 
 int main(int argc, char** argv) {
   std::string samples = "data/samples/news", db;
-  long n = 10000, batch = 1;
+  long n = 10000, batch = 1, huge_mb = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--samples")) samples = argv[i + 1];
     if (!std::strcmp(argv[i], "--articles")) n = std::atol(argv[i + 1]);
     if (!std::strcmp(argv[i], "--db")) db = argv[i + 1];
     if (!std::strcmp(argv[i], "--batch")) batch = std::max(1L, std::atol(argv[i + 1]));
+    if (!std::strcmp(argv[i], "--huge")) huge_mb = std::atol(argv[i + 1]);
+  }
+  if (huge_mb > 0) {
+    // One run-on article of N MB without a full stop: time must stay linear.
+    auto ex = faultline::extract::Extractor::Create();
+    if (!ex.ok()) return 1;
+    std::string unit = "gunmen opened fire in Bannu killing 12 people and wounding twenty-one others while ";
+    faultline::extract::Article a;
+    while (a.body.size() < static_cast<size_t>(huge_mb) << 20) a.body += unit;
+    auto t0 = std::chrono::steady_clock::now();
+    auto x = (*ex)->Extract(a);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("run-on article of %ld MB: %d sentences, %zu incidents, %.2f s (%.1f MB/s)\n", huge_mb, x.sentences,
+                x.incidents.size(), secs, huge_mb / secs);
+    return 0;
   }
   std::vector<faultline::extract::Article> base;
   for (const auto& e : std::filesystem::directory_iterator(samples)) {

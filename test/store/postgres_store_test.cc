@@ -54,7 +54,7 @@ TEST_F(PostgresStoreTest, SchemaIsCitusShaped) {
   EXPECT_EQ(store_->Backend(), "postgresql");
   auto version = store_->SchemaVersion();
   ASSERT_TRUE(version.ok()) << version.status().ToString();
-  EXPECT_EQ(*version, 2);
+  EXPECT_EQ(*version, 3);
   // incidents is range-partitioned on date_start, with a default partition.
   EXPECT_EQ(Query("SELECT partstrat FROM pg_partitioned_table WHERE partrelid = 'incidents'::regclass"), "r");
   EXPECT_EQ(Query("SELECT COUNT(*) FROM pg_inherits WHERE inhparent = 'incidents'::regclass"), "8");

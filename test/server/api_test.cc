@@ -1,0 +1,706 @@
+// The HTTP API over real HTTP on loopback: every route with every role
+// (401 without a token, 403 for the wrong role, success for the right one),
+// conflicting edits (409), missing If-Match (428), oversized bodies (413),
+// malformed filters (400), SQL-injection strings in every parameter, path
+// traversal on static files, CSRF on session writes, rate limits, the audit
+// log, streamed exports, map clustering, pagination and sorting — on SQLite,
+// and a smoke pass on a throwaway PostgreSQL (support/pg_server).
+#include <httplib.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "common/date.h"
+#include "faultline/store.h"
+#include "server/accounts.h"
+#include "server/server.h"
+#include "support/pg_server.h"
+
+namespace faultline::server {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+std::string UrlEncode(std::string_view s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+Incident MakeIncident(const std::string& key, const std::string& date, const std::string& admin1, int killed,
+                      IncidentStatus status, double lat, double lon) {
+  Incident inc;
+  inc.source_key = key;
+  auto d = CivilDate::Parse(date);
+  inc.date = inc.date_end = d->days();
+  inc.country = "PK";
+  inc.admin1 = admin1;
+  inc.place = admin1 == "Balochistan" ? "Quetta" : "Peshawar";
+  inc.lat = lat;
+  inc.lon = lon;
+  inc.geo_precision = GeoPrecision::kNear;
+  inc.event_type = EventType::kExplosionsRemoteViolence;
+  inc.attack_type = AttackType::kSuicideBombing;
+  inc.target = TargetCategory::kPolice;
+  inc.status = status;
+  inc.casualties.Killed(CasualtyCategory::kCivilians).best = killed;
+  inc.license = "project";
+  inc.provenance.importer = "test";
+  Source s;
+  s.outlet = "Test Times";
+  s.headline = "Blast in " + admin1;
+  s.evidence.push_back(Evidence{"killed.civilians", 10, 20, 0.9});
+  inc.sources.push_back(s);
+  return inc;
+}
+
+// One server on a fresh database, with a viewer, an analyst and an admin.
+class ApiServer {
+ public:
+  static std::unique_ptr<ApiServer> Start(const std::string& uri, ServerOptions opt = {}) {
+    auto s = std::unique_ptr<ApiServer>(new ApiServer());
+    s->uri_ = uri;
+    {
+      auto store = Store::Open(uri);
+      EXPECT_TRUE(store.ok()) << store.status().ToString();
+      if (!store.ok()) return nullptr;
+      int n = 0;
+      for (const auto& [admin1, lat, lon] : std::vector<std::tuple<std::string, double, double>>{
+               {"Balochistan", 30.2, 67.0}, {"Khyber Pakhtunkhwa", 34.0, 71.5}}) {
+        for (int i = 0; i < 6; ++i, ++n) {
+          Incident inc = MakeIncident("test:" + std::to_string(n), "2020-0" + std::to_string(1 + i % 9) + "-1" + std::to_string(i),
+                                      admin1, n * 3 % 7, i < 2 ? IncidentStatus::kCandidate : IncidentStatus::kConfirmed,
+                                      lat + i * 0.01, lon + i * 0.01);
+          auto r = (*store)->Upsert(&inc, Change{"seed", ""});
+          EXPECT_TRUE(r.ok()) << r.status().ToString();
+          s->ids_.push_back(inc.id);
+        }
+      }
+    }
+    auto accounts = Accounts::Open(uri);
+    EXPECT_TRUE(accounts.ok()) << accounts.status().ToString();
+    if (!accounts.ok()) return nullptr;
+    for (Role r : {Role::kViewer, Role::kAnalyst, Role::kAdmin}) {
+      std::string name(Name(r));
+      EXPECT_TRUE((*accounts)->AddUser(name, r, "test", "password-" + name).ok());
+      s->tokens_[r] = (*accounts)->IssueToken(name, "test", "test").value();
+    }
+    opt.db_uri = uri;
+    opt.port = 0;
+    opt.web_dir = std::string(FAULTLINE_SOURCE_DIR) + "/web";
+    if (opt.rate_per_second == ServerOptions{}.rate_per_second) opt.rate_per_second = 0;
+    auto srv = Server::Create(opt);
+    EXPECT_TRUE(srv.ok()) << srv.status().ToString();
+    if (!srv.ok()) return nullptr;
+    s->server_ = std::move(srv).value();
+    s->port_ = s->server_->Bind().value();
+    s->thread_ = std::thread([p = s.get()] { EXPECT_TRUE(p->server_->Run().ok()); });
+    return s;
+  }
+  ~ApiServer() {
+    if (server_) server_->Stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  httplib::Client Client() const {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_url_encode(false);
+    c.set_read_timeout(60, 0);
+    return c;
+  }
+  httplib::Headers Auth(std::optional<Role> r) const {
+    if (!r) return {};
+    return {{"Authorization", "Bearer " + tokens_.at(*r)}};
+  }
+  // One request as `role` (nullopt: anonymous).
+  httplib::Result Call(const std::string& method, const std::string& path, std::optional<Role> role,
+                       const std::string& body = "", httplib::Headers extra = {}) const {
+    auto c = Client();
+    httplib::Headers h = Auth(role);
+    h.insert(extra.begin(), extra.end());
+    if (method == "GET") return c.Get(path, h);
+    if (method == "POST") return c.Post(path, h, body, "application/json");
+    if (method == "PUT") return c.Put(path, h, body, "application/json");
+    return c.Delete(path, h, body, "application/json");
+  }
+  const std::vector<int64_t>& ids() const { return ids_; }
+  const std::string& uri() const { return uri_; }
+  int port() const { return port_; }
+
+ private:
+  ApiServer() = default;
+  std::string uri_;
+  std::vector<int64_t> ids_;
+  std::map<Role, std::string> tokens_;
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+Json BodyOf(const httplib::Result& r) {
+  if (!r) return Json();
+  try {
+    return Json::parse(r->body);
+  } catch (...) {
+    return Json();
+  }
+}
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = (fs::temp_directory_path() /
+           ("fl-api-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db"))
+              .string();
+    Clean();
+  }
+  void TearDown() override {
+    api_.reset();
+    Clean();
+  }
+  void Clean() {
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db_ + suffix);
+  }
+  void StartServer(ServerOptions opt = {}) {
+    api_ = ApiServer::Start(db_, opt);
+    ASSERT_NE(api_, nullptr);
+  }
+  std::string db_;
+  std::unique_ptr<ApiServer> api_;
+};
+
+struct RouteCase {
+  std::string method;
+  std::string path;  // {id} and {id2} are replaced with seeded incident ids
+  std::optional<Role> least;  // nullopt = public
+  int ok_status;
+  std::string body;
+};
+
+// {c0}..{c11}: the id of the n-th seeded incident (0, 1, 6, 7 are candidates).
+std::string Fill(std::string s, const std::vector<int64_t>& ids) {
+  for (size_t n = ids.size(); n-- > 0;) {
+    std::string key = "{c" + std::to_string(n) + "}";
+    for (size_t p; (p = s.find(key)) != std::string::npos;) s.replace(p, key.size(), std::to_string(ids[n]));
+  }
+  return s;
+}
+
+// Every route of docs/openapi.yaml with the least role it needs.
+std::vector<RouteCase> AllRoutes() {
+  const std::optional<Role> pub, viewer = Role::kViewer, analyst = Role::kAnalyst, admin = Role::kAdmin;
+  return {
+      {"GET", "/api/v1/health", pub, 200, ""},
+      {"GET", "/api/v1/openapi.yaml", pub, 200, ""},
+      {"GET", "/api/v1/session", viewer, 200, ""},
+      {"GET", "/api/v1/vocabulary", viewer, 200, ""},
+      {"GET", "/api/v1/incidents?limit=5", viewer, 200, ""},
+      {"GET", "/api/v1/incidents/{c3}", viewer, 200, ""},
+      {"GET", "/api/v1/incidents.geojson", viewer, 200, ""},
+      {"GET", "/api/v1/stats?by=admin1", viewer, 200, ""},
+      {"GET", "/api/v1/timeseries?interval=month", viewer, 200, ""},
+      {"GET", "/api/v1/export?format=ndjson", viewer, 200, ""},
+      {"GET", "/api/v1/review", viewer, 200, ""},
+      {"POST", "/api/v1/incidents", analyst, 201,
+       R"({"date":"2021-05-01","country":"PK","admin1":"Sindh","event_type":"battles","attack_type":"armed_assault",)"
+       R"("target":"police","license":"project","status":"confirmed","geo_precision":"province"})"},
+      {"PUT", "/api/v1/incidents/{c3}", analyst, 200, "PUT"},
+      {"POST", "/api/v1/review/{c0}/accept", analyst, 200, "{}"},
+      {"POST", "/api/v1/review/{c1}/reject", analyst, 200, "{}"},
+      {"POST", "/api/v1/review/{c2}/edit", analyst, 200, R"({"set":{"killed.civilians":"9"},"reason":"recount"})"},
+      {"POST", "/api/v1/review/{c6}/merge", analyst, 200, R"({"others":[{c7}]})"},
+      {"POST", "/api/v1/review/{c6}/split", analyst, 200, "{}"},
+      {"GET", "/api/v1/audit", admin, 200, ""},
+      {"GET", "/api/v1/users", admin, 200, ""},
+      {"POST", "/api/v1/users", admin, 201, R"({"name":"newcomer","role":"viewer"})"},
+      {"POST", "/api/v1/users/viewer/tokens", admin, 201, R"({"label":"script"})"},
+      {"DELETE", "/api/v1/users/newcomer/tokens", admin, 200, ""},
+      {"GET", "/api/v1/claims", viewer, 501, ""},
+      {"POST", "/api/v1/claims/check", analyst, 501, "{}"},
+      {"GET", "/api/v1/phases", viewer, 501, ""},
+      {"POST", "/api/v1/phases", analyst, 501, "{}"},
+      {"GET", "/api/v1/changepoints", viewer, 501, ""},
+      {"GET", "/api/v1/effects", viewer, 501, ""},
+      {"GET", "/api/v1/forecasts", viewer, 501, ""},
+      {"POST", "/api/v1/forecasts", analyst, 501, "{}"},
+      {"GET", "/api/v1/backtests", viewer, 501, ""},
+      {"GET", "/api/v1/alerts", viewer, 501, ""},
+      {"GET", "/api/v1/plans", analyst, 501, ""},
+      {"POST", "/api/v1/plans", admin, 501, "{}"},
+      {"GET", "/api/v1/plans/1", analyst, 501, ""},
+      {"GET", "/api/v1/plans/1/schedule", admin, 501, ""},
+      {"GET", "/api/v1/plans/1/seed", admin, 501, ""},
+      {"DELETE", "/api/v1/session", viewer, 400, ""},  // a token is not a session: 400 at the least role
+  };
+}
+
+TEST_F(ApiTest, EveryRouteChecksEveryRole) {
+  StartServer();
+  const std::vector<Role> roles = {Role::kViewer, Role::kAnalyst, Role::kAdmin};
+  for (const RouteCase& rc : AllRoutes()) {
+    std::string path = Fill(rc.path, api_->ids());
+    std::string body = Fill(rc.body, api_->ids());
+    std::string label = rc.method + " " + path;
+    httplib::Headers extra;
+    if (body == "PUT") {
+      auto got = api_->Call("GET", path, Role::kViewer);
+      ASSERT_TRUE(got);
+      Json inc = BodyOf(got)["incident"];
+      inc["notes"] = "checked";
+      body = inc.dump();
+      extra = {{"If-Match", got->get_header_value("ETag")}};
+    }
+    if (rc.least) {
+      auto anon = api_->Call(rc.method, path, std::nullopt, body, extra);
+      ASSERT_TRUE(anon) << label;
+      EXPECT_EQ(anon->status, 401) << label;
+      EXPECT_EQ(BodyOf(anon)["code"], "unauthenticated") << label;
+      auto bad = api_->Call(rc.method, path, std::nullopt, body,
+                            {{"Authorization", "Bearer flt_000000000000000000000000_forged"}});
+      ASSERT_TRUE(bad);
+      EXPECT_EQ(bad->status, 401) << label;
+      for (Role r : roles) {
+        if (static_cast<int>(r) >= static_cast<int>(*rc.least)) continue;
+        auto denied = api_->Call(rc.method, path, r, body, extra);
+        ASSERT_TRUE(denied) << label;
+        EXPECT_EQ(denied->status, 403) << label << " as " << Name(r);
+        EXPECT_EQ(BodyOf(denied)["code"], "forbidden") << label;
+      }
+    }
+    auto ok = api_->Call(rc.method, path, rc.least, body, extra);
+    ASSERT_TRUE(ok) << label;
+    EXPECT_EQ(ok->status, rc.ok_status) << label << ": " << ok->body.substr(0, 300);
+    if (rc.ok_status == 501) {
+      EXPECT_EQ(BodyOf(ok)["code"], "not_implemented") << label;
+    }
+  }
+}
+
+TEST_F(ApiTest, OpenApiDescribesEveryRoute) {
+  StartServer();
+  auto r = api_->Call("GET", "/api/v1/openapi.yaml", std::nullopt);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  EXPECT_NE(r->body.find("openapi: 3"), std::string::npos);
+  for (const RouteCase& rc : AllRoutes()) {
+    std::string p = rc.path.substr(std::string("/api/v1").size());
+    p = p.substr(0, p.find('?'));
+    for (const char* k : {"{c0}", "{c1}", "{c2}", "{c3}", "{c6}"}) {
+      if (auto at = p.find(k); at != std::string::npos) p.replace(at, std::string(k).size(), "{id}");
+    }
+    if (p.starts_with("/plans/1")) p.replace(7, 1, "{id}");
+    if (p.starts_with("/users/")) p = "/users/{name}/tokens";
+    EXPECT_NE(r->body.find("  " + p + ":"), std::string::npos) << "docs/openapi.yaml lacks " << p;
+  }
+}
+
+TEST_F(ApiTest, ConflictingEditsGet409AndMissingIfMatchGets428) {
+  StartServer();
+  std::string path = "/api/v1/incidents/" + std::to_string(api_->ids()[4]);
+  auto got = api_->Call("GET", path, Role::kAnalyst);
+  ASSERT_TRUE(got);
+  std::string etag = got->get_header_value("ETag");
+  Json inc = BodyOf(got)["incident"];
+  inc["notes"] = "first edit";
+  auto first = api_->Call("PUT", path, Role::kAnalyst, inc.dump(), {{"If-Match", etag}});
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200) << first->body;
+  EXPECT_NE(first->get_header_value("ETag"), etag);
+  inc["notes"] = "second edit from a stale copy";
+  auto second = api_->Call("PUT", path, Role::kAdmin, inc.dump(), {{"If-Match", etag}});
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 409) << second->body;
+  EXPECT_EQ(BodyOf(second)["code"], "conflict");
+  auto none = api_->Call("PUT", path, Role::kAnalyst, inc.dump());
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 428);
+  // The review actions honour the version too.
+  auto stale = api_->Call("POST", "/api/v1/review/" + std::to_string(api_->ids()[4]) + "/reject", Role::kAnalyst,
+                          R"({"version":1})");
+  ASSERT_TRUE(stale);
+  EXPECT_EQ(stale->status, 409) << stale->body;
+  auto now = BodyOf(api_->Call("GET", path, Role::kViewer));
+  EXPECT_EQ(now["incident"]["notes"], "first edit");
+  EXPECT_EQ(now["history"].size(), 2u);
+  EXPECT_EQ(now["history"][1]["changed_by"], "analyst");
+}
+
+TEST_F(ApiTest, OversizedBodiesGet413) {
+  ServerOptions opt;
+  opt.max_body_bytes = 4096;
+  StartServer(opt);
+  std::string big = R"({"name":"x","password":")" + std::string(10000, 'a') + "\"}";
+  for (const char* path : {"/api/v1/session", "/api/v1/incidents", "/api/v1/review/1/edit"}) {
+    auto r = api_->Call("POST", path, Role::kAdmin, big);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 413) << path;
+    EXPECT_EQ(BodyOf(r)["code"], "payload_too_large") << path;
+  }
+}
+
+TEST_F(ApiTest, MalformedFiltersGet400WithAMessageNamingTheParameter) {
+  StartServer();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"/api/v1/incidents?from=2020-13-45", "from"},
+      {"/api/v1/incidents?from=2021-01-01&to=2020-01-01", "from"},
+      {"/api/v1/incidents?bbox=1,2,3", "bbox"},
+      {"/api/v1/incidents?bbox=a,b,c,d", "bbox"},
+      {"/api/v1/incidents?bbox=10,10,0,0", "bbox"},
+      {"/api/v1/incidents?limit=0", "limit"},
+      {"/api/v1/incidents?limit=1000000", "limit"},
+      {"/api/v1/incidents?limit=ten", "limit"},
+      {"/api/v1/incidents?min_killed=-5", "min_killed"},
+      {"/api/v1/incidents?event_type=picnic", "event_type"},
+      {"/api/v1/incidents?attack_type=picnic", "attack_type"},
+      {"/api/v1/incidents?target=picnic", "target"},
+      {"/api/v1/incidents?status=lost", "status"},
+      {"/api/v1/incidents?country=Atlantis", "country"},
+      {"/api/v1/incidents?sort=mood", "sort"},
+      {"/api/v1/incidents?order=sideways", "order"},
+      {"/api/v1/incidents?cursor=xyz", "cursor"},
+      {"/api/v1/incidents?sort=date&cursor=12", "cursor"},
+      {"/api/v1/incidents?colour=red", "colour"},
+      {"/api/v1/incidents?limit=1&limit=2", "limit"},
+      {"/api/v1/incidents?text=" + std::string(300, 'x'), "text"},
+      {"/api/v1/incidents?text=%FF%FE", "text"},
+      {"/api/v1/incidents.geojson?zoom=99", "zoom"},
+      {"/api/v1/incidents.geojson?cluster=maybe", "cluster"},
+      {"/api/v1/stats?by=mood", "by"},
+      {"/api/v1/stats?by=year,month,day,admin1", "by"},
+      {"/api/v1/stats?measure=happiness", "measure"},
+      {"/api/v1/timeseries?interval=hour", "interval"},
+      {"/api/v1/export?format=pdf", "format"},
+      {"/api/v1/review?limit=-1", "limit"},
+      {"/api/v1/audit?limit=abc", "limit"},
+  };
+  for (const auto& [path, param] : cases) {
+    auto r = api_->Call("GET", path, Role::kAdmin);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 400) << path << ": " << r->body;
+    Json j = BodyOf(r);
+    EXPECT_EQ(j["code"], "invalid_argument") << path;
+    EXPECT_NE(j.value("message", "").find(param), std::string::npos) << path << ": " << j.dump();
+  }
+  // Bodies too.
+  for (const auto& [path, body] : std::vector<std::pair<std::string, std::string>>{
+           {"/api/v1/incidents", "not json"},
+           {"/api/v1/incidents", "[1,2]"},
+           {"/api/v1/incidents", R"({"date":"2020-02-30","country":"PK","license":"project"})"},
+           {"/api/v1/incidents", R"({"date":"2020-01-01","country":"PK","license":"project","colour":"red"})"},
+           {"/api/v1/review/1/edit", R"({"set":{"mood":"happy"}})"},
+           {"/api/v1/review/1/merge", R"({"others":"all"})"},
+           {"/api/v1/users", R"({"name":"x y","role":"viewer"})"},
+           {"/api/v1/users", R"({"name":"ok","role":"emperor"})"}}) {
+    auto r = api_->Call("POST", path, Role::kAdmin, body);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 400) << path << " " << body << ": " << r->body;
+  }
+}
+
+TEST_F(ApiTest, SqlInjectionStringsInEveryParameterAreData) {
+  StartServer();
+  const std::vector<std::string> attacks = {
+      "' OR '1'='1", "1; DROP TABLE incidents; --", "\" OR \"\"=\"", "') UNION SELECT * FROM users --",
+      "1' AND SLEEP(5) --", "%' OR 1=1 --", "admin'--", "\\'; DELETE FROM credentials; --", "*) OR 1=1 --",
+      "\"fts\" OR NEAR(a b)", "1 OR 1=1"};
+  const std::vector<std::string> params = {
+      "from", "to", "country", "admin1", "admin2", "perpetrator", "with_affiliates", "no_former", "event_type",
+      "attack_type", "target", "min_killed", "text", "bbox", "status", "source", "license", "sort", "order",
+      "cursor", "limit", "total"};
+  int64_t before = 0;
+  {
+    auto store = Store::Open(db_);
+    before = (*store)->Count(Filter{.statuses = {IncidentStatus::kCandidate, IncidentStatus::kConfirmed,
+                                                 IncidentStatus::kRejected, IncidentStatus::kMerged}})
+                 .value();
+  }
+  int rejected = 0, answered = 0;
+  for (const std::string route : {"/api/v1/incidents", "/api/v1/stats", "/api/v1/incidents.geojson",
+                                   "/api/v1/timeseries", "/api/v1/export"}) {
+    for (const std::string& p : params) {
+      if (route != "/api/v1/incidents" && (p == "sort" || p == "order" || p == "cursor" || p == "total")) continue;
+      if (route != "/api/v1/incidents" && route != "/api/v1/export" && p == "limit") continue;
+      for (const std::string& a : attacks) {
+        std::string path = route + "?" + p + "=" + UrlEncode(a);
+        auto r = api_->Call("GET", path, Role::kViewer);
+        ASSERT_TRUE(r) << path;
+        EXPECT_TRUE(r->status == 200 || r->status == 400) << path << " -> " << r->status << " " << r->body;
+        if (r->status == 400) {
+          ++rejected;
+          EXPECT_EQ(BodyOf(r)["code"], "invalid_argument") << path;
+        } else {
+          ++answered;
+          // A string matched as data finds nothing (no incident has these names).
+          if (route == "/api/v1/incidents" && (p == "admin1" || p == "text" || p == "perpetrator")) {
+            EXPECT_EQ(BodyOf(r)["incidents"].size(), 0u) << path;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(rejected, 0);
+  EXPECT_GT(answered, 0);
+  // Path, body and header positions.
+  for (const std::string& a : attacks) {
+    auto r = api_->Call("GET", "/api/v1/incidents/" + UrlEncode(a), Role::kViewer);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 404) << a;
+    auto edit = api_->Call("POST", "/api/v1/review/" + std::to_string(api_->ids()[0]) + "/edit", Role::kAnalyst,
+                           Json{{"set", {{"notes", a}}}, {"reason", a}}.dump());
+    ASSERT_TRUE(edit);
+    EXPECT_EQ(edit->status, 200) << edit->body;
+    EXPECT_EQ(BodyOf(edit)["incident"]["notes"], a);
+    auto signin = api_->Call("POST", "/api/v1/session", std::nullopt, Json{{"name", a}, {"password", a}}.dump());
+    ASSERT_TRUE(signin);
+    EXPECT_TRUE(signin->status == 401 || signin->status == 429) << signin->status;
+    auto token = api_->Call("GET", "/api/v1/incidents", std::nullopt, "", {{"Authorization", "Bearer " + a}});
+    ASSERT_TRUE(token);
+    EXPECT_EQ(token->status, 401);
+    auto user = api_->Call("POST", "/api/v1/users/" + UrlEncode(a) + "/tokens", Role::kAdmin, "{}");
+    ASSERT_TRUE(user);
+    EXPECT_EQ(user->status, 404);
+  }
+  auto store = Store::Open(db_);
+  EXPECT_EQ((*store)->Count(Filter{.statuses = {IncidentStatus::kCandidate, IncidentStatus::kConfirmed,
+                                                IncidentStatus::kRejected, IncidentStatus::kMerged}})
+                .value(),
+            before);
+  auto health = api_->Call("GET", "/api/v1/users", Role::kAdmin);
+  ASSERT_TRUE(health);
+  EXPECT_EQ(BodyOf(health)["users"].size(), 3u);
+}
+
+TEST_F(ApiTest, StaticFilesStayInsideTheirFolders) {
+  StartServer();
+  auto index = api_->Call("GET", "/", std::nullopt);
+  ASSERT_TRUE(index);
+  EXPECT_EQ(index->status, 200);
+  EXPECT_NE(index->body.find("<html"), std::string::npos);
+  EXPECT_NE(index->get_header_value("Content-Security-Policy").find("default-src 'self'"), std::string::npos);
+  auto leaflet = api_->Call("GET", "/vendor/leaflet/leaflet.js", std::nullopt);
+  ASSERT_TRUE(leaflet);
+  EXPECT_EQ(leaflet->status, 200);
+  for (const char* p : {"/app/../../../../etc/passwd", "/app/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+                        "/vendor/leaflet/..%2f..%2f..%2fpackage.json", "/vendor/leaflet/../package.json",
+                        "/app/..%5c..%5cetc%5cpasswd", "/..%2f..%2f..%2fetc%2fpasswd", "/%2e%2e/%2e%2e/etc/passwd",
+                        "/app/%00index.html", "/node_modules/playwright-core/package.json", "/app/.git/config",
+                        "/vendor/world-atlas/../../../CMakeLists.txt", "/../../etc/passwd",
+                        "/app/./../../test/browser/run.sh", "/api/../app/index.html/../../../etc/passwd"}) {
+    auto r = api_->Call("GET", p, std::nullopt);
+    ASSERT_TRUE(r) << p;
+    EXPECT_NE(r->status, 200) << p;
+    EXPECT_EQ(r->body.find("root:"), std::string::npos) << p;
+    EXPECT_EQ(r->body.find("\"name\""), std::string::npos) << p;
+  }
+}
+
+TEST_F(ApiTest, SessionsNeedCsrfOnWritesAndCookiesAreHttpOnlyStrict) {
+  StartServer();
+  auto c = api_->Client();
+  auto bad = c.Post("/api/v1/session", R"({"name":"analyst","password":"nope"})", "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 401);
+  auto r = c.Post("/api/v1/session", R"({"name":"analyst","password":"password-analyst"})", "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  std::string cookie = r->get_header_value("Set-Cookie");
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
+  std::string session = cookie.substr(0, cookie.find(';'));
+  std::string csrf = BodyOf(r)["csrf_token"];
+  httplib::Headers h = {{"Cookie", session}};
+  auto me = c.Get("/api/v1/session", h);
+  ASSERT_TRUE(me);
+  EXPECT_EQ(BodyOf(me)["name"], "analyst");
+  EXPECT_EQ(BodyOf(me)["csrf_token"], csrf);
+  std::string accept = "/api/v1/review/" + std::to_string(api_->ids()[0]) + "/accept";
+  auto no_csrf = c.Post(accept, h, "{}", "application/json");
+  ASSERT_TRUE(no_csrf);
+  EXPECT_EQ(no_csrf->status, 403);
+  EXPECT_EQ(BodyOf(no_csrf)["code"], "csrf");
+  auto wrong = c.Post(accept, {{"Cookie", session}, {"X-CSRF-Token", std::string(64, '0')}}, "{}", "application/json");
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 403);
+  auto form = c.Post(accept, {{"Cookie", session}, {"X-CSRF-Token", csrf}}, "a=b", "application/x-www-form-urlencoded");
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form->status, 400);  // JSON only: a cross-site form cannot send it
+  auto ok = c.Post(accept, {{"Cookie", session}, {"X-CSRF-Token", csrf}}, "{}", "application/json");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200) << ok->body;
+  auto out = c.Delete("/api/v1/session", {{"Cookie", session}, {"X-CSRF-Token", csrf}});
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->status, 200);
+  auto after = c.Get("/api/v1/session", h);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 401);
+}
+
+TEST_F(ApiTest, RateLimitPerToken) {
+  ServerOptions opt;
+  opt.rate_per_second = 0.01;
+  opt.rate_burst = 3;
+  StartServer(opt);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(api_->Call("GET", "/api/v1/session", Role::kViewer)->status, 200);
+  auto r = api_->Call("GET", "/api/v1/session", Role::kViewer);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 429);
+  EXPECT_EQ(BodyOf(r)["code"], "rate_limited");
+  EXPECT_FALSE(r->get_header_value("Retry-After").empty());
+  EXPECT_EQ(api_->Call("GET", "/api/v1/session", Role::kAnalyst)->status, 200);  // another token
+}
+
+TEST_F(ApiTest, EveryWriteIsAudited) {
+  StartServer();
+  std::string id = std::to_string(api_->ids()[1]);
+  auto r = api_->Call("POST", "/api/v1/review/" + id + "/edit", Role::kAnalyst, R"({"set":["killed.civilians=12"]})");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  auto audit = BodyOf(api_->Call("GET", "/api/v1/audit?limit=5", Role::kAdmin));
+  ASSERT_FALSE(audit["entries"].empty());
+  const Json& e = audit["entries"][0];
+  EXPECT_EQ(e["who"], "analyst");
+  EXPECT_EQ(e["action"], "POST /api/v1/review/" + id + "/edit");
+  EXPECT_EQ(e["target"], "incident " + id);
+  EXPECT_EQ(e["after"]["killed"]["civilians"]["best"], 12);
+  EXPECT_NE(e["before"]["killed"]["civilians"]["best"], 12);
+  EXPECT_FALSE(e["at"].get<std::string>().empty());
+}
+
+TEST_F(ApiTest, ExportsStreamEveryMatchingRow) {
+  StartServer();
+  auto nd = api_->Call("GET", "/api/v1/export?format=ndjson&admin1=Balochistan", Role::kViewer);
+  ASSERT_TRUE(nd);
+  ASSERT_EQ(nd->status, 200);
+  EXPECT_EQ(std::count(nd->body.begin(), nd->body.end(), '\n'), 6);
+  EXPECT_NE(nd->get_header_value("Content-Disposition").find("attachment"), std::string::npos);
+  auto csv = api_->Call("GET", "/api/v1/export?format=csv", Role::kViewer);
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(std::count(csv->body.begin(), csv->body.end(), '\n'), 13);  // header + 12
+  auto xlsx = api_->Call("GET", "/api/v1/export?format=xlsx", Role::kViewer);
+  ASSERT_TRUE(xlsx);
+  EXPECT_EQ(xlsx->status, 200);
+  EXPECT_EQ(xlsx->body.substr(0, 2), "PK");
+  auto restricted = api_->Call("GET", "/api/v1/export?allow_restricted=true", Role::kAnalyst);
+  ASSERT_TRUE(restricted);
+  EXPECT_EQ(restricted->status, 403);
+}
+
+TEST_F(ApiTest, ListsPageByCursorAndSort) {
+  StartServer();
+  std::vector<int64_t> seen;
+  std::string cursor;
+  for (int page = 0; page < 20; ++page) {
+    auto j = BodyOf(api_->Call("GET", "/api/v1/incidents?limit=5" + (cursor.empty() ? "" : "&cursor=" + cursor),
+                               Role::kViewer));
+    for (const auto& inc : j["incidents"]) seen.push_back(inc["id"]);
+    if (j["next_cursor"].is_null()) break;
+    cursor = j["next_cursor"];
+  }
+  EXPECT_EQ(seen, api_->ids());
+  auto sorted = BodyOf(api_->Call("GET", "/api/v1/incidents?sort=killed&limit=100&total=true", Role::kViewer));
+  EXPECT_EQ(sorted["total"], 12);
+  int64_t last = INT64_MAX;
+  for (const auto& inc : sorted["incidents"]) {
+    EXPECT_LE(inc["killed_total"].get<int64_t>(), last);
+    last = inc["killed_total"];
+  }
+  // Sorted pages join up without gaps or repeats.
+  std::set<int64_t> ids;
+  cursor.clear();
+  for (int page = 0; page < 20; ++page) {
+    auto j = BodyOf(api_->Call("GET", "/api/v1/incidents?sort=date&order=asc&limit=5" +
+                                          (cursor.empty() ? "" : "&cursor=" + cursor),
+                               Role::kViewer));
+    for (const auto& inc : j["incidents"]) EXPECT_TRUE(ids.insert(inc["id"].get<int64_t>()).second);
+    if (j["next_cursor"].is_null()) break;
+    cursor = j["next_cursor"];
+  }
+  EXPECT_EQ(ids.size(), 12u);
+}
+
+TEST_F(ApiTest, LargeSetsComeBackClusteredOnTheMap) {
+  ServerOptions opt;
+  opt.max_map_points = 4;
+  StartServer(opt);
+  auto j = BodyOf(api_->Call("GET", "/api/v1/incidents.geojson?zoom=3", Role::kViewer));
+  EXPECT_EQ(j["clustered"], true);
+  EXPECT_EQ(j["total"], 12);
+  int64_t sum = 0;
+  for (const auto& f : j["features"]) sum += f["properties"]["count"].get<int64_t>();
+  EXPECT_EQ(sum, 12);
+  EXPECT_LT(j["features"].size(), 12u);
+  auto small = BodyOf(api_->Call("GET", "/api/v1/incidents.geojson?admin1=Balochistan&status=candidate", Role::kViewer));
+  EXPECT_EQ(small["clustered"], false);
+  EXPECT_EQ(small["features"].size(), 2u);
+  auto never = api_->Call("GET", "/api/v1/incidents.geojson?cluster=never", Role::kViewer);
+  EXPECT_EQ(never->status, 422);
+}
+
+TEST_F(ApiTest, StatsAndTimeSeriesFollowWrites) {
+  StartServer();
+  auto before = BodyOf(api_->Call("GET", "/api/v1/timeseries?interval=year&status=confirmed", Role::kViewer));
+  EXPECT_EQ(before["totals"][0], 8);
+  EXPECT_TRUE(before["phases"].is_array());
+  ASSERT_EQ(api_->Call("POST", "/api/v1/review/" + std::to_string(api_->ids()[0]) + "/accept", Role::kAnalyst, "{}")->status,
+            200);
+  auto after = BodyOf(api_->Call("GET", "/api/v1/timeseries?interval=year&status=confirmed", Role::kViewer));
+  EXPECT_EQ(after["totals"][0], 9);  // the cache was cleared by the write
+  auto stats = BodyOf(api_->Call("GET", "/api/v1/stats?by=admin1&measure=incidents,killed", Role::kViewer));
+  EXPECT_EQ(stats["columns"], Json({"admin1", "incidents", "killed"}));
+  EXPECT_EQ(stats["rows"].size(), 2u);
+}
+
+TEST(ApiPostgres, SmokePass) {
+  if (PgTestServer::SkipRequested()) GTEST_SKIP() << "FAULTLINE_SKIP_POSTGRES=1";
+  auto pg = PgTestServer::Start();
+  ASSERT_TRUE(pg.ok()) << pg.status().ToString();
+  auto uri = (*pg)->CreateDatabase("api_smoke");
+  ASSERT_TRUE(uri.ok()) << uri.status().ToString();
+  auto api = ApiServer::Start(*uri);
+  ASSERT_NE(api, nullptr);
+  auto health = BodyOf(api->Call("GET", "/api/v1/health", std::nullopt));
+  EXPECT_EQ(health["backend"], "postgresql");
+  auto list = BodyOf(api->Call("GET", "/api/v1/incidents?admin1=Balochistan&total=true", Role::kViewer));
+  EXPECT_EQ(list["total"], 6);
+  EXPECT_EQ(api->Call("GET", "/api/v1/incidents", std::nullopt)->status, 401);
+  EXPECT_EQ(api->Call("GET", "/api/v1/audit", Role::kAnalyst)->status, 403);
+  std::string path = "/api/v1/incidents/" + std::to_string(api->ids()[5]);
+  auto got = api->Call("GET", path, Role::kAnalyst);
+  Json inc = BodyOf(got)["incident"];
+  inc["notes"] = "pg edit";
+  EXPECT_EQ(api->Call("PUT", path, Role::kAnalyst, inc.dump(), {{"If-Match", got->get_header_value("ETag")}})->status, 200);
+  EXPECT_EQ(api->Call("PUT", path, Role::kAnalyst, inc.dump(), {{"If-Match", got->get_header_value("ETag")}})->status, 409);
+  EXPECT_EQ(api->Call("POST", "/api/v1/review/" + std::to_string(api->ids()[0]) + "/accept", Role::kAnalyst, "{}")->status,
+            200);
+  auto stats = BodyOf(api->Call("GET", "/api/v1/stats?by=admin1", Role::kViewer));
+  EXPECT_EQ(stats["rows"].size(), 2u);
+  auto audit = BodyOf(api->Call("GET", "/api/v1/audit", Role::kAdmin));
+  ASSERT_GE(audit["entries"].size(), 2u);
+  EXPECT_EQ(audit["entries"][0]["who"], "analyst");
+  auto nd = api->Call("GET", "/api/v1/export?format=ndjson", Role::kViewer);
+  EXPECT_EQ(std::count(nd->body.begin(), nd->body.end(), '\n'), 12);
+  EXPECT_EQ(api->Call("GET", "/api/v1/incidents?admin1=" + UrlEncode("' OR 1=1 --"), Role::kViewer)->status, 200);
+  auto c = api->Client();
+  auto s = c.Post("/api/v1/session", R"({"name":"admin","password":"password-admin"})", "application/json");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->status, 200);
+}
+
+}  // namespace
+}  // namespace faultline::server

@@ -72,7 +72,7 @@ TEST_F(PostgresStoreTest, SchemaIsCitusShaped) {
   // Reopening does not run the migration again.
   auto again = Store::Open(db_->uri());
   ASSERT_TRUE(again.ok()) << again.status().ToString();
-  EXPECT_EQ(Query("SELECT COUNT(*) FROM schema_migrations"), "2");
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM schema_migrations"), "3");
 }
 
 TEST_F(PostgresStoreTest, RowsLandInTheirDatePartition) {

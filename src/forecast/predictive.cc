@@ -53,6 +53,13 @@ Predictive Predictive::FromSamples(std::vector<int64_t> samples) {
   for (int64_t s : samples) f.pmf_[static_cast<size_t>(std::max<int64_t>(s, 0))] += 1;
   f.samples_ = std::move(samples);
   f.Finish();
+  double m = 0, v = 0;
+  for (int64_t x : f.samples_) m += static_cast<double>(x);
+  m /= static_cast<double>(std::max<size_t>(1, f.samples_.size()));
+  for (int64_t x : f.samples_) v += (static_cast<double>(x) - m) * (static_cast<double>(x) - m);
+  v /= static_cast<double>(std::max<size_t>(1, f.samples_.size()));
+  f.sample_mean_ = std::max(m, 0.05);
+  f.sample_alpha_ = v > f.sample_mean_ ? (v - f.sample_mean_) / (f.sample_mean_ * f.sample_mean_) : 0;
   return f;
 }
 
@@ -182,7 +189,22 @@ double NormalCrps(double mean, double sd, double y) {
   return sd * (z * (2 * cdf - 1) + 2 * phi - 1 / std::sqrt(std::numbers::pi));
 }
 
-double LogScore(const Predictive& f, int64_t y) { return -std::log(std::max(f.Pmf(y), kLogScoreFloor)); }
+double LogScore(const Predictive& f, int64_t y) {
+  double p = f.Pmf(y);
+  if (!f.samples_.empty() && y >= 0) {
+    const double s = static_cast<double>(f.samples_.size()), mu = f.sample_mean_, yd = static_cast<double>(y);
+    double nb;
+    if (f.sample_alpha_ <= 1e-9) {
+      nb = std::exp(yd * std::log(mu) - mu - std::lgamma(yd + 1));
+    } else {
+      const double r = 1 / f.sample_alpha_;
+      nb = std::exp(std::lgamma(yd + r) - std::lgamma(r) - std::lgamma(yd + 1) + r * (std::log(r) - std::log(r + mu)) +
+                    yd * (std::log(mu) - std::log(r + mu)));
+    }
+    p = s / (s + 1) * p + nb / (s + 1);
+  }
+  return -std::log(std::max(p, kLogScoreFloor));
+}
 
 bool Covered(const Predictive& f, int64_t y, double level) {
   return y >= f.Quantile((1 - level) / 2) && y <= f.Quantile((1 + level) / 2);

@@ -50,7 +50,9 @@ class Predictive {
   std::vector<double> pmf_;
   std::vector<double> cdf_;
   std::vector<int64_t> samples_;
+  double sample_mean_ = 0, sample_alpha_ = 0;  // moment-matched NB2 of the samples
   void Finish();
+  friend double LogScore(const Predictive& f, int64_t y);
 };
 
 // Continuous ranked probability score, sum over k of (F(k) - 1{y <= k})^2:
@@ -69,6 +71,10 @@ double NormalCrps(double mean, double sd, double y);
 
 // Logarithmic score -log p(y); probabilities below 1e-12 count as 1e-12 so
 // one impossible outcome costs 27.6 rather than infinity (lower is better).
+// For a forecast made of S samples, p is the empirical pmf smoothed as if
+// one more sample were spread over the samples' moment-matched negative
+// binomial: S/(S+1) p_emp(y) + 1/(S+1) p_NB(y) — a count no draw hit is
+// unlikely, not impossible (cf. the kernel density scoringRules uses).
 double LogScore(const Predictive& f, int64_t y);
 inline constexpr double kLogScoreFloor = 1e-12;
 

@@ -8,6 +8,9 @@
 #include <tuple>
 
 #include "common/date.h"
+#include "forecast/charts.h"
+#include <cstdio>
+#include <fstream>
 
 namespace faultline {
 namespace {
@@ -167,6 +170,38 @@ TEST(Backtest, ScoresEveryModelAndIsReproducible) {
 TEST(Backtest, RefusesAPanelTooShort) {
   Panel p = SyntheticPanel(1, 10, 1);
   EXPECT_EQ(RollingOriginBacktest(p, {}).status().code(), StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace faultline
+
+namespace faultline {
+namespace {
+
+TEST(Charts, WritePitAndReliabilityAsPngAndSvg) {
+  Panel p = SyntheticPanel(2, 40, 4);
+  BacktestOptions o;
+  o.origins = 6;
+  o.models = {"no-change", "rolling-nb"};
+  auto r = RollingOriginBacktest(p, o);
+  ASSERT_TRUE(r.ok());
+  const std::string dir = ::testing::TempDir();
+  for (const char* ext : {".png", ".svg"}) {
+    const std::string pit = dir + "/pit" + ext, rel = dir + "/reliability" + ext;
+    ASSERT_TRUE(WritePitChart(*r, pit).ok());
+    ASSERT_TRUE(WriteReliabilityChart(*r, rel).ok());
+    std::ifstream in(pit, std::ios::binary);
+    std::string head(8, '\0');
+    in.read(head.data(), 8);
+    if (std::string(ext) == ".png") {
+      EXPECT_EQ(head.substr(1, 3), "PNG");
+    } else {
+      EXPECT_NE(head.find("<?xml"), std::string::npos);
+    }
+    std::remove(pit.c_str());
+    std::remove(rel.c_str());
+  }
+  EXPECT_EQ(WritePitChart(*r, dir + "/pit.gif").code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -132,7 +132,8 @@ std::vector<Alert> EvaluateAlerts(const std::vector<AlertRule>& rules, const Pan
         for (size_t t = from; t < n; ++t) top = std::max(top, y[t]);
         for (size_t h = 0; h < horizons; ++h) {
           const double m = forecast[u][h].Mean();
-          if (m <= static_cast<double>(top)) continue;
+          // At least half an event too, so a near-empty unit's floor never fires.
+          if (m <= static_cast<double>(top) || m < 0.5) continue;
           a.period = panel.Label(n + h);
           a.value = m;
           a.threshold = static_cast<double>(top);

@@ -6,7 +6,8 @@
 //   changepoint   a change point (PELT, Poisson cost, MBIC penalty) in the
 //                 last `within` periods — "something changed in the last 4 weeks"
 //   above_max     the forecast mean for some horizon exceeds the maximum of
-//                 the last `window` periods ("above the 52-week maximum")
+//                 the last `window` periods ("above the 52-week maximum"), and
+//                 is at least 0.5 (a unit with no events has maximum 0)
 //
 // Rules are a JSON array of objects:
 //   [{"name": "district surge", "kind": "probability", "at_least": 5, "above": 0.5, "horizon": 1},

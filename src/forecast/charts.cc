@@ -149,3 +149,6 @@ Status WriteReliabilityChart(const BacktestResult& r, const std::string& path) {
 // Not ours to free: suppressed by library, here where the text is drawn.
 extern "C" const char* __lsan_default_suppressions() { return "leak:libfontconfig\n"; }
 #endif
+#if defined(__SANITIZE_ADDRESS__)
+extern "C" const char* __lsan_default_options() { return "print_suppressions=0"; }
+#endif

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks for docs/benchmarks.md. Builds nothing: run
 # `make bench` (bench preset: optimised, no sanitizers) which calls this.
-# Usage: bench/run.sh [import|postgres|stats|changepoints|extract|serve|all]   ROWS=1000000 STATS_ROWS=10000000 ARTICLES=10000
+# Usage: bench/run.sh [import|postgres|stats|changepoints|extract|serve|forecast|all]   ROWS=1000000 STATS_ROWS=10000000 ARTICLES=10000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -93,6 +93,11 @@ fi
 if [[ $what == changepoints || $what == all ]]; then
   echo "== change points, one core"
   $B/bench/changepoint_bench 1000000
+fi
+
+if [[ $what == forecast || $what == all ]]; then
+  echo "== forecast: Hawkes likelihood, fit, NumPy/SciPy side by side; 150-district backtest"
+  $B/bench/forecast_bench all bench/hawkes_numpy.py
 fi
 
 if [[ $what == extract || $what == all ]]; then

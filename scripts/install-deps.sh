@@ -11,9 +11,11 @@ APT_PACKAGES=(
   nlohmann-json3-dev libcli11-dev libutf8proc-dev libxlsxwriter-dev zlib1g-dev iso-codes
   libgumbo-dev libexpat1-dev libcurl4-openssl-dev
   libcpp-httplib-dev libsodium-dev chromium wrk
+  libcairo2-dev  # forecast: backtest charts
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev time
   python3-statsmodels  # the effect test compares its NB2 fit with statsmodels (skips without it)
+  python3-scipy  # bench/hawkes_bench compares with a NumPy/SciPy likelihood
 )
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi

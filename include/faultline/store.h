@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "faultline/forecast.h"
 #include "faultline/incident.h"
 #include "faultline/phase.h"
 #include "faultline/status.h"
@@ -161,6 +162,14 @@ class Store {
   virtual Result<WriteOutcome> UpsertPhase(Phase* phase) = 0;
   // Every phase, ordered by start date, then id.
   virtual Result<std::vector<Phase>> Phases() = 0;
+
+  // Forecasts (forecast/). AddForecasts stores the records in one
+  // transaction and sets their ids; InvalidArgument for a record without
+  // run, model or unit.
+  virtual Status AddForecasts(std::vector<ForecastRecord>* records) = 0;
+  // The records of `run` ("" = the latest run stored), in the order they
+  // were stored. NotFound when there is no such run.
+  virtual Result<std::vector<ForecastRecord>> Forecasts(const std::string& run) = 0;
 };
 
 }  // namespace faultline

@@ -16,6 +16,7 @@
 #include "analysis/effect.h"
 #include "analysis/stats.h"
 #include "cli/filter_options.h"
+#include "cli/forecast_commands.h"
 #include "cli/news_commands.h"
 #include "cli/serve_commands.h"
 #include "common/date.h"
@@ -749,6 +750,7 @@ int Main(int argc, char** argv) {
 
   AddNewsCommands(&app, CliContext{[&g] { return DbUri(g); }, [&g] { return g.format; }, run});
   AddServeCommands(&app, CliContext{[&g] { return DbUri(g); }, [&g] { return g.format; }, run});
+  AddForecastCommands(&app, CliContext{[&g] { return DbUri(g); }, [&g] { return g.format; }, run});
 
   try {
     app.parse(argc, argv);

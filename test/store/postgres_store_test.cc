@@ -54,7 +54,7 @@ TEST_F(PostgresStoreTest, SchemaIsCitusShaped) {
   EXPECT_EQ(store_->Backend(), "postgresql");
   auto version = store_->SchemaVersion();
   ASSERT_TRUE(version.ok()) << version.status().ToString();
-  EXPECT_EQ(*version, 3);
+  EXPECT_EQ(*version, 4);
   // incidents is range-partitioned on date_start, with a default partition.
   EXPECT_EQ(Query("SELECT partstrat FROM pg_partitioned_table WHERE partrelid = 'incidents'::regclass"), "r");
   EXPECT_EQ(Query("SELECT COUNT(*) FROM pg_inherits WHERE inhparent = 'incidents'::regclass"), "8");
@@ -72,7 +72,7 @@ TEST_F(PostgresStoreTest, SchemaIsCitusShaped) {
   // Reopening does not run the migration again.
   auto again = Store::Open(db_->uri());
   ASSERT_TRUE(again.ok()) << again.status().ToString();
-  EXPECT_EQ(Query("SELECT COUNT(*) FROM schema_migrations"), "3");
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM schema_migrations"), "4");
 }
 
 TEST_F(PostgresStoreTest, RowsLandInTheirDatePartition) {

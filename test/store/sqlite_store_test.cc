@@ -86,9 +86,9 @@ TEST_F(SqliteStoreTest, SchemaVersionIsRecordedOnce) {
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     auto version = (*store)->SchemaVersion();
     ASSERT_TRUE(version.ok()) << version.status().ToString();
-    EXPECT_EQ(*version, 3);
+    EXPECT_EQ(*version, 4);
   }
-  EXPECT_EQ(Query(path(), "SELECT COUNT(*) FROM schema_migrations"), "3");
+  EXPECT_EQ(Query(path(), "SELECT COUNT(*) FROM schema_migrations"), "4");
   EXPECT_EQ(Query(path(), "SELECT applied_at GLOB '[0-9][0-9][0-9][0-9]-*Z' FROM schema_migrations LIMIT 1"), "1");
 }
 

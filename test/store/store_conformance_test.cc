@@ -614,6 +614,65 @@ class ScriptRunner {
         }
         out.json = arr;
       }
+    } else if (command == "add_forecasts") {
+      // A JSON array of ForecastRecord fields; days as YYYY-MM-DD.
+      Json j = Json::parse(p.json, nullptr, false);
+      if (!j.is_array()) return bad(InvalidArgument("add_forecasts [json, ...]"));
+      std::vector<ForecastRecord> records;
+      try {
+        for (const Json& o : j) {
+          ForecastRecord r;
+          r.run = o.value("run", "");
+          r.model = o.value("model", "");
+          r.model_version = o.value("model_version", "");
+          r.measure = o.value("measure", "incidents");
+          r.unit_kind = o.value("unit_kind", "admin1");
+          r.unit = o.value("unit", "");
+          r.period = o.value("period", "month");
+          r.target = o.value("target", "");
+          r.horizon = o.value("horizon", 1);
+          for (auto [key, field] : {std::pair{"issued", &r.issued}, std::pair{"train_from", &r.train_from},
+                                    std::pair{"train_to", &r.train_to}}) {
+            auto d = CivilDate::Parse(o.value(key, "1970-01-01"));
+            if (!d.ok()) return bad(d.status());
+            *field = d->days();
+          }
+          r.filter = o.value("filter", "");
+          r.seed = o.value("seed", int64_t{0});
+          r.mean = o.value("mean", 0.0);
+          auto q = o.value("quantiles", std::vector<double>(7, 0.0));
+          if (q.size() != 7) return bad(InvalidArgument("quantiles: 7 numbers"));
+          std::copy(q.begin(), q.end(), r.quantiles.begin());
+          r.p_at_least = o.value("p_at_least", std::vector<double>{});
+          r.samples = o.value("samples", std::vector<int64_t>{});
+          records.push_back(std::move(r));
+        }
+      } catch (const std::exception& e) {
+        return bad(InvalidArgument(e.what()));
+      }
+      out.status = store_->AddForecasts(&records);
+      if (out.status.ok() && !records.empty()) out.id = records.back().id;
+    } else if (command == "forecasts") {
+      std::string run;
+      for (const Arg& a : p.args) {
+        if (a.key == "run" && !a.items.empty()) run = a.items[0];
+      }
+      auto r = store_->Forecasts(run);
+      out.status = r.status();
+      if (r.ok()) {
+        Json arr = Json::array();
+        for (const ForecastRecord& f : *r) {
+          arr.push_back(Json{{"run", f.run}, {"model", f.model}, {"model_version", f.model_version},
+                             {"measure", f.measure}, {"unit_kind", f.unit_kind}, {"unit", f.unit},
+                             {"period", f.period}, {"target", f.target}, {"horizon", f.horizon},
+                             {"issued", CivilDate(f.issued).ToString()},
+                             {"train_from", CivilDate(f.train_from).ToString()},
+                             {"train_to", CivilDate(f.train_to).ToString()}, {"filter", f.filter}, {"seed", f.seed},
+                             {"mean", f.mean}, {"quantiles", f.quantiles}, {"p_at_least", f.p_at_least},
+                             {"samples", f.samples}});
+        }
+        out.json = arr;
+      }
     } else {
       return Fail("unknown command \"" + command + "\"");
     }

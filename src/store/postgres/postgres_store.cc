@@ -9,6 +9,7 @@
 
 #include "model/incident_json.h"
 #include "store/columns.h"
+#include "store/forecast_columns.h"
 #include "store/migrations.h"
 #include "store/sql_filter.h"
 
@@ -447,6 +448,46 @@ class PostgresStore final : public Store {
       for (const pqxx::row& r : tx.exec("SELECT " + PhaseSelectList() + " FROM phases ORDER BY date_start, id")) {
         RETURN_IF_ERROR(ReadPhase(Row{r}, &out.emplace_back()));
       }
+      return out;
+    }));
+  }
+
+  Status AddForecasts(std::vector<ForecastRecord>* records) override {
+    RETURN_IF_ERROR(Usable());
+    for (const ForecastRecord& r : *records) {
+      if (std::string why = ValidateForecast(r); !why.empty()) return InvalidArgument("forecast: " + why);
+    }
+    std::string sql = "INSERT INTO forecasts (" + ForecastInsertColumns() + ") VALUES ($1";
+    for (int i = 2; i <= kForecastInsertColumnCount; ++i) sql += ", $" + std::to_string(i);
+    sql += ") RETURNING id";
+    return Guard(Run("add forecasts", true, [&](pqxx::transaction_base& tx) -> Status {
+      for (ForecastRecord& r : *records) {
+        Params p;
+        BindForecast(r, JoinNumbers(r.p_at_least), JoinNumbers(r.samples), p);
+        pqxx::result ins = tx.exec_params(sql, p.dynamic());
+        r.id = Row{ins[0]}.Int(0);
+      }
+      return Status::Ok();
+    }));
+  }
+
+  Result<std::vector<ForecastRecord>> Forecasts(const std::string& run_in) override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(Run("read forecasts", false, [&](pqxx::transaction_base& tx) -> Result<std::vector<ForecastRecord>> {
+      std::string run = run_in;
+      if (run.empty()) {
+        pqxx::result last = tx.exec("SELECT run FROM forecasts ORDER BY id DESC LIMIT 1");
+        if (last.empty()) return NotFound("no forecasts stored yet");
+        run = std::string(Row{last[0]}.Text(0));
+      }
+      Params k;
+      k.Text(run);
+      std::vector<ForecastRecord> out;
+      for (const pqxx::row& r :
+           tx.exec_params("SELECT " + ForecastSelectList() + " FROM forecasts WHERE run = $1 ORDER BY id", k.dynamic())) {
+        RETURN_IF_ERROR(ReadForecast(Row{r}, &out.emplace_back()));
+      }
+      if (out.empty()) return NotFound("no forecast run \"" + run + "\"");
       return out;
     }));
   }

@@ -7,6 +7,7 @@
 
 #include "model/incident_json.h"
 #include "store/columns.h"
+#include "store/forecast_columns.h"
 #include "store/migrations.h"
 #include "store/sql_filter.h"
 
@@ -243,6 +244,19 @@ class SqliteStore final : public Store {
   Result<std::vector<Phase>> Phases() override {
     RETURN_IF_ERROR(Usable());
     return Guard(PhasesImpl(""));
+  }
+
+  Status AddForecasts(std::vector<ForecastRecord>* records) override {
+    RETURN_IF_ERROR(Usable());
+    for (const ForecastRecord& r : *records) {
+      if (std::string why = ValidateForecast(r); !why.empty()) return InvalidArgument("forecast: " + why);
+    }
+    return Guard(AddForecastsImpl(records));
+  }
+
+  Result<std::vector<ForecastRecord>> Forecasts(const std::string& run) override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(ForecastsImpl(run));
   }
 
  private:
@@ -691,6 +705,50 @@ class SqliteStore final : public Store {
     }
     RETURN_IF_ERROR(tx.Commit());
     return outcome;
+  }
+
+  // Forecasts are written a run at a time: one statement prepared per call.
+  Status AddForecastsImpl(std::vector<ForecastRecord>* records) {
+    WriteTx tx(this);
+    RETURN_IF_ERROR(tx.Begin());
+    std::string sql = "INSERT INTO forecasts (" + ForecastInsertColumns() + ", created_at) VALUES (?";
+    for (int i = 1; i <= kForecastInsertColumnCount; ++i) sql += ", ?";
+    sql += ")";
+    ASSIGN_OR_RETURN(StmtPtr stmt, Prepare(sql, false));
+    const std::string now = NowUtc();
+    for (ForecastRecord& r : *records) {
+      StmtUse use(stmt.get());
+      const std::string p = JoinNumbers(r.p_at_least), samples = JoinNumbers(r.samples);
+      Binder b(use.get());
+      BindForecast(r, p, samples, b);
+      b.Text(now);
+      RETURN_IF_ERROR(CheckBind(b, "insert forecast"));
+      RETURN_IF_ERROR(StepDone(use.get(), "insert forecast"));
+      r.id = sqlite3_last_insert_rowid(db_);
+    }
+    return tx.Commit();
+  }
+
+  Result<std::vector<ForecastRecord>> ForecastsImpl(std::string run) {
+    if (run.empty()) {
+      ASSIGN_OR_RETURN(StmtPtr last, Prepare("SELECT run FROM forecasts ORDER BY id DESC LIMIT 1", false));
+      const int rc = sqlite3_step(last.get());
+      if (rc == SQLITE_DONE) return NotFound("no forecasts stored yet");
+      if (rc != SQLITE_ROW) return Fail(rc, "read forecasts");
+      run = std::string(Row{last.get()}.Text(0));
+    }
+    ASSIGN_OR_RETURN(StmtPtr stmt, Prepare("SELECT " + ForecastSelectList() + " FROM forecasts WHERE run = ? ORDER BY id", false));
+    Binder b(stmt.get());
+    b.Text(run);
+    RETURN_IF_ERROR(CheckBind(b, "read forecasts"));
+    std::vector<ForecastRecord> out;
+    int rc;
+    while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+      RETURN_IF_ERROR(ReadForecast(Row{stmt.get()}, &out.emplace_back()));
+    }
+    if (rc != SQLITE_DONE) return Fail(rc, "read forecasts");
+    if (out.empty()) return NotFound("no forecast run \"" + run + "\"");
+    return out;
   }
 
   Result<std::vector<ImportRecord>> ImportsImpl() {

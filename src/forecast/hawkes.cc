@@ -1,0 +1,446 @@
+#include "forecast/hawkes.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include "forecast/lbfgs.h"
+
+namespace faultline {
+namespace {
+
+std::vector<double> SegmentLengths(const HawkesData& data) {
+  std::vector<double> len(data.segments());
+  double prev = data.start;
+  for (size_t k = 0; k < len.size(); ++k) {
+    const double e = k + 1 < len.size() ? data.breaks[k] : data.end;
+    len[k] = e - prev;
+    prev = e;
+  }
+  return len;
+}
+
+void ZeroLike(const HawkesParams& p, size_t segments, HawkesParams* g) {
+  g->mu.assign(p.mu.size(), 0);
+  g->alpha.assign(p.alpha.size(), 0);
+  g->beta = 0;
+  g->step.assign(segments, 0);
+}
+
+double Step(const HawkesParams& p, size_t k) { return k < p.step.size() ? p.step[k] : 1.0; }
+
+}  // namespace
+
+double HawkesLogLikelihood(const HawkesData& data, const HawkesParams& p, HawkesParams* grad) {
+  const size_t dn = p.dimensions(), segs = data.segments();
+  const std::vector<double> seg_len = SegmentLengths(data);
+  const double beta = p.beta;
+  std::vector<double> a(dn, 0), b(dn, 0);
+  if (grad != nullptr) ZeroLike(p, segs, grad);
+  double ll = 0, last = data.start;
+  size_t seg = 0;
+  const size_t n = data.times.size();
+  const double* alpha = p.alpha.data();
+  double* ga = grad != nullptr ? grad->alpha.data() : nullptr;
+  double g_beta = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const double t = data.times[i];
+    const size_t d = data.dims[i];
+    while (seg + 1 < segs && t >= data.breaks[seg]) ++seg;
+    const double dt = t - last;
+    last = t;
+    if (dt > 0) {
+      const double e = std::exp(-beta * dt);
+      for (size_t k = 0; k < dn; ++k) {
+        b[k] = e * (b[k] + dt * a[k]);
+        a[k] *= e;
+      }
+    }
+    const double* row = alpha + d * dn;
+    double exc = 0;
+    for (size_t k = 0; k < dn; ++k) exc += row[k] * a[k];
+    const double s = Step(p, seg);
+    const double lambda = p.mu[d] * s + beta * exc;
+    if (!(lambda > 0)) return -std::numeric_limits<double>::infinity();
+    ll += std::log(lambda);
+    if (grad != nullptr) {
+      const double inv = 1 / lambda, binv = beta * inv;
+      grad->mu[d] += s * inv;
+      if (seg > 0) grad->step[seg] += p.mu[d] * inv;
+      double* grow = ga + d * dn;
+      double db = 0;
+      for (size_t k = 0; k < dn; ++k) {
+        grow[k] += binv * a[k];
+        db += row[k] * (a[k] - beta * b[k]);
+      }
+      g_beta += db * inv;
+    }
+    a[d] += 1;
+  }
+  // Compensator: the background over the segments, and each event's kernel
+  // mass inside the window, alpha (1 - e^{-beta (T - t_j)}).
+  const double dt = data.end - last;
+  const double e = std::exp(-beta * dt);
+  std::vector<double> count(dn, 0);
+  for (size_t i = 0; i < n; ++i) count[data.dims[i]] += 1;
+  for (size_t k = 0; k < dn; ++k) {
+    b[k] = e * (b[k] + dt * a[k]);
+    a[k] *= e;
+  }
+  double bg = 0;
+  for (size_t k = 0; k < segs; ++k) bg += Step(p, k) * seg_len[k];
+  for (size_t d = 0; d < dn; ++d) {
+    ll -= p.mu[d] * bg;
+    for (size_t k = 0; k < dn; ++k) ll -= alpha[d * dn + k] * (count[k] - a[k]);
+  }
+  if (grad != nullptr) {
+    for (size_t d = 0; d < dn; ++d) {
+      grad->mu[d] -= bg;
+      for (size_t k = 0; k < dn; ++k) {
+        ga[d * dn + k] -= count[k] - a[k];
+        g_beta -= alpha[d * dn + k] * b[k];
+      }
+    }
+    double mu_sum = 0;
+    for (double m : p.mu) mu_sum += m;
+    for (size_t k = 1; k < segs; ++k) grad->step[k] -= mu_sum * seg_len[k];
+    grad->beta = g_beta;
+  }
+  return ll;
+}
+
+double HawkesLogLikelihoodDirect(const HawkesData& data, const HawkesParams& p, HawkesParams* grad) {
+  const size_t dn = p.dimensions(), segs = data.segments(), n = data.times.size();
+  const std::vector<double> seg_len = SegmentLengths(data);
+  const double beta = p.beta;
+  if (grad != nullptr) ZeroLike(p, segs, grad);
+  auto segment_of = [&](double t) {
+    return static_cast<size_t>(std::upper_bound(data.breaks.begin(), data.breaks.end(), t) - data.breaks.begin());
+  };
+  double ll = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const size_t d = data.dims[i], seg = segment_of(data.times[i]);
+    double lambda = p.mu[d] * Step(p, seg);
+    std::vector<double> a(dn, 0), db(dn, 0);  // sum of e^{-beta u}, and of d/dbeta of beta e^{-beta u}
+    for (size_t j = 0; j < i; ++j) {
+      const double u = data.times[i] - data.times[j];
+      const double w = std::exp(-beta * u);
+      a[data.dims[j]] += w;
+      db[data.dims[j]] += w - beta * u * w;
+    }
+    for (size_t k = 0; k < dn; ++k) lambda += p.Alpha(d, k) * beta * a[k];
+    if (!(lambda > 0)) return -std::numeric_limits<double>::infinity();
+    ll += std::log(lambda);
+    if (grad != nullptr) {
+      grad->mu[d] += Step(p, seg) / lambda;
+      if (seg > 0) grad->step[seg] += p.mu[d] / lambda;
+      for (size_t k = 0; k < dn; ++k) {
+        grad->alpha[d * dn + k] += beta * a[k] / lambda;
+        grad->beta += p.Alpha(d, k) * db[k] / lambda;
+      }
+    }
+  }
+  for (size_t d = 0; d < dn; ++d) {
+    for (size_t k = 0; k < segs; ++k) {
+      ll -= p.mu[d] * Step(p, k) * seg_len[k];
+      if (grad != nullptr) {
+        grad->mu[d] -= Step(p, k) * seg_len[k];
+        if (k > 0) grad->step[k] -= p.mu[d] * seg_len[k];
+      }
+    }
+  }
+  for (size_t j = 0; j < n; ++j) {
+    const double u = data.end - data.times[j];
+    const double w = std::exp(-beta * u);
+    for (size_t d = 0; d < dn; ++d) {
+      ll -= p.Alpha(d, data.dims[j]) * (1 - w);
+      if (grad != nullptr) {
+        grad->alpha[d * dn + data.dims[j]] -= 1 - w;
+        grad->beta -= p.Alpha(d, data.dims[j]) * u * w;
+      }
+    }
+  }
+  return ll;
+}
+
+double BranchingRatio(const HawkesParams& p) {
+  // Power iteration on alpha + I: its Perron root is rho(alpha) + 1, and the
+  // shift makes the iteration converge for periodic (imprimitive) matrices.
+  const size_t dn = p.dimensions();
+  if (dn == 0) return 0;
+  std::vector<double> v(dn, 1.0 / static_cast<double>(dn)), w(dn);
+  double rho = 0;
+  for (int it = 0; it < 5000; ++it) {
+    double norm = 0;
+    for (size_t d = 0; d < dn; ++d) {
+      double s = v[d];
+      for (size_t k = 0; k < dn; ++k) s += p.Alpha(d, k) * v[k];
+      w[d] = s;
+      norm += s;
+    }
+    const double next = norm - 1;  // v sums to 1
+    for (size_t d = 0; d < dn; ++d) v[d] = w[d] / norm;
+    if (it > 10 && std::fabs(next - rho) < 1e-13 * std::max(1.0, next)) return next;
+    rho = next;
+  }
+  return rho;
+}
+
+Result<HawkesFit> FitHawkes(const HawkesData& data, const HawkesFitOptions& options) {
+  const size_t dn = data.dimensions, segs = data.segments(), n = data.times.size();
+  if (dn == 0) return InvalidArgument("hawkes: no dimensions");
+  if (n == 0) return InvalidArgument("hawkes: no events to fit");
+  if (!(data.end > data.start)) return InvalidArgument("hawkes: empty time window");
+  for (size_t i = 0; i < n; ++i) {
+    if (data.dims[i] >= dn) return InvalidArgument("hawkes: event " + std::to_string(i) + " has dimension out of range");
+    if (data.times[i] < data.start || data.times[i] >= data.end) {
+      return InvalidArgument("hawkes: event " + std::to_string(i) + " lies outside the window");
+    }
+    if (i > 0 && data.times[i] < data.times[i - 1]) return InvalidArgument("hawkes: times are not sorted");
+  }
+  for (size_t k = 0; k < data.breaks.size(); ++k) {
+    if (data.breaks[k] <= data.start || data.breaks[k] >= data.end || (k > 0 && data.breaks[k] <= data.breaks[k - 1])) {
+      return InvalidArgument("hawkes: segment boundaries must be ascending and inside the window");
+    }
+  }
+  using S = HawkesFitOptions::Structure;
+  const bool full = options.structure == S::kFull || (options.structure == S::kAuto && dn <= 12) || dn == 1;
+  // Parameter vector (logarithms): mu[D], then alpha (full: D*D; shared: D
+  // self + 1 cross), then beta, then steps 1..K-1.
+  const size_t n_alpha = full ? dn * dn : dn + 1;
+  const size_t i_beta = dn + n_alpha, n_par = i_beta + 1 + (segs - 1);
+  std::vector<double> theta(n_par);
+  const double span = data.end - data.start;
+  std::vector<double> per_dim(dn, 0);
+  for (uint32_t d : data.dims) per_dim[d] += 1;
+  if (options.start != nullptr && options.start->dimensions() == dn) {
+    const HawkesParams& s = *options.start;
+    for (size_t d = 0; d < dn; ++d) theta[d] = std::log(std::max(s.mu[d], 1e-10));
+    if (full) {
+      for (size_t k = 0; k < dn * dn; ++k) theta[dn + k] = std::log(std::max(s.alpha[k], 1e-10));
+    } else {
+      double cross = 0;
+      for (size_t d = 0; d < dn; ++d) {
+        theta[dn + d] = std::log(std::max(s.Alpha(d, d), 1e-10));
+        for (size_t k = 0; k < dn; ++k) cross += d == k ? 0 : s.Alpha(d, k);
+      }
+      theta[dn + dn] = std::log(std::max(cross / static_cast<double>(dn), 1e-10));
+    }
+    theta[i_beta] = std::log(s.beta);
+    for (size_t k = 1; k < segs; ++k) theta[i_beta + k] = std::log(k < s.step.size() ? std::max(s.step[k], 1e-10) : 1.0);
+  } else {
+    for (size_t d = 0; d < dn; ++d) theta[d] = std::log(0.5 * (per_dim[d] + 0.5) / span);
+    if (full) {
+      for (size_t d = 0; d < dn; ++d) {
+        for (size_t k = 0; k < dn; ++k) theta[dn + d * dn + k] = std::log(d == k ? 0.3 : 0.1 / static_cast<double>(dn));
+      }
+    } else {
+      for (size_t d = 0; d < dn; ++d) theta[dn + d] = std::log(0.3);
+      theta[dn + dn] = std::log(0.1);
+    }
+    // Mean delay: a couple of typical gaps between events of one dimension.
+    theta[i_beta] = std::log(static_cast<double>(n) / (2.0 * span * static_cast<double>(dn)));
+    for (size_t k = 1; k < segs; ++k) theta[i_beta + k] = 0;
+  }
+  HawkesParams p, g;
+  p.mu.resize(dn);
+  p.alpha.assign(dn * dn, 0);
+  p.step.assign(segs, 1.0);
+  auto unpack = [&](const std::vector<double>& th) {
+    for (size_t d = 0; d < dn; ++d) p.mu[d] = std::exp(th[d]);
+    if (full) {
+      for (size_t k = 0; k < dn * dn; ++k) p.alpha[k] = std::exp(th[dn + k]);
+    } else {
+      const double cross = std::exp(th[dn + dn]) / static_cast<double>(dn - 1);
+      for (size_t d = 0; d < dn; ++d) {
+        for (size_t k = 0; k < dn; ++k) p.alpha[d * dn + k] = d == k ? std::exp(th[dn + d]) : cross;
+      }
+    }
+    p.beta = std::exp(th[i_beta]);
+    for (size_t k = 1; k < segs; ++k) p.step[k] = std::exp(th[i_beta + k]);
+  };
+  const double scale = 1.0 / static_cast<double>(n);
+  const double prior_var = options.step_prior_sd > 0 ? options.step_prior_sd * options.step_prior_sd : 0;
+  auto objective = [&](const std::vector<double>& th, std::vector<double>* grad) {
+    for (double v : th) {
+      if (!(v > -40 && v < 40)) return std::numeric_limits<double>::infinity();
+    }
+    unpack(th);
+    const double ll = HawkesLogLikelihood(data, p, &g);
+    if (!std::isfinite(ll)) return std::numeric_limits<double>::infinity();
+    double f = -ll * scale;
+    grad->assign(th.size(), 0);
+    for (size_t d = 0; d < dn; ++d) (*grad)[d] = -g.mu[d] * p.mu[d] * scale;
+    if (full) {
+      for (size_t k = 0; k < dn * dn; ++k) (*grad)[dn + k] = -g.alpha[k] * p.alpha[k] * scale;
+    } else {
+      double cross = 0;
+      for (size_t d = 0; d < dn; ++d) {
+        (*grad)[dn + d] = -g.alpha[d * dn + d] * p.alpha[d * dn + d] * scale;
+        for (size_t k = 0; k < dn; ++k) cross += d == k ? 0 : g.alpha[d * dn + k] * p.alpha[d * dn + k];
+      }
+      (*grad)[dn + dn] = -cross * scale;
+    }
+    (*grad)[i_beta] = -g.beta * p.beta * scale;
+    for (size_t k = 1; k < segs; ++k) {
+      (*grad)[i_beta + k] = -g.step[k] * p.step[k] * scale;
+      if (prior_var > 0) {
+        f += 0.5 * th[i_beta + k] * th[i_beta + k] / prior_var * scale;
+        (*grad)[i_beta + k] += th[i_beta + k] / prior_var * scale;
+      }
+    }
+    return f;
+  };
+  LbfgsOptions lo;
+  lo.max_iterations = options.max_iterations;
+  lo.tolerance = options.tolerance;
+  LbfgsResult r = MinimizeLbfgs(objective, &theta, lo);
+  unpack(theta);
+  HawkesFit fit;
+  fit.params = p;
+  fit.log_likelihood = HawkesLogLikelihood(data, p);
+  fit.iterations = r.iterations;
+  fit.converged = r.converged;
+  fit.branching_ratio = BranchingRatio(p);
+  return fit;
+}
+
+namespace {
+
+// Offspring of the event queue, generation by generation, within [.., end).
+class Brancher {
+ public:
+  Brancher(const HawkesParams& p, std::mt19937_64* rng) : p_(p), rng_(rng), delay_(p.beta) {
+    const size_t dn = p.dimensions();
+    col_sum_.assign(dn, 0);
+    col_cum_.assign(dn * dn, 0);
+    for (size_t k = 0; k < dn; ++k) {
+      double c = 0;
+      for (size_t d = 0; d < dn; ++d) {
+        c += p.Alpha(d, k);
+        col_cum_[k * dn + d] = c;
+      }
+      col_sum_[k] = c;
+    }
+  }
+  // Picks the dimension a child of an event in `from` lands in.
+  size_t ChildDim(size_t from) {
+    const size_t dn = p_.dimensions();
+    if (dn == 1) return 0;
+    const double u = Uniform() * col_sum_[from];
+    const double* cum = &col_cum_[from * dn];
+    size_t d = static_cast<size_t>(std::upper_bound(cum, cum + dn, u) - cum);
+    return std::min(d, dn - 1);
+  }
+  double Uniform() { return static_cast<double>((*rng_)() >> 11) * 0x1.0p-53; }
+  int64_t Poisson(double mean) {
+    if (mean <= 0) return 0;
+    std::poisson_distribution<int64_t> dist(mean);
+    return dist(*rng_);
+  }
+  double Delay() { return delay_(*rng_); }
+  // Adds to `events` (time, dim) all descendants of events[from..] before `end`.
+  bool Expand(std::vector<std::pair<double, uint32_t>>* events, size_t from, double end, size_t max_events) {
+    for (size_t i = from; i < events->size(); ++i) {
+      const auto [t, d] = (*events)[i];
+      const int64_t kids = Poisson(col_sum_[d]);
+      for (int64_t c = 0; c < kids; ++c) {
+        const double tc = t + Delay();
+        if (tc >= end) continue;
+        events->emplace_back(tc, static_cast<uint32_t>(ChildDim(d)));
+        if (events->size() > max_events) return false;
+      }
+    }
+    return true;
+  }
+
+ private:
+  const HawkesParams& p_;
+  std::mt19937_64* rng_;
+  std::exponential_distribution<double> delay_;
+  std::vector<double> col_sum_, col_cum_;
+};
+
+}  // namespace
+
+Result<HawkesData> SimulateHawkes(const HawkesParams& p, double start, double end, const std::vector<double>& breaks,
+                                  uint64_t seed, size_t max_events) {
+  const size_t dn = p.dimensions();
+  std::mt19937_64 rng(seed);
+  Brancher br(p, &rng);
+  std::vector<std::pair<double, uint32_t>> events;
+  double from = start;
+  for (size_t k = 0; k <= breaks.size(); ++k) {
+    const double to = k < breaks.size() ? breaks[k] : end;
+    for (size_t d = 0; d < dn; ++d) {
+      const int64_t n = br.Poisson(p.mu[d] * Step(p, k) * (to - from));
+      for (int64_t i = 0; i < n; ++i) events.emplace_back(from + br.Uniform() * (to - from), static_cast<uint32_t>(d));
+    }
+    from = to;
+  }
+  if (events.size() > max_events || !br.Expand(&events, 0, end, max_events)) {
+    return FailedPrecondition("hawkes simulation passed " + std::to_string(max_events) +
+                              " events: the process is explosive (branching ratio >= 1?)");
+  }
+  std::sort(events.begin(), events.end());
+  HawkesData out;
+  out.dimensions = dn;
+  out.start = start;
+  out.end = end;
+  out.breaks = breaks;
+  out.times.reserve(events.size());
+  out.dims.reserve(events.size());
+  for (const auto& [t, d] : events) {
+    out.times.push_back(t);
+    out.dims.push_back(d);
+  }
+  return out;
+}
+
+Result<std::vector<std::vector<int32_t>>> SimulateForward(const HawkesData& history, const HawkesParams& p,
+                                                          const std::vector<double>& edges, size_t samples,
+                                                          uint64_t seed, size_t max_events) {
+  const size_t dn = p.dimensions();
+  if (edges.size() < 2) return InvalidArgument("hawkes forecast: need at least one bin");
+  const size_t bins = edges.size() - 1;
+  const double t0 = history.end, t_end = edges.back();
+  // What the history still has to give: for each source dimension,
+  // sum_j e^{-beta (t0 - t_j)}; an event's remaining offspring in d are
+  // Poisson(alpha[d][d'] e^{-beta (t0 - t_j)}) at t0 + Exp(beta).
+  std::vector<double> left(dn, 0);
+  for (size_t i = 0; i < history.times.size(); ++i) left[history.dims[i]] += std::exp(-p.beta * (t0 - history.times[i]));
+  std::vector<double> inherited(dn, 0);
+  for (size_t d = 0; d < dn; ++d) {
+    for (size_t k = 0; k < dn; ++k) inherited[d] += p.Alpha(d, k) * left[k];
+  }
+  const double level = Step(p, history.segments() - 1);
+  std::mt19937_64 rng(seed);
+  Brancher br(p, &rng);
+  std::vector<std::vector<int32_t>> out(samples, std::vector<int32_t>(dn * bins, 0));
+  std::vector<std::pair<double, uint32_t>> events;
+  for (size_t s = 0; s < samples; ++s) {
+    events.clear();
+    for (size_t d = 0; d < dn; ++d) {
+      const int64_t nb = br.Poisson(p.mu[d] * level * (t_end - t0));
+      for (int64_t i = 0; i < nb; ++i) events.emplace_back(t0 + br.Uniform() * (t_end - t0), static_cast<uint32_t>(d));
+      const int64_t nh = br.Poisson(inherited[d]);
+      for (int64_t i = 0; i < nh; ++i) {
+        const double t = t0 + br.Delay();
+        if (t < t_end) events.emplace_back(t, static_cast<uint32_t>(d));
+      }
+    }
+    if (events.size() > max_events || !br.Expand(&events, 0, t_end, max_events)) {
+      return FailedPrecondition("hawkes forecast passed " + std::to_string(max_events) +
+                                " events in one draw: the fitted process is explosive");
+    }
+    for (const auto& [t, d] : events) {
+      if (t < edges[0]) continue;
+      const size_t b = static_cast<size_t>(std::upper_bound(edges.begin(), edges.end(), t) - edges.begin()) - 1;
+      if (b < bins) out[s][d * bins + b] += 1;
+    }
+  }
+  return out;
+}
+
+}  // namespace faultline

@@ -10,6 +10,7 @@ APT_PACKAGES=(
   libsqlite3-dev sqlite3 libpqxx-dev postgresql-15 postgresql-client-15
   nlohmann-json3-dev libcli11-dev libutf8proc-dev libxlsxwriter-dev zlib1g-dev iso-codes
   libgumbo-dev libexpat1-dev
+  coinor-libclp-dev coinor-libcbc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev time
 )

@@ -12,6 +12,7 @@
 #include "analysis/stats.h"
 #include "cli/filter_options.h"
 #include "cli/news_commands.h"
+#include "cli/plan_commands.h"
 #include "common/date.h"
 #include "common/text.h"
 #include "faultline/store.h"
@@ -377,6 +378,7 @@ int Main(int argc, char** argv) {
   stats->callback([&] { run(RunStatsCommand(g, sa)); });
 
   AddNewsCommands(&app, CliContext{[&g] { return DbUri(g); }, [&g] { return g.format; }, run});
+  AddPlanCommands(&app, CliContext{[&g] { return DbUri(g); }, [&g] { return g.format; }, run});
 
   try {
     app.parse(argc, argv);

@@ -10,9 +10,12 @@
 namespace faultline {
 namespace {
 
-bool IsAttack(EventType t) {
-  return t == EventType::kBattles || t == EventType::kExplosionsRemoteViolence ||
-         t == EventType::kViolenceAgainstCivilians;
+// Militant attacks the defender plans against: drone and air strikes are
+// state action (US forces 2004-2018, Pakistan's air force), not threats.
+bool IsAttack(const IncidentFacts& f) {
+  if (f.attack_type == AttackType::kDroneOrAirStrike) return false;
+  return f.event_type == EventType::kBattles || f.event_type == EventType::kExplosionsRemoteViolence ||
+         f.event_type == EventType::kViolenceAgainstCivilians;
 }
 
 std::string Fmt(const char* f, double v) {
@@ -37,7 +40,7 @@ Result<ThreatTable> ThreatFromHistory(Store* store, const Filter& filter, const 
   std::vector<Fact> facts;
   int32_t latest = INT32_MIN;
   RETURN_IF_ERROR(store->ScanFacts(filter, [&](const IncidentFacts& f) {
-    if (!IsAttack(f.event_type)) return;
+    if (!IsAttack(f)) return;
     if (f.admin2.empty()) {
       ++table.without_district;
       return;

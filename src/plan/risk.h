@@ -53,8 +53,8 @@ struct HistoryOptions {
 };
 
 // Attacks are incidents of event types battles, explosions/remote violence
-// and violence against civilians that match `filter`; targets are their
-// districts (admin2). FailedPrecondition when no attack has a district.
+// and violence against civilians that match `filter`, except drone and air
+// strikes (state action); targets are their districts (admin2). FailedPrecondition when no attack has a district.
 Result<ThreatTable> ThreatFromHistory(Store* store, const Filter& filter, const HistoryOptions& options);
 
 struct PayoffRule {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks for docs/benchmarks.md. Builds nothing: run
 # `make bench` (bench preset: optimised, no sanitizers) which calls this.
-# Usage: bench/run.sh [import|postgres|stats|all]   ROWS=1000000 STATS_ROWS=10000000
+# Usage: bench/run.sh [import|postgres|stats|plan|all]   ROWS=1000000 STATS_ROWS=10000000 MILP_LIMIT=60
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -80,4 +80,9 @@ if [[ $what == stats || $what == all ]]; then
   measure "sqlite3 GROUP BY (same query in SQL)" sqlite3 "$db" "$sql"
   ref_secs=$LAST_SECS
   awk -v a="$fl_secs" -v b="$ref_secs" 'BEGIN{printf "faultline stats takes %.2fx the time of sqlite3 GROUP BY\n", a/b}'
+fi
+
+if [[ $what == plan || $what == all ]]; then
+  # Security games: ORIGAMI vs the multiple LPs, the DOBSS MILP grid, patrols.
+  $B/bench/plan_bench all "${MILP_LIMIT:-60}"
 fi

@@ -38,36 +38,38 @@ Result<BayesianSolution> SolveDobss(const BayesianGame& game, double time_limit_
   const int n = static_cast<int>(game.targets.size());
   const int types = static_cast<int>(game.types.size());
   std::vector<double> w = Normalised(game);
-  // Big-M: the widest spread of any payoff, so a relaxed row never binds.
-  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-  for (const auto& type : game.types) {
-    for (const Payoffs& p : type.payoffs) {
-      for (double v : {p.defender_covered, p.defender_uncovered, p.attacker_covered, p.attacker_uncovered}) {
-        lo = std::min(lo, v);
-        hi = std::max(hi, v);
-      }
-    }
-  }
-  const double big_m = (hi - lo) + 1;
+  // Per-type bounds and per-row big-Ms as tight as the payoffs allow (a
+  // weaker relaxation is what makes branch and bound slow): d^l lies in
+  // [min Ud_u, max Ud_c], k^l in [max Ua_c, max Ua_u].
   lp::Program p;
   std::vector<int> x(n);
   for (int t = 0; t < n; ++t) x[t] = p.AddColumn(0, 1, 0);
   p.AddRow(x, std::vector<double>(n, 1.0), -lp::kInf, game.resources);
-  std::vector<std::vector<int>> a(types, std::vector<int>(n));
   for (int l = 0; l < types; ++l) {
-    int d = p.AddColumn(-lp::kInf, lp::kInf, w[l]);  // defender utility against type l
-    int k = p.AddColumn(-lp::kInf, lp::kInf, 0);     // type l's best utility
-    for (int t = 0; t < n; ++t) a[l][t] = p.AddColumn(0, 1, 0, /*is_integer=*/true);
-    p.AddRow(a[l], std::vector<double>(n, 1.0), 1, 1);
+    const auto& pay = game.types[l].payoffs;
+    double d_lo = lp::kInf, d_hi = -lp::kInf, k_lo = -lp::kInf, k_hi = -lp::kInf;
+    for (const Payoffs& q : pay) {
+      d_lo = std::min(d_lo, q.defender_uncovered);
+      d_hi = std::max(d_hi, q.defender_covered);
+      k_lo = std::max(k_lo, q.attacker_covered);
+      k_hi = std::max(k_hi, q.attacker_uncovered);
+    }
+    int d = p.AddColumn(d_lo, d_hi, w[l]);  // defender utility against type l
+    int k = p.AddColumn(k_lo, k_hi, 0);     // type l's best utility
+    std::vector<int> a(n);
+    for (int t = 0; t < n; ++t) a[t] = p.AddColumn(0, 1, 0, /*is_integer=*/true);
+    p.AddRow(a, std::vector<double>(n, 1.0), 1, 1);
     for (int t = 0; t < n; ++t) {
-      const Payoffs& q = game.types[l].payoffs[t];
+      const Payoffs& q = pay[t];
       double dd = q.defender_covered - q.defender_uncovered;
       double da = q.attacker_covered - q.attacker_uncovered;
-      // d <= Ud_t(x_t) + M (1 - a_t)
-      p.AddRow({d, x[t], a[l][t]}, {1, -dd, big_m}, -lp::kInf, q.defender_uncovered + big_m);
-      // 0 <= k - Ua_t(x_t) <= M (1 - a_t)
+      // d <= Ud_t(x_t) + M_d (1 - a_t), M_d = max d - min Ud_t
+      double m_d = d_hi - q.defender_uncovered;
+      p.AddRow({d, x[t], a[t]}, {1, -dd, m_d}, -lp::kInf, q.defender_uncovered + m_d);
+      // 0 <= k - Ua_t(x_t) <= M_k (1 - a_t), M_k = max k - min Ua_t
+      double m_k = k_hi - q.attacker_covered;
       p.AddRow({k, x[t]}, {1, -da}, q.attacker_uncovered, lp::kInf);
-      p.AddRow({k, x[t], a[l][t]}, {1, -da, big_m}, -lp::kInf, q.attacker_uncovered + big_m);
+      p.AddRow({k, x[t], a[t]}, {1, -da, m_k}, -lp::kInf, q.attacker_uncovered + m_k);
     }
   }
   ASSIGN_OR_RETURN(lp::Answer ans, lp::SolveMilp(p, time_limit_s));

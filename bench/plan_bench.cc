@@ -5,6 +5,7 @@
 // generator (covered defender / uncovered attacker payoffs ~ U[0,100], the
 // others ~ U[-100,0]) at a fixed seed.
 // Usage: plan_bench [origami|lp|milp|patrol|all] [MILP_TIME_LIMIT_S]
+//        plan_bench milp-cell TARGETS TYPES MILP_TIME_LIMIT_S
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -80,6 +81,29 @@ void Lp() {
   }
 }
 
+// One DOBSS solve on a generated game; prints seconds, or "LIMIT>" when Cbc
+// could not prove optimality within `limit` seconds.
+void MilpCell(int n, int types, double limit) {
+  std::mt19937_64 rng(100 * n + types);
+  BayesianGame b;
+  b.resources = 5;
+  b.targets.resize(n);
+  for (int l = 0; l < types; ++l) {
+    AttackerType a{"t" + std::to_string(l), 1.0 / types, {}};
+    for (int t = 0; t < n; ++t) a.payoffs.push_back(RandomPayoffs(rng));
+    b.types.push_back(std::move(a));
+  }
+  double a0 = Now();
+  auto r = SolveDobss(b, limit);
+  double s = Now() - a0;
+  if (r.ok()) {
+    std::printf(" %10.3f", s);
+  } else {
+    std::printf(" %9s>", (std::to_string(static_cast<int>(limit))).c_str());
+  }
+  std::fflush(stdout);
+}
+
 void Milp(double limit) {
   std::printf("== DOBSS MILP through Cbc: seconds by targets x attacker types, m = 5 (limit %.0f s; '>' = hit it)\n",
               limit);
@@ -90,24 +114,7 @@ void Milp(double limit) {
   for (int n : {10, 20, 40, 80}) {
     std::printf("%8d", n);
     for (int types : types_list) {
-      std::mt19937_64 rng(100 * n + types);
-      BayesianGame b;
-      b.resources = 5;
-      b.targets.resize(n);
-      for (int l = 0; l < types; ++l) {
-        AttackerType a{"t" + std::to_string(l), 1.0 / types, {}};
-        for (int t = 0; t < n; ++t) a.payoffs.push_back(RandomPayoffs(rng));
-        b.types.push_back(std::move(a));
-      }
-      double a0 = Now();
-      auto r = SolveDobss(b, limit);
-      double s = Now() - a0;
-      if (r.ok()) {
-        std::printf(" %10.3f", s);
-      } else {
-        std::printf(" %9s>", (std::to_string(static_cast<int>(limit))).c_str());
-      }
-      std::fflush(stdout);
+      MilpCell(n, types, limit);
     }
     std::printf("\n");
   }
@@ -139,6 +146,12 @@ void Patrol() {
 
 int main(int argc, char** argv) {
   std::string what = argc > 1 ? argv[1] : "all";
+  if (what == "milp-cell" && argc == 5) {
+    std::printf("DOBSS %s targets x %s types, m = 5:", argv[2], argv[3]);
+    faultline::MilpCell(std::atoi(argv[2]), std::atoi(argv[3]), std::atof(argv[4]));
+    std::printf(" s\n");
+    return 0;
+  }
   double limit = argc > 2 ? std::atof(argv[2]) : 300;
   if (what == "origami" || what == "all") faultline::Origami();
   if (what == "lp" || what == "all") faultline::Lp();

@@ -357,6 +357,10 @@ Status RunAllocate(const CliContext& ctx, AllocateArgs a) {
   }
   if (a.resources < 0) return InvalidArgument("--resources N is required (or --units)");
   if (a.days < 1 || a.days > 3660) return InvalidArgument("--days must be from 1 to 3660");
+  if (!(a.rule.effectiveness > 0 && a.rule.effectiveness <= 1)) {
+    return InvalidArgument("--effectiveness must be in (0, 1]");
+  }
+  if (a.rule.max_types < 0) return InvalidArgument("--max-types must not be negative");
 
   std::vector<Target> targets;
   std::vector<AttackerType> attackers;

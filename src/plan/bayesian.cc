@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "plan/internal/lp.h"
+#include "plan/sse.h"
 
 namespace faultline {
 namespace {
@@ -54,10 +55,19 @@ Result<BayesianSolution> SolveDobss(const BayesianGame& game, double time_limit_
       k_lo = std::max(k_lo, q.attacker_covered);
       k_hi = std::max(k_hi, q.attacker_uncovered);
     }
+    // Whatever the coverage, type l gets at least the level ORIGAMI holds it
+    // to with all m resources against it alone; a target whose uncovered
+    // payoff is below that level can never be its best response.
+    SecurityGame alone;
+    alone.resources = game.resources;
+    for (const Payoffs& q : pay) alone.targets.push_back({"", "", "target", q, {}, {}, ""});
+    ASSIGN_OR_RETURN(Solution floor, SolveOrigami(alone));
+    const double level = floor.attacker_utility - 1e-7 * std::max(1.0, std::fabs(floor.attacker_utility));
+    k_lo = std::max(k_lo, level);
     int d = p.AddColumn(d_lo, d_hi, w[l]);  // defender utility against type l
     int k = p.AddColumn(k_lo, k_hi, 0);     // type l's best utility
     std::vector<int> a(n);
-    for (int t = 0; t < n; ++t) a[t] = p.AddColumn(0, 1, 0, /*is_integer=*/true);
+    for (int t = 0; t < n; ++t) a[t] = p.AddColumn(0, pay[t].attacker_uncovered < level ? 0 : 1, 0, /*is_integer=*/true);
     p.AddRow(a, std::vector<double>(n, 1.0), 1, 1);
     for (int t = 0; t < n; ++t) {
       const Payoffs& q = pay[t];

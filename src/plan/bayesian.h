@@ -4,7 +4,8 @@
 // (Conitzer and Sandholm 2006), solved two ways:
 //  - SolveDobss: the DOBSS mixed-integer programme (Paruchuri et al., AAMAS
 //    2008) in the compact security-game form of ERASER (Kiekintveld et al.
-//    2009, §5), through COIN-OR Cbc;
+//    2009, §5), through COIN-OR Cbc, with per-row big-Ms and a cut from
+//    each type's ORIGAMI level (docs/planning.md);
 //  - SolveBayesianByEnumeration: one LP per pure response profile (n^types
 //    LPs through Clp) — the brute-force reference for small games.
 // Ties are broken in the defender's favour (SSE). Stateless; thread-safe.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks for docs/benchmarks.md. Builds nothing: run
 # `make bench` (bench preset: optimised, no sanitizers) which calls this.
-# Usage: bench/run.sh [import|postgres|stats|changepoints|extract|serve|forecast|all]   ROWS=1000000 STATS_ROWS=10000000 ARTICLES=10000
+# Usage: bench/run.sh [import|postgres|stats|changepoints|extract|serve|forecast|plan|all]   ROWS=1000000 STATS_ROWS=10000000 ARTICLES=10000 MILP_LIMIT=60
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -110,4 +110,9 @@ fi
 
 if [[ $what == serve || $what == all ]]; then
   bench/serve.sh
+fi
+
+if [[ $what == plan || $what == all ]]; then
+  # Security games: ORIGAMI vs the multiple LPs, the DOBSS MILP grid, patrols.
+  $B/bench/plan_bench all "${MILP_LIMIT:-60}"
 fi

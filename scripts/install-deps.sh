@@ -12,6 +12,7 @@ APT_PACKAGES=(
   libgumbo-dev libexpat1-dev libcurl4-openssl-dev
   libcpp-httplib-dev libsodium-dev chromium wrk
   libcairo2-dev  # forecast: backtest charts
+  coinor-libclp-dev coinor-libcbc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev time
   python3-statsmodels  # the effect test compares its NB2 fit with statsmodels (skips without it)

@@ -19,6 +19,7 @@
 #include "cli/forecast_commands.h"
 #include "cli/news_commands.h"
 #include "cli/serve_commands.h"
+#include "cli/plan_commands.h"
 #include "common/date.h"
 #include "common/text.h"
 #include "faultline/store.h"
@@ -751,6 +752,7 @@ int Main(int argc, char** argv) {
   AddNewsCommands(&app, CliContext{[&g] { return DbUri(g); }, [&g] { return g.format; }, run});
   AddServeCommands(&app, CliContext{[&g] { return DbUri(g); }, [&g] { return g.format; }, run});
   AddForecastCommands(&app, CliContext{[&g] { return DbUri(g); }, [&g] { return g.format; }, run});
+  AddPlanCommands(&app, CliContext{[&g] { return DbUri(g); }, [&g] { return g.format; }, run});
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,780 @@
+#include "cli/plan_commands.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+
+#include "cli/filter_options.h"
+#include "common/csv.h"
+#include "common/date.h"
+#include "common/text.h"
+#include "faultline/store.h"
+#include "gazetteer/gazetteer.h"
+#include "plan/bayesian.h"
+#include "plan/patrol.h"
+#include "plan/quantal.h"
+#include "plan/risk.h"
+#include "plan/schedule.h"
+#include "plan/sse.h"
+
+namespace faultline {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string F(double v, int digits = 3) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%.*f", digits, v);
+  return b;
+}
+
+// ---- inputs ---------------------------------------------------------------
+
+Result<double> ParseNumber(const std::string& s, const std::string& where) {
+  std::string t(Trim(s));
+  char* end = nullptr;
+  double v = std::strtod(t.c_str(), &end);
+  if (t.empty() || *end != '\0' || !std::isfinite(v)) return InvalidArgument(where + ": \"" + s + "\" is not a number");
+  return v;
+}
+
+// Reads a CSV with a header into maps, one per row, with "file:line" labels.
+struct Row {
+  std::map<std::string, std::string> cell;
+  std::string where;
+};
+
+Result<std::vector<Row>> ReadCsvRows(const std::string& path, const std::vector<std::string>& required) {
+  ASSIGN_OR_RETURN(auto reader, CsvReader::Open(path, {}));
+  std::vector<std::string> header;
+  std::vector<Row> rows;
+  CsvRecord rec;
+  while (true) {
+    auto r = reader->Next(&rec);
+    if (r == CsvReader::ReadResult::kEnd) break;
+    std::string where = path + ":" + std::to_string(rec.line);
+    if (r == CsvReader::ReadResult::kMalformed) return InvalidArgument(where + ": " + rec.error.message());
+    if (!rec.fields.empty() && !rec.fields[0].empty() && rec.fields[0][0] == '#') continue;
+    if (header.empty()) {
+      for (const auto& f : rec.fields) header.emplace_back(Trim(f));
+      for (const auto& need : required) {
+        if (std::find(header.begin(), header.end(), need) == header.end()) {
+          return InvalidArgument(where + ": the header has no column \"" + need + "\"");
+        }
+      }
+      continue;
+    }
+    Row row;
+    row.where = where;
+    for (size_t i = 0; i < header.size() && i < rec.fields.size(); ++i) row.cell[header[i]] = rec.fields[i];
+    rows.push_back(std::move(row));
+  }
+  if (!reader->io_status().ok()) return reader->io_status();
+  return rows;
+}
+
+Status ReadPayoffs(const Row& row, Payoffs* p, bool defender_required) {
+  auto num = [&](const char* col, double* out, bool required) -> Status {
+    auto it = row.cell.find(col);
+    if (it == row.cell.end() || Trim(it->second).empty()) {
+      return required ? InvalidArgument(row.where + ": column " + col + ": empty") : Status::Ok();
+    }
+    ASSIGN_OR_RETURN(*out, ParseNumber(it->second, row.where + ": column " + col));
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(num("attacker_covered", &p->attacker_covered, true));
+  RETURN_IF_ERROR(num("attacker_uncovered", &p->attacker_uncovered, true));
+  RETURN_IF_ERROR(num("defender_covered", &p->defender_covered, defender_required));
+  RETURN_IF_ERROR(num("defender_uncovered", &p->defender_uncovered, defender_required));
+  return Status::Ok();
+}
+
+bool IsJsonFile(const std::string& path) { return path.size() > 5 && path.substr(path.size() - 5) == ".json"; }
+
+Result<Json> ReadJson(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return NotFound(path + ": cannot open");
+  try {
+    return Json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    return InvalidArgument(path + ": not valid JSON: " + e.what());
+  }
+}
+
+Result<Payoffs> JsonPayoffs(const Json& o, const Payoffs& base, const std::string& where) {
+  Payoffs p = base;
+  auto num = [&](const char* k, double* out) -> Status {
+    if (!o.contains(k)) return Status::Ok();
+    if (!o[k].is_number()) return InvalidArgument(where + ": \"" + k + "\" is not a number");
+    *out = o[k].get<double>();
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(num("defender_covered", &p.defender_covered));
+  RETURN_IF_ERROR(num("defender_uncovered", &p.defender_uncovered));
+  RETURN_IF_ERROR(num("attacker_covered", &p.attacker_covered));
+  RETURN_IF_ERROR(num("attacker_uncovered", &p.attacker_uncovered));
+  return p;
+}
+
+// "attackers": [{"name", "weight", "payoffs": [{"target", payoffs...}]}];
+// a target a type does not list keeps the target's own payoffs.
+Status ParseJsonAttackers(const Json& arr, const std::vector<Target>& targets, const std::string& path,
+                          std::vector<AttackerType>* out) {
+  if (!arr.is_array()) return InvalidArgument(path + ": \"attackers\" is not an array");
+  int a = 0;
+  for (const auto& o : arr) {
+    std::string where = path + ": attackers[" + std::to_string(a++) + "]";
+    if (!o.is_object() || !o.contains("name") || !o["name"].is_string()) {
+      return InvalidArgument(where + ": needs a string \"name\"");
+    }
+    AttackerType type;
+    type.name = o["name"].get<std::string>();
+    if (o.contains("weight")) {
+      if (!o["weight"].is_number()) return InvalidArgument(where + ": \"weight\" is not a number");
+      type.weight = o["weight"].get<double>();
+    }
+    for (const auto& t : targets) type.payoffs.push_back(t.payoffs);
+    if (o.contains("payoffs") && !o["payoffs"].is_array()) return InvalidArgument(where + ": \"payoffs\" is not an array");
+    for (const auto& p : o.value("payoffs", Json::array())) {
+      if (!p.is_object() || !p.contains("target") || !p["target"].is_string()) {
+        return InvalidArgument(where + ": each payoff needs a string \"target\"");
+      }
+      std::string id = p["target"].get<std::string>();
+      auto it = std::find_if(targets.begin(), targets.end(), [&](const Target& t) { return t.id == id; });
+      if (it == targets.end()) return InvalidArgument(where + ": unknown target \"" + id + "\"");
+      size_t k = it - targets.begin();
+      ASSIGN_OR_RETURN(type.payoffs[k], JsonPayoffs(p, type.payoffs[k], where));
+    }
+    out->push_back(std::move(type));
+  }
+  return Status::Ok();
+}
+
+// Targets from CSV (id,name,kind,defender_covered,defender_uncovered,
+// attacker_covered,attacker_uncovered,lat,lon) or JSON ({"targets": [...],
+// "attackers": [...]}; attackers optional).
+Status LoadTargets(const std::string& path, std::vector<Target>* targets, std::vector<AttackerType>* attackers) {
+  if (IsJsonFile(path)) {
+    ASSIGN_OR_RETURN(Json j, ReadJson(path));
+    if (!j.is_object() || !j.contains("targets") || !j["targets"].is_array()) {
+      return InvalidArgument(path + ": expected an object with a \"targets\" array");
+    }
+    int i = 0;
+    for (const auto& o : j["targets"]) {
+      std::string where = path + ": targets[" + std::to_string(i++) + "]";
+      if (!o.is_object() || !o.contains("id") || !o["id"].is_string()) return InvalidArgument(where + ": needs a string \"id\"");
+      Target t;
+      t.id = o["id"].get<std::string>();
+      try {
+        t.name = o.value("name", t.id);
+        t.kind = o.value("kind", std::string("target"));
+      } catch (const nlohmann::json::exception&) {
+        return InvalidArgument(where + ": \"name\" and \"kind\" must be strings");
+      }
+      ASSIGN_OR_RETURN(t.payoffs, JsonPayoffs(o, {}, where));
+      if (o.contains("lat") && o["lat"].is_number()) t.lat = o["lat"].get<double>();
+      if (o.contains("lon") && o["lon"].is_number()) t.lon = o["lon"].get<double>();
+      t.basis = "given in " + path;
+      targets->push_back(std::move(t));
+    }
+    if (j.contains("attackers")) RETURN_IF_ERROR(ParseJsonAttackers(j["attackers"], *targets, path, attackers));
+    return Status::Ok();
+  }
+  ASSIGN_OR_RETURN(auto rows, ReadCsvRows(path, {"id", "defender_covered", "defender_uncovered", "attacker_covered",
+                                                 "attacker_uncovered"}));
+  for (const Row& r : rows) {
+    Target t;
+    t.id = std::string(Trim(r.cell.at("id")));
+    if (t.id.empty()) return InvalidArgument(r.where + ": column id: empty");
+    t.name = r.cell.count("name") && !r.cell.at("name").empty() ? r.cell.at("name") : t.id;
+    if (r.cell.count("kind") && !r.cell.at("kind").empty()) t.kind = r.cell.at("kind");
+    RETURN_IF_ERROR(ReadPayoffs(r, &t.payoffs, true));
+    for (const char* c : {"lat", "lon"}) {
+      if (r.cell.count(c) && !Trim(r.cell.at(c)).empty()) {
+        ASSIGN_OR_RETURN(double v, ParseNumber(r.cell.at(c), r.where + ": column " + c));
+        (std::string(c) == "lat" ? t.lat : t.lon) = v;
+      }
+    }
+    t.basis = "given in " + path;
+    targets->push_back(std::move(t));
+  }
+  return Status::Ok();
+}
+
+// Attacker types from CSV: type,weight,target,attacker_covered,
+// attacker_uncovered[,defender_covered,defender_uncovered]. A target a type
+// does not list keeps the targets file's payoffs for it.
+Status LoadAttackers(const std::string& path, const std::vector<Target>& targets, std::vector<AttackerType>* out) {
+  if (IsJsonFile(path)) {
+    ASSIGN_OR_RETURN(Json j, ReadJson(path));
+    if (!j.is_object() || !j.contains("attackers")) return InvalidArgument(path + ": expected {\"attackers\": [...]}");
+    RETURN_IF_ERROR(ParseJsonAttackers(j["attackers"], targets, path, out));
+    if (out->empty()) return InvalidArgument(path + ": no attacker types");
+    return Status::Ok();
+  }
+  ASSIGN_OR_RETURN(auto rows, ReadCsvRows(path, {"type", "target", "attacker_covered", "attacker_uncovered"}));
+  std::map<std::string, size_t> index;
+  for (const Row& r : rows) {
+    std::string type(Trim(r.cell.at("type")));
+    if (type.empty()) return InvalidArgument(r.where + ": column type: empty");
+    auto [it, added] = index.emplace(type, out->size());
+    if (added) {
+      AttackerType a;
+      a.name = type;
+      for (const auto& t : targets) a.payoffs.push_back(t.payoffs);
+      out->push_back(std::move(a));
+    }
+    AttackerType& a = (*out)[it->second];
+    if (r.cell.count("weight") && !Trim(r.cell.at("weight")).empty()) {
+      ASSIGN_OR_RETURN(a.weight, ParseNumber(r.cell.at("weight"), r.where + ": column weight"));
+    }
+    std::string id(Trim(r.cell.at("target")));
+    auto t = std::find_if(targets.begin(), targets.end(), [&](const Target& x) { return x.id == id; });
+    if (t == targets.end()) return InvalidArgument(r.where + ": column target: unknown target \"" + id + "\"");
+    RETURN_IF_ERROR(ReadPayoffs(r, &a.payoffs[t - targets.begin()], false));
+  }
+  if (out->empty()) return InvalidArgument(path + ": no attacker types");
+  return Status::Ok();
+}
+
+// ---- secrets --------------------------------------------------------------
+
+// Creates (or truncates) `path` readable by its owner only and writes
+// `content`. The caller prints nothing of `content`.
+Status WriteSecretFile(const std::string& path, const std::string& content) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return IoError(path + ": cannot create: " + std::strerror(errno));
+  Status s;
+  if (::fchmod(fd, 0600) != 0) s = IoError(path + ": cannot set mode 0600: " + std::strerror(errno));
+  size_t done = 0;
+  while (s.ok() && done < content.size()) {
+    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      s = IoError(path + ": write failed: " + std::strerror(errno));
+      break;
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0 && s.ok()) s = IoError(path + ": close failed");
+  return s;
+}
+
+uint64_t ChooseSeed(const std::optional<uint64_t>& given) {
+  if (given) return *given;
+  std::random_device rd;
+  return (static_cast<uint64_t>(rd()) << 32) ^ rd();
+}
+
+Status WriteGeoJson(const std::string& path, const Json& features) {
+  Json fc = {{"type", "FeatureCollection"}, {"features", features}};
+  std::ofstream out(path);
+  if (!out) return IoError(path + ": cannot create");
+  out << fc.dump(1) << "\n";
+  if (!out) return IoError(path + ": write failed");
+  return Status::Ok();
+}
+
+void PrintTable(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
+                const std::vector<bool>& numeric) {
+  std::vector<size_t> w(header.size());
+  for (size_t i = 0; i < header.size(); ++i) w[i] = header[i].size();
+  for (const auto& r : rows) {
+    for (size_t i = 0; i + 1 < r.size(); ++i) w[i] = std::max(w[i], std::min<size_t>(r[i].size(), 32));
+  }
+  auto line = [&](const std::vector<std::string>& r) {
+    for (size_t i = 0; i < r.size(); ++i) {
+      bool last = i + 1 == r.size();
+      std::string cell = !last && r[i].size() > 32 ? r[i].substr(0, 31) + "~" : r[i];
+      std::string pad(last ? 0 : w[i] - std::min(w[i], cell.size()), ' ');
+      std::cout << (i ? "  " : "") << (numeric[i] ? pad + cell : cell + pad);
+    }
+    std::cout << "\n";
+  };
+  line(header);
+  std::vector<std::string> rule;
+  for (size_t i = 0; i < w.size(); ++i) rule.emplace_back(i + 1 == w.size() ? header[i].size() : w[i], '-');
+  line(rule);
+  for (const auto& r : rows) line(r);
+}
+
+// ---- plan allocate ----------------------------------------------------------
+
+struct AllocateArgs {
+  double resources = -1;
+  std::string units;
+  bool from_data = false;
+  std::string targets_file, attackers_file;
+  std::string model = "sse";
+  double lambda = 0.1;
+  int grid = 20;
+  int window_days = 365;
+  std::string as_of;
+  FilterOptions filter;
+  PayoffRule rule;
+  std::string geojson;
+  std::string schedule_out;
+  int days = 30;
+  std::optional<uint64_t> seed;
+};
+
+struct TargetRow {
+  double coverage = 0, attacker_utility = 0, defender_utility = 0;
+  bool in_attack_set = false;
+  std::string reason;
+};
+
+Status RunAllocate(const CliContext& ctx, AllocateArgs a) {
+  const std::string format = ctx.format();
+  if (format != "table" && format != "json") return InvalidArgument("--format: plan prints table or json");
+  if (a.model != "sse" && a.model != "bayesian" && a.model != "qr") {
+    return InvalidArgument("--model: \"" + a.model + "\" is not one of sse, bayesian, qr");
+  }
+  if (a.from_data == !a.targets_file.empty()) return InvalidArgument("give exactly one of --from-data and --targets FILE");
+  if (!a.attackers_file.empty() && a.from_data) {
+    return InvalidArgument("--attackers goes with --targets; --from-data derives attacker types from who attacked what");
+  }
+  std::vector<UnitType> units;
+  if (!a.units.empty()) {
+    ASSIGN_OR_RETURN(units, ParseUnitTypes(a.units));
+    if (a.resources < 0) a.resources = TotalSlots(units);
+    if (std::fabs(a.resources - TotalSlots(units)) > 1e-9) {
+      return InvalidArgument("--units give " + std::to_string(TotalSlots(units)) + " slots but --resources is " +
+                             F(a.resources, 0));
+    }
+  }
+  if (a.resources < 0) return InvalidArgument("--resources N is required (or --units)");
+  if (a.days < 1 || a.days > 3660) return InvalidArgument("--days must be from 1 to 3660");
+  if (!(a.rule.effectiveness > 0 && a.rule.effectiveness <= 1)) {
+    return InvalidArgument("--effectiveness must be in (0, 1]");
+  }
+  if (a.rule.max_types < 0) return InvalidArgument("--max-types must not be negative");
+
+  std::vector<Target> targets;
+  std::vector<AttackerType> attackers;
+  std::string source, formula;
+  if (a.from_data) {
+    ASSIGN_OR_RETURN(Filter f, BuildFilter(a.filter));
+    ASSIGN_OR_RETURN(auto store, Store::Open(ctx.db_uri()));
+    HistoryOptions ho;
+    ho.window_days = a.window_days;
+    if (!a.as_of.empty()) {
+      ASSIGN_OR_RETURN(CivilDate d, CivilDate::Parse(a.as_of));
+      ho.as_of = d.days();
+    }
+    ASSIGN_OR_RETURN(ThreatTable threat, ThreatFromHistory(store.get(), f, ho));
+    source = threat.source;
+    if (threat.without_district > 0) {
+      source += "; " + std::to_string(threat.without_district) + " attacks without a district left out";
+    }
+    formula = PayoffFormula(a.rule);
+    SecurityGame g = GameFromThreat(threat, a.rule, a.resources);
+    targets = g.targets;
+    if (a.model == "bayesian") {
+      BayesianGame b = BayesianGameFromThreat(threat, a.rule, a.resources);
+      attackers = b.types;
+    }
+    Result<const Gazetteer*> gz = Gazetteer::Default();
+    for (size_t i = 0; gz.ok() && i < targets.size(); ++i) {
+      const TargetThreat& t = threat.targets[i];
+      const AdminUnit* u = (*gz)->FindAdmin2(t.country, t.name);
+      if (u && u->lat && u->lon) {
+        targets[i].lat = u->lat;
+        targets[i].lon = u->lon;
+      }
+    }
+  } else {
+    RETURN_IF_ERROR(LoadTargets(a.targets_file, &targets, &attackers));
+    if (!a.attackers_file.empty()) {
+      attackers.clear();
+      RETURN_IF_ERROR(LoadAttackers(a.attackers_file, targets, &attackers));
+    }
+    source = "payoffs from " + a.targets_file + (a.attackers_file.empty() ? "" : " and " + a.attackers_file);
+    formula = "as given";
+  }
+  if (a.model == "bayesian" && attackers.empty()) {
+    return InvalidArgument("--model bayesian needs attacker types: --attackers FILE, an \"attackers\" array, or --from-data");
+  }
+  const size_t n = targets.size();
+  SecurityGame game{targets, a.resources};
+  std::vector<Payoffs> payoffs;
+  for (const auto& t : targets) payoffs.push_back(t.payoffs);
+
+  std::vector<double> coverage;
+  std::vector<TargetRow> rows(n);
+  Json summary;
+  std::vector<Deviation> deviations;
+  Json types_json = Json::array();
+  if (a.model == "sse") {
+    ASSIGN_OR_RETURN(Solution s, SolveOrigami(game));
+    const double level = s.attacker_utility;
+    std::vector<bool> in_set(n, false);
+    for (int t : s.attack_set) in_set[t] = true;
+    Solution spent = s;
+    SpendSpareResources(game, &spent);
+    coverage = spent.coverage;
+    for (size_t t = 0; t < n; ++t) {
+      TargetRow& r = rows[t];
+      r.coverage = coverage[t];
+      r.attacker_utility = payoffs[t].Attacker(coverage[t]);
+      r.defender_utility = payoffs[t].Defender(coverage[t]);
+      r.in_attack_set = in_set[t];
+      const Payoffs& p = payoffs[t];
+      if (in_set[t] && s.coverage[t] >= 1 - 1e-12) {
+        r.reason = "fully covered and still worth " + F(level, 1) + " to the attacker: the level cannot go lower";
+      } else if (in_set[t] && s.coverage[t] > 0) {
+        r.reason = "in the attack set: covered until the attacker's payoff falls from " + F(p.attacker_uncovered, 1) +
+                   " to the shared level " + F(level, 1);
+      } else if (in_set[t]) {
+        r.reason = "in the attack set with no coverage: its uncovered payoff equals the level " + F(level, 1);
+      } else if (coverage[t] > 0) {
+        r.reason = "spare units: uncovered payoff " + F(p.attacker_uncovered, 1) + " is already below the level " +
+                   F(level, 1) + "; covering it hedges against deviation";
+      } else {
+        r.reason = "no coverage needed: uncovered payoff " + F(p.attacker_uncovered, 1) + " is below the level " +
+                   F(level, 1);
+      }
+      if (static_cast<int>(t) == s.attacked) r.reason += "; attacked in equilibrium (ties broken for the defender)";
+    }
+    summary = {{"defender_utility", s.defender_utility}, {"attacker_utility", level},
+               {"attacked", targets[s.attacked].id}, {"attack_set_size", s.attack_set.size()}};
+    deviations = DeviationReport(payoffs, coverage, a.lambda);
+  } else if (a.model == "bayesian") {
+    BayesianGame bg{targets, attackers, a.resources};
+    ASSIGN_OR_RETURN(BayesianSolution s, SolveDobss(bg, 600));
+    coverage = s.coverage;
+    double total_w = 0;
+    for (const auto& t : attackers) total_w += t.weight;
+    std::vector<std::vector<std::string>> attacked_by(n), in_set_of(n);
+    for (size_t l = 0; l < attackers.size(); ++l) {
+      const Solution& r = s.by_type[l];
+      attacked_by[r.attacked].push_back(attackers[l].name);
+      for (int t : r.attack_set) in_set_of[t].push_back(attackers[l].name);
+      types_json.push_back({{"name", attackers[l].name}, {"weight", attackers[l].weight / total_w},
+                            {"attacks", targets[r.attacked].id}, {"attacker_utility", r.attacker_utility},
+                            {"defender_utility", r.defender_utility}});
+    }
+    for (size_t t = 0; t < n; ++t) {
+      TargetRow& r = rows[t];
+      r.coverage = coverage[t];
+      r.defender_utility = payoffs[t].Defender(coverage[t]);
+      r.attacker_utility = payoffs[t].Attacker(coverage[t]);
+      r.in_attack_set = !in_set_of[t].empty();
+      auto join = [](const std::vector<std::string>& v) {
+        std::string s2;
+        for (const auto& x : v) s2 += (s2.empty() ? "" : ", ") + x;
+        return s2;
+      };
+      if (!attacked_by[t].empty()) {
+        r.reason = "attacked by " + join(attacked_by[t]) + " in equilibrium; coverage " + F(coverage[t], 2) +
+                   " is the MILP's trade-off across types";
+      } else if (!in_set_of[t].empty()) {
+        r.reason = "a best target for " + join(in_set_of[t]) + " too (tie broken for the defender)";
+      } else if (coverage[t] > 0) {
+        r.reason = "covered to keep it below what every type gets elsewhere";
+      } else {
+        r.reason = "no type prefers it at this coverage";
+      }
+    }
+    summary = {{"defender_utility", s.defender_utility}, {"types", types_json}};
+    // Deviation against the first (heaviest) type's payoffs is not the
+    // whole story; report against the prior-weighted mix of best responses
+    // and each type alone.
+    deviations.push_back({"each type best-responds (the model)", -1, s.defender_utility});
+    for (size_t l = 0; l < attackers.size(); ++l) {
+      deviations.push_back({"only " + attackers[l].name + " (best response)", -1, s.by_type[l].defender_utility});
+    }
+    double worst = 1e300;
+    for (size_t t = 0; t < n; ++t) worst = std::min(worst, payoffs[t].Defender(coverage[t]));
+    deviations.push_back({"worst case (any target)", -1, worst});
+  } else {
+    QrOptions qo;
+    qo.lambda = a.lambda;
+    qo.grid = a.grid;
+    ASSIGN_OR_RETURN(QrSolution s, SolveQuantalResponse(game, qo));
+    coverage = s.coverage;
+    for (size_t t = 0; t < n; ++t) {
+      TargetRow& r = rows[t];
+      r.coverage = coverage[t];
+      r.attacker_utility = payoffs[t].Attacker(coverage[t]);
+      r.defender_utility = payoffs[t].Defender(coverage[t]);
+      r.reason = "attacked with probability " + F(s.attack_probability[t], 3) + " by a quantal attacker (lambda " +
+                 F(a.lambda, 3) + "); coverage on a 1/" + std::to_string(a.grid) + " grid";
+    }
+    summary = {{"defender_utility", s.defender_utility}, {"lambda", a.lambda}, {"grid", a.grid},
+               {"binary_search_steps", s.iterations}};
+    deviations = DeviationReport(payoffs, coverage, a.lambda);
+    auto sse = SolveOrigami(game);
+    if (sse.ok()) {
+      deviations.push_back({"(reference) SSE coverage against this quantal attacker", a.lambda,
+                            QuantalDefenderUtility(payoffs, sse->coverage, a.lambda)});
+    }
+  }
+
+  // Schedules: only to the 0600 file, never to the terminal.
+  std::string schedule_note = "not drawn (pass --schedule-out FILE; schedules are for the admin role only)";
+  if (!a.schedule_out.empty()) {
+    int slots = units.empty() ? static_cast<int>(std::ceil(a.resources - 1e-9)) : TotalSlots(units);
+    if (units.empty()) units.push_back({"unit", slots, 1});
+    double used = 0;
+    for (double x : coverage) used += x;
+    if (used > slots + 1e-6) return Internal("coverage exceeds the slots a day has");
+    ASSIGN_OR_RETURN(CombSampler comb, CombSampler::Create(coverage, slots));
+    uint64_t seed = ChooseSeed(a.seed);
+    auto days = DrawDeployments(comb, units, a.days, seed);
+    Json j = {{"secret", "patrol/deployment schedule: admin only, never log"}, {"seed", seed},
+              {"model", a.model}, {"days", Json::array()}};
+    for (size_t d = 0; d < days.size(); ++d) {
+      Json day = {{"day", d + 1}, {"units", Json::array()}};
+      for (const auto& u : days[d]) {
+        Json ts = Json::array();
+        for (int t : u.targets) ts.push_back(t < 0 ? std::string("(reserve)") : targets[t].id);
+        day["units"].push_back({{"unit", u.unit}, {"targets", ts}});
+      }
+      j["days"].push_back(std::move(day));
+    }
+    RETURN_IF_ERROR(WriteSecretFile(a.schedule_out, j.dump(1) + "\n"));
+    schedule_note = std::to_string(a.days) + " days written to " + a.schedule_out + " (mode 0600, admin only)";
+  }
+
+  if (!a.geojson.empty()) {
+    Json features = Json::array();
+    for (size_t t = 0; t < n; ++t) {
+      if (!targets[t].lat || !targets[t].lon) continue;
+      features.push_back({{"type", "Feature"},
+                          {"geometry", {{"type", "Point"}, {"coordinates", {*targets[t].lon, *targets[t].lat}}}},
+                          {"properties",
+                           {{"layer", "plan-allocate"}, {"id", targets[t].id}, {"name", targets[t].name},
+                            {"model", a.model}, {"coverage", rows[t].coverage},
+                            {"in_attack_set", rows[t].in_attack_set}, {"reason", rows[t].reason}}}});
+    }
+    RETURN_IF_ERROR(WriteGeoJson(a.geojson, features));
+  }
+
+  if (format == "json") {
+    Json out = {{"model", a.model}, {"resources", a.resources}, {"source", source}, {"payoff_formula", formula},
+                {"tie_break", "strong Stackelberg: attacker ties go the defender's way"}};
+    out["summary"] = summary;
+    Json ts = Json::array();
+    for (size_t t = 0; t < n; ++t) {
+      ts.push_back({{"id", targets[t].id}, {"name", targets[t].name}, {"kind", targets[t].kind},
+                    {"coverage", rows[t].coverage}, {"attacker_utility", rows[t].attacker_utility},
+                    {"defender_utility_if_attacked", rows[t].defender_utility},
+                    {"in_attack_set", rows[t].in_attack_set}, {"reason", rows[t].reason},
+                    {"payoffs",
+                     {{"defender_covered", payoffs[t].defender_covered},
+                      {"defender_uncovered", payoffs[t].defender_uncovered},
+                      {"attacker_covered", payoffs[t].attacker_covered},
+                      {"attacker_uncovered", payoffs[t].attacker_uncovered}}},
+                    {"basis", targets[t].basis}});
+    }
+    out["targets"] = ts;
+    Json dev = Json::array();
+    for (const auto& d : deviations) {
+      Json o = {{"attacker", d.attacker}, {"defender_utility", d.defender_utility}};
+      if (d.lambda >= 0) o["lambda"] = d.lambda;
+      dev.push_back(o);
+    }
+    out["if_the_attacker_deviates"] = dev;
+    out["schedule"] = schedule_note;
+    std::cout << out.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+    return Status::Ok();
+  }
+  std::cout << "model: " << a.model << "   resources: " << F(a.resources, 2) << "   targets: " << n << "\n";
+  std::cout << "source: " << source << "\n";
+  if (a.from_data) std::cout << "payoffs: " << formula << "\n";
+  std::cout << "defender's expected utility: " << F(summary["defender_utility"].get<double>(), 2);
+  if (a.model == "sse") {
+    std::cout << "   attacker held to: " << F(summary["attacker_utility"].get<double>(), 2)
+              << "   attacked: " << summary["attacked"].get<std::string>();
+  }
+  std::cout << "\n\n";
+  std::vector<size_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) { return rows[x].coverage > rows[y].coverage; });
+  std::vector<std::vector<std::string>> table;
+  for (size_t t : order) {
+    table.push_back({targets[t].name, F(rows[t].coverage), F(rows[t].attacker_utility, 1), F(rows[t].defender_utility, 1),
+                     rows[t].reason});
+  }
+  PrintTable({"target", "coverage", "attacker", "defender", "why"}, table, {false, true, true, true, false});
+  if (a.model == "bayesian") {
+    std::cout << "\n";
+    std::vector<std::vector<std::string>> tt;
+    for (const auto& t : types_json) {
+      tt.push_back({t["name"].get<std::string>(), F(t["weight"].get<double>()), t["attacks"].get<std::string>(),
+                    F(t["defender_utility"].get<double>(), 1)});
+    }
+    PrintTable({"attacker type", "weight", "attacks", "defender"}, tt, {false, true, false, true});
+  }
+  std::cout << "\nif the attacker is not the one modelled:\n";
+  std::vector<std::vector<std::string>> dt;
+  for (const auto& d : deviations) dt.push_back({d.attacker, F(d.defender_utility, 2)});
+  PrintTable({"attacker", "defender utility"}, dt, {false, true});
+  if (a.from_data) {
+    std::cout << "\nbasis per target: --format json (\"basis\")\n";
+  }
+  std::cout << "schedule: " << schedule_note << "\n";
+  return Status::Ok();
+}
+
+// ---- plan patrol --------------------------------------------------------------
+
+struct PatrolArgs {
+  std::string border;
+  int units = 0;
+  double range_km = 300;
+  int days = 30;
+  std::optional<uint64_t> seed;
+  std::string schedule_out;
+  std::string geojson;
+};
+
+Status RunPatrol(const CliContext& ctx, const PatrolArgs& a) {
+  const std::string format = ctx.format();
+  if (format != "table" && format != "json") return InvalidArgument("--format: plan prints table or json");
+  if (a.days < 1 || a.days > 3660) return InvalidArgument("--days must be from 1 to 3660");
+  ASSIGN_OR_RETURN(Border border, LoadBorder(a.border));
+  ASSIGN_OR_RETURN(PatrolPlan plan, SolvePatrol(border, a.units, a.range_km));
+  const auto& seg = border.segments;
+  double expected_units = 0;
+  for (double y : plan.window_probability) expected_units += y;
+  std::vector<bool> best(seg.size(), false);
+  for (int s : plan.best_crossings) best[s] = true;
+  std::vector<std::string> reason(seg.size());
+  for (size_t s = 0; s < seg.size(); ++s) {
+    if (best[s]) {
+      reason[s] = plan.coverage[s] >= 1 - 1e-9 ? "always patrolled and still a best crossing"
+                                                : "a best crossing: patrolled just enough to hold it to the worst case";
+    } else if (plan.coverage[s] > 1e-9) {
+      reason[s] = "below the worst case; patrolled by windows that reach it, or spare units";
+    } else {
+      reason[s] = "risk " + F(seg[s].risk, 1) + " is below the worst case unpatrolled";
+    }
+  }
+  std::string schedule_note = "not drawn (pass --schedule-out FILE; schedules are for the admin role only)";
+  if (!a.schedule_out.empty()) {
+    uint64_t seed = ChooseSeed(a.seed);
+    auto shifts = DrawShifts(plan, a.units, a.days, seed);
+    if (shifts.size() != static_cast<size_t>(a.days)) return Internal("could not draw shifts from the plan");
+    Json j = {{"secret", "border patrol schedule: admin only, never log"}, {"seed", seed}, {"border", a.border},
+              {"days", Json::array()}};
+    for (size_t d = 0; d < shifts.size(); ++d) {
+      Json units = Json::array();
+      for (size_t u = 0; u < shifts[d].size(); ++u) {
+        int w = shifts[d][u];
+        Json o = {{"unit", "patrol-" + std::to_string(u + 1)}};
+        if (w < 0) {
+          o["segments"] = Json::array();
+          o["note"] = "held back";
+        } else {
+          Json ids = Json::array();
+          for (int s = plan.windows[w].first; s <= plan.windows[w].last; ++s) ids.push_back(seg[s].id);
+          o["segments"] = ids;
+        }
+        units.push_back(std::move(o));
+      }
+      j["days"].push_back({{"day", d + 1}, {"units", units}});
+    }
+    RETURN_IF_ERROR(WriteSecretFile(a.schedule_out, j.dump(1) + "\n"));
+    schedule_note = std::to_string(a.days) + " days written to " + a.schedule_out + " (mode 0600, admin only)";
+  }
+  if (!a.geojson.empty()) {
+    Json features = Json::array();
+    for (size_t s = 0; s < seg.size(); ++s) {
+      if (!seg[s].lat || !seg[s].lon) continue;
+      features.push_back({{"type", "Feature"},
+                          {"geometry", {{"type", "Point"}, {"coordinates", {*seg[s].lon, *seg[s].lat}}}},
+                          {"properties",
+                           {{"layer", "plan-patrol"}, {"id", seg[s].id}, {"name", seg[s].name},
+                            {"coverage", plan.coverage[s]}, {"attacker_value", plan.attacker_value[s]},
+                            {"best_crossing", static_cast<bool>(best[s])}, {"reason", reason[s]}}}});
+    }
+    RETURN_IF_ERROR(WriteGeoJson(a.geojson, features));
+  }
+  if (format == "json") {
+    Json out = {{"border", a.border}, {"units", a.units}, {"range_km", a.range_km},
+                {"model", "zero-sum: crosser's value = risk * (1 - detection * coverage); minimise its maximum"},
+                {"worst_case", plan.worst_case}, {"expected_units_out", expected_units},
+                {"windows", plan.windows.size()}};
+    Json ss = Json::array();
+    for (size_t s = 0; s < seg.size(); ++s) {
+      ss.push_back({{"id", seg[s].id}, {"name", seg[s].name}, {"length_km", seg[s].length_km},
+                    {"terrain", seg[s].terrain}, {"risk", seg[s].risk}, {"detection", seg[s].detection},
+                    {"coverage", plan.coverage[s]}, {"attacker_value", plan.attacker_value[s]},
+                    {"best_crossing", static_cast<bool>(best[s])}, {"reason", reason[s]}});
+    }
+    out["segments"] = ss;
+    out["schedule"] = schedule_note;
+    std::cout << out.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+    return Status::Ok();
+  }
+  std::cout << "border: " << a.border << "   segments: " << seg.size() << "   units: " << a.units
+            << "   range: " << F(a.range_km, 0) << " km (terrain-weighted)   windows: " << plan.windows.size() << "\n";
+  std::cout << "crosser's best expected value (the defender's worst case): " << F(plan.worst_case, 2)
+            << "   units out per shift on average: " << F(expected_units, 2) << "\n\n";
+  std::vector<std::vector<std::string>> table;
+  for (size_t s = 0; s < seg.size(); ++s) {
+    std::string crossings;
+    for (const auto& c : seg[s].crossings) crossings += (crossings.empty() ? "" : ";") + c;
+    table.push_back({seg[s].name, F(seg[s].length_km, 0), F(seg[s].terrain, 1), crossings, F(seg[s].risk, 1),
+                     F(plan.coverage[s]), F(plan.attacker_value[s], 1), reason[s]});
+  }
+  PrintTable({"segment", "km", "terrain", "crossings", "risk", "coverage", "crosser", "why"}, table,
+             {false, true, true, false, true, true, true, false});
+  std::cout << "schedule: " << schedule_note << "\n";
+  return Status::Ok();
+}
+
+}  // namespace
+
+void AddPlanCommands(CLI::App* app, const CliContext& ctx) {
+  auto* plan = app->add_subcommand("plan", "plan the defence: force allocation and border patrols as security games");
+  plan->require_subcommand(1);
+
+  auto a = std::make_shared<AllocateArgs>();
+  auto* alloc = plan->add_subcommand("allocate", "optimal coverage of targets against an attacker who watches");
+  alloc->add_option("--resources", a->resources, "number of identical units (each covers one target a shift)");
+  alloc->add_option("--units", a->units, "unit types for schedules: name:count[xcapacity],... (e.g. police:4,army:2x3)");
+  alloc->add_flag("--from-data", a->from_data, "derive targets and payoffs from the incidents in --db (districts)");
+  alloc->add_option("--targets", a->targets_file, "targets and payoffs: CSV or JSON");
+  alloc->add_option("--attackers", a->attackers_file, "attacker types with weights and payoffs: CSV or JSON");
+  alloc->add_option("--model", a->model, "sse (ORIGAMI), bayesian (DOBSS MILP), qr (quantal response)");
+  alloc->add_option("--lambda", a->lambda, "quantal response rationality (0 = random), on the payoffs' scale");
+  alloc->add_option("--qr-grid", a->grid, "quantal response: coverage steps per unit (default 20)");
+  alloc->add_option("--window-days", a->window_days, "--from-data: days of history for attack rates (default 365)");
+  alloc->add_option("--as-of", a->as_of, "--from-data: end of the window (default: the latest attack)");
+  alloc->add_option("--effectiveness", a->rule.effectiveness, "--from-data: share of the loss coverage prevents (0.8)");
+  alloc->add_option("--max-types", a->rule.max_types, "--from-data bayesian: named attacker types (3)");
+  alloc->add_option("--geojson", a->geojson, "write a GeoJSON map layer of the coverage to FILE");
+  alloc->add_option("--schedule-out", a->schedule_out, "draw daily deployments into FILE (mode 0600; admin only)");
+  alloc->add_option("--days", a->days, "days of schedule to draw (default 30)");
+  alloc->add_option("--seed", a->seed, "seed for the draws (written only into the schedule file)");
+  AddFilterOptions(alloc, &a->filter);
+  alloc->callback([ctx, a] { ctx.run(RunAllocate(ctx, *a)); });
+
+  auto p = std::make_shared<PatrolArgs>();
+  auto* patrol = plan->add_subcommand("patrol", "patrol windows along a border against a watching crosser");
+  patrol->add_option("--border", p->border, "border CSV (e.g. data/plan/pak_afghan_border.csv)")->required();
+  patrol->add_option("--units", p->units, "patrol units per shift")->required();
+  patrol->add_option("--range-km", p->range_km, "terrain-weighted km a unit covers in a shift (default 300)");
+  patrol->add_option("--days", p->days, "days of shifts to draw (default 30)");
+  patrol->add_option("--seed", p->seed, "seed for the draws (written only into the schedule file)");
+  patrol->add_option("--schedule-out", p->schedule_out, "draw shifts into FILE (mode 0600; admin only)");
+  patrol->add_option("--geojson", p->geojson, "write a GeoJSON map layer of the coverage to FILE");
+  patrol->callback([ctx, p] { ctx.run(RunPatrol(ctx, *p)); });
+}
+
+}  // namespace faultline

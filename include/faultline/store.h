@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "faultline/claim.h"
 #include "faultline/incident.h"
 #include "faultline/phase.h"
 #include "faultline/status.h"
@@ -161,6 +162,13 @@ class Store {
   virtual Result<WriteOutcome> UpsertPhase(Phase* phase) = 0;
   // Every phase, ordered by start date, then id.
   virtual Result<std::vector<Phase>> Phases() = 0;
+
+  // Claims (published figures). UpsertClaim inserts `claim`, or replaces the
+  // stored claim with the same key (kUnchanged when equal), and sets
+  // claim->id. InvalidArgument when ValidateClaim() objects.
+  virtual Result<WriteOutcome> UpsertClaim(Claim* claim) = 0;
+  // Every claim, ordered by id (the order they were first stored).
+  virtual Result<std::vector<Claim>> Claims() = 0;
 };
 
 }  // namespace faultline

@@ -16,6 +16,7 @@
 #include "analysis/effect.h"
 #include "analysis/stats.h"
 #include "cli/filter_options.h"
+#include "cli/measure_commands.h"
 #include "cli/news_commands.h"
 #include "common/date.h"
 #include "common/text.h"
@@ -746,7 +747,9 @@ int Main(int argc, char** argv) {
   AddFilterOptions(eff, &ef.series.filter);
   eff->callback([&] { run(RunEffectCommand(g, ef)); });
 
-  AddNewsCommands(&app, CliContext{[&g] { return DbUri(g); }, [&g] { return g.format; }, run});
+  const CliContext cli{[&g] { return DbUri(g); }, [&g] { return g.format; }, run};
+  AddNewsCommands(&app, cli);
+  AddMeasureCommands(&app, MeasureContext{cli, &PrintRows, &LoadCube});
 
   try {
     app.parse(argc, argv);

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <filesystem>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include "cli/filter_options.h"
 #include "common/date.h"
 #include "common/text.h"
+#include "report/report.h"
 
 namespace faultline {
 
@@ -222,6 +224,72 @@ Status RunClaimsCheck(const MeasureContext& ctx, const ClaimArgs& a) {
   return Status::Ok();
 }
 
+// ---- report ----------------------------------------------------------------
+
+struct ReportArgs {
+  FilterOptions filter;
+  std::string format;  // html | pdf | md; default from the output's extension
+  std::string output;
+  std::string title = "Security report";
+  int64_t rows = 12;
+  int64_t largest = 10;
+};
+
+// The filters in words, for the report's cover.
+std::string FilterWords(const FilterOptions& f) {
+  std::vector<std::string> parts;
+  auto add = [&](const char* what, const std::vector<std::string>& v) {
+    if (v.empty()) return;
+    std::string s = std::string(what) + " ";
+    for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+    parts.push_back(s);
+  };
+  add("country", f.countries);
+  add("province", f.admin1);
+  add("district", f.admin2);
+  add("group", f.perpetrators);
+  if (f.with_affiliates && !f.perpetrators.empty()) parts.back() += " with affiliates";
+  add("event type", f.event_types);
+  add("attack type", f.attack_types);
+  add("target", f.targets);
+  add("source", f.sources);
+  if (f.min_killed >= 0) parts.push_back("at least " + std::to_string(f.min_killed) + " killed");
+  if (!f.text.empty()) parts.push_back("text \"" + f.text + "\"");
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : "; ") + p;
+  return out;
+}
+
+Status RunReport(const MeasureContext& ctx, const ReportArgs& a) {
+  if (a.filter.from.empty() || a.filter.to.empty()) return InvalidArgument("report: --from and --to are required");
+  if (a.output.empty()) return InvalidArgument("report: -o FILE is required");
+  std::string format = a.format;
+  if (format.empty() || format == "table") {  // the global --format default
+    std::string ext = std::filesystem::path(a.output).extension().string();
+    format = ext.empty() ? "" : ext.substr(1);
+  }
+  ASSIGN_OR_RETURN(report::ReportFormat f, report::ParseReportFormat(format));
+  if (a.rows < 1 || a.largest < 0) return InvalidArgument("report: --rows must be >= 1 and --largest >= 0");
+  ASSIGN_OR_RETURN(Filter filter, BuildFilter(a.filter));
+  if (filter.limit > 0 || filter.after_id > 0) return InvalidArgument("report: --limit and --after do not apply");
+  ASSIGN_OR_RETURN(auto store, Store::Open(ctx.cli.db_uri()));
+  ASSIGN_OR_RETURN(auto cube, ctx.load_cube(store.get()));
+  report::ReportOptions options;
+  options.title = a.title;
+  options.filters_text = FilterWords(a.filter);
+  options.rows = static_cast<size_t>(a.rows);
+  options.largest = static_cast<size_t>(a.largest);
+  ASSIGN_OR_RETURN(report::ReportData data, report::BuildReport(store.get(), *cube, filter, options));
+  Status written = report::WriteReport(data, f, a.output);
+  report::ReleaseFontCaches();
+  RETURN_IF_ERROR(written);
+  std::fprintf(stderr, "report %s..%s: %lld incidents, %lld killed, %lld injured -> %s\n",
+               CivilDate(data.from).ToString().c_str(), CivilDate(data.to).ToString().c_str(),
+               static_cast<long long>(data.total.incidents), static_cast<long long>(data.total.killed),
+               static_cast<long long>(data.total.injured), a.output.c_str());
+  return Status::Ok();
+}
+
 }  // namespace
 
 void AddMeasureCommands(CLI::App* app, const MeasureContext& ctx) {
@@ -254,6 +322,18 @@ void AddMeasureCommands(CLI::App* app, const MeasureContext& ctx) {
   check->add_option("--tolerance", ca.tolerance, "percent within which two figures are consistent (default 10)");
   check->add_option("--key", ca.keys, "only these claims (repeatable; all claims still count as peers)");
   check->callback([ctx] { ctx.cli.run(RunClaimsCheck(ctx, ca)); });
+
+  static ReportArgs ra;
+  auto* rep = app->add_subcommand("report", "a security report (headline figures, tables, trend chart, map, largest "
+                                            "incidents, phases, sources) as HTML, PDF or Markdown");
+  rep->add_option("--format", ra.format, "html, pdf or md (default: from the output file's extension)");
+  rep->add_option("-o,--output", ra.output, "the file to write (md also writes FILE-trend.png and FILE-map.png)")
+      ->required();
+  rep->add_option("--title", ra.title, "the report's title");
+  rep->add_option("--rows", ra.rows, "rows per breakdown table before \"others\" (default 12)");
+  rep->add_option("--largest", ra.largest, "largest incidents listed (default 10)");
+  AddFilterOptions(rep, &ra.filter);
+  rep->callback([ctx] { ctx.cli.run(RunReport(ctx, ra)); });
 }
 
 }  // namespace faultline

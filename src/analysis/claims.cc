@@ -64,19 +64,27 @@ std::string_view Name(PeerVerdict v) {
   return "?";
 }
 
-std::optional<PeerRelation> RelateClaims(const Claim& a, const Claim& b) {
+namespace {
+
+std::optional<PeerRelation> Relate(const Claim& a, const ClaimFilters& fa, const Claim& b, const ClaimFilters& fb) {
   if (a.metric != b.metric) return std::nullopt;
-  auto fa = ParseClaimFilters(a.filters), fb = ParseClaimFilters(b.filters);
-  if (!fa.ok() || !fb.ok()) return std::nullopt;
   auto within = [](const Claim& n, const ClaimFilters& nf, const Claim& w, const ClaimFilters& wf) {
     return n.date_from >= w.date_from && n.date_to <= w.date_to && (!w.category || n.category == w.category) &&
            FiltersWithin(nf, wf);
   };
-  const bool a_in_b = within(a, *fa, b, *fb), b_in_a = within(b, *fb, a, *fa);
+  const bool a_in_b = within(a, fa, b, fb), b_in_a = within(b, fb, a, fa);
   if (a_in_b && b_in_a) return PeerRelation::kSame;
   if (a_in_b) return PeerRelation::kNarrower;
   if (b_in_a) return PeerRelation::kWider;
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<PeerRelation> RelateClaims(const Claim& a, const Claim& b) {
+  auto fa = ParseClaimFilters(a.filters), fb = ParseClaimFilters(b.filters);
+  if (!fa.ok() || !fb.ok()) return std::nullopt;
+  return Relate(a, *fa, b, *fb);
 }
 
 std::vector<ClaimCheck> CheckClaims(const Cube& cube, const std::vector<Claim>& claims,
@@ -84,6 +92,11 @@ std::vector<ClaimCheck> CheckClaims(const Cube& cube, const std::vector<Claim>& 
                                     const ClaimCheckOptions& options) {
   const double tol = options.tolerance;
   std::vector<ClaimCheck> out(claims.size());
+  // Parsed once: the peer comparison is over all pairs.
+  std::vector<std::optional<ClaimFilters>> parsed(claims.size());
+  for (size_t i = 0; i < claims.size(); ++i) {
+    if (auto f = ParseClaimFilters(claims[i].filters); f.ok()) parsed[i] = std::move(*f);
+  }
   for (size_t i = 0; i < claims.size(); ++i) {
     const Claim& c = claims[i];
     ClaimCheck& r = out[i];
@@ -156,7 +169,8 @@ std::vector<ClaimCheck> CheckClaims(const Cube& cube, const std::vector<Claim>& 
     for (size_t j = 0; j < claims.size(); ++j) {
       if (j == i) continue;
       const Claim& o = claims[j];
-      auto rel = RelateClaims(c, o);
+      if (o.metric != c.metric || !parsed[i] || !parsed[j]) continue;
+      auto rel = Relate(c, *parsed[i], o, *parsed[j]);
       if (!rel) continue;
       PeerComparison p;
       p.other = j;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <unordered_map>
 
 #include "common/date.h"
 
@@ -92,6 +93,7 @@ std::vector<ClaimCheck> CheckClaims(const Cube& cube, const std::vector<Claim>& 
                                     const ClaimCheckOptions& options) {
   const double tol = options.tolerance;
   std::vector<ClaimCheck> out(claims.size());
+  std::unordered_map<std::string, std::vector<Cube::SourceSpan>> reach_cache;
   // Parsed once: the peer comparison is over all pairs.
   std::vector<std::optional<ClaimFilters>> parsed(claims.size());
   for (size_t i = 0; i < claims.size(); ++i) {
@@ -125,11 +127,19 @@ std::vector<ClaimCheck> CheckClaims(const Cube& cube, const std::vector<Claim>& 
       // Coverage is the reach of the collection: the claim's country (all
       // the data when it names none), not the narrow definition — a province
       // with no incident before May is not a dataset that starts in May.
-      Filter reach;
-      reach.countries = filter->countries;
-      reach.statuses = filter->statuses;
-      auto qr = cube.Compile(reach, nullptr);
-      r.coverage = cube.Coverage(qr.ok() ? **qr : *all_dates);
+      // Claims share a few countries: one pass over the cube per country set.
+      std::string reach_key;
+      for (const auto& country : filter->countries) (reach_key += country) += ',';
+      for (IncidentStatus st : filter->statuses) (reach_key += std::to_string(static_cast<int>(st))) += ';';
+      auto cached = reach_cache.find(reach_key);
+      if (cached == reach_cache.end()) {
+        Filter reach;
+        reach.countries = filter->countries;
+        reach.statuses = filter->statuses;
+        auto qr = cube.Compile(reach, nullptr);
+        cached = reach_cache.emplace(reach_key, cube.Coverage(qr.ok() ? **qr : *all_dates)).first;
+      }
+      r.coverage = cached->second;
       const int32_t slack = std::max<int32_t>(7, (c.date_to - c.date_from + 1) / 10);
       const bool covered = std::any_of(r.coverage.begin(), r.coverage.end(), [&](const Cube::SourceSpan& s) {
         return s.first <= c.date_from + slack && s.last >= c.date_to - slack;

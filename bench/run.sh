@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks for docs/benchmarks.md. Builds nothing: run
 # `make bench` (bench preset: optimised, no sanitizers) which calls this.
-# Usage: bench/run.sh [import|postgres|stats|changepoints|extract|serve|forecast|plan|all]   ROWS=1000000 STATS_ROWS=10000000 ARTICLES=10000 MILP_LIMIT=60
+# Usage: bench/run.sh [import|postgres|stats|changepoints|extract|serve|forecast|plan|report|all]   ROWS=1000000 STATS_ROWS=10000000 ARTICLES=10000 MILP_LIMIT=60
+#        REPORT_ROWS=1000000 CLAIMS=2000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -88,6 +89,48 @@ if [[ $what == stats || $what == all ]]; then
        FROM incidents WHERE status IN ('candidate','confirmed') AND event_type = 'explosions_remote_violence'
        GROUP BY m, admin1 ORDER BY m, admin1"
   measure "sqlite3 GROUP BY, same query and filter" sqlite3 "$db" "$sql1"
+fi
+
+if [[ $what == report || $what == all ]]; then
+  demo=$OUT/report_demo.db
+  rm -f "$demo"*
+  $FL --db "$demo" import --no-progress --input-format csv data/demo/pbc_suicide_facts.csv data/demo/pbc_drone_facts.csv >/dev/null
+  $FL --db "$demo" phases import data/phases/ttp_timeline.tsv >/dev/null
+  echo "== report over the PBC demo data (897 incidents, 1995-2017)"
+  for f in pdf html md; do
+    measure "faultline report 1995..2017 -o r.$f" $FL --db "$demo" report --from 1995-01-01 --to 2017-12-31 -o "$OUT/r.$f"
+  done
+  n=${REPORT_ROWS:-1000000}
+  big=$OUT/stats_${n}.db
+  if [ ! -f "$big" ]; then
+    echo "(generating $n incidents into $big)"
+    $B/bench/gen_incidents "$big" "$n"
+  fi
+  echo "== report over $n generated incidents (2010-2023)"
+  for f in pdf html; do
+    measure "faultline report, all 14 years -o big.$f" $FL --db "$big" report --from 2010-01-01 --to 2023-12-31 -o "$OUT/big.$f"
+  done
+  measure "faultline report, one year -o year.pdf" $FL --db "$big" report --from 2022-01-01 --to 2022-12-31 -o "$OUT/year.pdf"
+  measure "faultline stats (cube load + one group-by)" $FL --db "$big" --format csv stats --by admin1
+  k=${CLAIMS:-2000}
+  echo "== claims check: $k random claims against $n incidents (every pair of claims compared)"
+  awk -v k="$k" 'BEGIN{srand(7); OFS="\t"
+    split("Khyber Pakhtunkhwa,Balochistan,Sindh,Punjab", prov, ","); split("TTP,BLA,ISKP,JUA", grp, ",")
+    split("attacks,killed,injured", met, ",")
+    for (i = 0; i < k; i++) {
+      y = 2010 + int(rand() * 14); m = 1 + int(rand() * 12); r = rand()
+      f = "country=PK"; if (r < 0.4) f = f ";admin1=" prov[1 + int(rand() * 4)]
+      if (rand() < 0.4) f = f ";perpetrator=" grp[1 + int(rand() * 4)] ";affiliates=yes"
+      p = rand() < 0.5 ? y : sprintf("%d-%02d", y, m)
+      print "bench-" i, "source" (i % 7), "generated", "primary", met[1 + int(rand() * 3)], "", f, p, int(rand() * 5000)
+    }}' >"$OUT/claims.tsv"
+  rm -f "$big.claims"
+  cp "$big" "$big.claims"
+  $FL --db "$big.claims" claims import "$OUT/claims.tsv" >/dev/null
+  measure "faultline claims check ($k claims)" $FL --db "$big.claims" --format json claims check
+  secs=$LAST_SECS
+  awk -v k="$k" -v s="$secs" 'BEGIN{printf "claims checked per second (cube load included): %.0f\n", k/s}'
+  rm -f "$big.claims"*
 fi
 
 if [[ $what == changepoints || $what == all ]]; then

@@ -11,8 +11,9 @@ APT_PACKAGES=(
   nlohmann-json3-dev libcli11-dev libutf8proc-dev libxlsxwriter-dev zlib1g-dev iso-codes
   libgumbo-dev libexpat1-dev libcurl4-openssl-dev
   libcpp-httplib-dev libsodium-dev chromium wrk
-  libcairo2-dev  # forecast: backtest charts
   coinor-libclp-dev coinor-libcbc-dev
+  libcairo2-dev fonts-dejavu-core  # report charts (PNG, SVG, PDF) and the font they are drawn in
+  poppler-utils  # pdftoppm: the report tests check the PDF's first page is not blank
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev time
   python3-statsmodels  # the effect test compares its NB2 fit with statsmodels (skips without it)

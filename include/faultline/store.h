@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "faultline/forecast.h"
+#include "faultline/claim.h"
 #include "faultline/incident.h"
 #include "faultline/phase.h"
 #include "faultline/status.h"
@@ -170,6 +171,12 @@ class Store {
   // The records of `run` ("" = the latest run stored), in the order they
   // were stored. NotFound when there is no such run.
   virtual Result<std::vector<ForecastRecord>> Forecasts(const std::string& run) = 0;
+  // Claims (published figures). UpsertClaim inserts `claim`, or replaces the
+  // stored claim with the same key (kUnchanged when equal), and sets
+  // claim->id. InvalidArgument when ValidateClaim() objects.
+  virtual Result<WriteOutcome> UpsertClaim(Claim* claim) = 0;
+  // Every claim, ordered by id (the order they were first stored).
+  virtual Result<std::vector<Claim>> Claims() = 0;
 };
 
 }  // namespace faultline

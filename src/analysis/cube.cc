@@ -676,6 +676,34 @@ Status Cube::AddChangeColumns(const CompiledFilter& q, const std::vector<Dimensi
   return Status::Ok();
 }
 
+std::vector<Cube::SourceSpan> Cube::Coverage(const CompiledFilter& q) const {
+  const size_t n = c_->dict[kImporterDict].size();
+  std::vector<SourceSpan> by(n);
+  const int32_t* date = c_->date.data();
+  const uint8_t* importer = c_->importer.data();
+  ForEachBlock(q, [&](size_t b, size_t e, const uint8_t* mask) {
+    for (size_t i = 0; i < e - b; ++i) {
+      if (!mask[i]) continue;
+      SourceSpan& s = by[importer[b + i]];
+      const int32_t d = date[b + i];
+      if (s.incidents++ == 0) {
+        s.first = s.last = d;
+      } else {
+        s.first = std::min(s.first, d);
+        s.last = std::max(s.last, d);
+      }
+    }
+  });
+  std::vector<SourceSpan> out;
+  for (size_t k = 0; k < n; ++k) {
+    if (by[k].incidents == 0) continue;
+    by[k].importer = c_->dict[kImporterDict][k];
+    out.push_back(std::move(by[k]));
+  }
+  std::sort(out.begin(), out.end(), [](const SourceSpan& a, const SourceSpan& b) { return a.importer < b.importer; });
+  return out;
+}
+
 Result<Series> Cube::SeriesOf(const CompiledFilter& q, Period period, const Measure& measure,
                               std::optional<int32_t> from, std::optional<int32_t> to) const {
   int32_t lo = from ? *from : (q.date_from != INT32_MIN ? q.date_from : MinDate());

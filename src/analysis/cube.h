@@ -103,6 +103,15 @@ class Cube {
   // tables compare a week with both). InvalidArgument without a period in `by`.
   Status AddChangeColumns(const CompiledFilter& q, const std::vector<Dimension>& by,
                           const std::vector<Measure>& measures, GroupOptions options, StatsTable* t) const;
+  // What the data holds for a definition: per importer (provenance), the
+  // incidents that pass `q` and the first and last of their dates; sorted by
+  // importer name, importers without a passing incident left out.
+  struct SourceSpan {
+    std::string importer;
+    int64_t incidents = 0;
+    int32_t first = 0, last = 0;
+  };
+  std::vector<SourceSpan> Coverage(const CompiledFilter& q) const;
   // The measure per period over [from, to] (days; default: the filter's
   // dates, else the data's first and last dates), zeros included.
   Result<Series> SeriesOf(const CompiledFilter& q, Period period, const Measure& measure,

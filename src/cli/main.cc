@@ -17,6 +17,7 @@
 #include "analysis/stats.h"
 #include "cli/filter_options.h"
 #include "cli/forecast_commands.h"
+#include "cli/measure_commands.h"
 #include "cli/news_commands.h"
 #include "cli/serve_commands.h"
 #include "cli/plan_commands.h"
@@ -749,10 +750,12 @@ int Main(int argc, char** argv) {
   AddFilterOptions(eff, &ef.series.filter);
   eff->callback([&] { run(RunEffectCommand(g, ef)); });
 
-  AddNewsCommands(&app, CliContext{[&g] { return DbUri(g); }, [&g] { return g.format; }, run});
-  AddServeCommands(&app, CliContext{[&g] { return DbUri(g); }, [&g] { return g.format; }, run});
-  AddForecastCommands(&app, CliContext{[&g] { return DbUri(g); }, [&g] { return g.format; }, run});
-  AddPlanCommands(&app, CliContext{[&g] { return DbUri(g); }, [&g] { return g.format; }, run});
+  const CliContext cli{[&g] { return DbUri(g); }, [&g] { return g.format; }, run};
+  AddNewsCommands(&app, cli);
+  AddServeCommands(&app, cli);
+  AddForecastCommands(&app, cli);
+  AddPlanCommands(&app, cli);
+  AddMeasureCommands(&app, MeasureContext{cli, &PrintRows, &LoadCube});
 
   try {
     app.parse(argc, argv);

@@ -21,6 +21,7 @@
 #include "extract/article.h"
 #include "extract/extractor.h"
 #include "extract/fetch.h"
+#include "faultline/claim.h"
 #include "faultline/store.h"
 #include "gazetteer/gazetteer.h"
 #include "model/incident_json.h"
@@ -48,11 +49,12 @@ struct IngestArgs {
   double interval = 2.0;
   int max_polls = 0;  // 0 = forever (watch)
   std::string who = "ingest";
+  bool no_claims = false;
 };
 
 struct IngestCounts {
   int64_t documents = 0, articles = 0, skipped = 0, incidents = 0, fresh = 0, merged = 0, unchanged = 0,
-          invalid = 0, phases = 0, claims = 0;
+          invalid = 0, phases = 0, claims = 0, claims_stored = 0;
 };
 
 Status ReadFileBytes(const std::string& path, std::string* out) {
@@ -62,6 +64,44 @@ Status ReadFileBytes(const std::string& path, std::string* out) {
   ss << in.rdbuf();
   *out = ss.str();
   return Status::Ok();
+}
+
+// A statistic read from news as a stored claim: cited to the article, of
+// "reported" standing (the article relays the source's figure). A figure
+// about a group is read as the group with its factions and affiliates, in
+// the group's home country (actors.tsv), as published counts are.
+Claim ClaimFromCandidate(const Article& a, const std::string& text, const extract::ClaimCandidate& c) {
+  Claim claim;
+  claim.standing = ClaimStanding::kReported;
+  claim.source = c.source.empty() ? (a.outlet.empty() ? a.origin : a.outlet) : c.source;
+  claim.citation = a.outlet.empty() ? a.origin : a.outlet;
+  if (!a.published.empty()) claim.citation += ", " + a.published;
+  if (!a.title.empty()) claim.citation += ", \"" + a.title + "\"";
+  if (!a.url.empty()) claim.citation += ", " + a.url;
+  if (!a.outlet.empty() && a.url.empty()) claim.citation += " (" + a.origin + ")";
+  if (auto m = ParseClaimMetric(c.metric); m.ok()) claim.metric = *m;
+  if (!c.category.empty()) {
+    if (auto cat = ParseCasualtyCategory(c.category); cat.ok()) claim.category = *cat;
+  }
+  ClaimFilters f;
+  if (!c.actor.empty()) {
+    f.perpetrator = c.actor;
+    f.affiliates = true;
+    if (auto actors = ActorDictionary::Default(); actors.ok()) {
+      if (const Actor* actor = (*actors)->FindById(c.actor); actor != nullptr) f.country = actor->country;
+    }
+  }
+  claim.filters = FormatClaimFilters(f);
+  claim.period = c.period;
+  (void)ParseClaimPeriod(c.period, &claim.date_from, &claim.date_to);  // ValidateClaim reports a bad one
+  claim.value = c.value;
+  if (c.evidence.begin >= 0 && c.evidence.end > c.evidence.begin && static_cast<size_t>(c.evidence.end) <= text.size()) {
+    claim.evidence = text.substr(static_cast<size_t>(c.evidence.begin),
+                                 static_cast<size_t>(c.evidence.end - c.evidence.begin));
+  }
+  claim.key = "news:" + a.origin + ":" + c.metric + (c.category.empty() ? "" : "-" + c.category) + ":" + c.actor + ":" +
+              c.period + ":" + std::to_string(c.value);
+  return claim;
 }
 
 class Ingester {
@@ -156,6 +196,18 @@ class Ingester {
         case resolve::Resolution::kUnchanged: ++counts_.unchanged; break;
       }
     }
+    if (!args_.no_claims) {
+      for (const auto& c : x.claims) {
+        Claim claim = ClaimFromCandidate(a, x.text, c);
+        if (std::string why = ValidateClaim(claim); !why.empty()) {
+          std::fprintf(stderr, "skipped claim \"%s\" of %s: %s\n", claim.key.c_str(), a.origin.c_str(), why.c_str());
+          continue;
+        }
+        auto w = store_->UpsertClaim(&claim);
+        if (!w.ok()) return w.status();
+        if (*w != WriteOutcome::kUnchanged) ++counts_.claims_stored;
+      }
+    }
     return Status::Ok();
   }
 
@@ -242,10 +294,11 @@ Status RunIngest(const CliContext& ctx, const IngestArgs& a) {
   const IngestCounts& c = ing.counts();
   std::fprintf(stderr,
                "ingest: %lld documents, %lld articles (%lld skipped); %lld candidate incidents: %lld new, %lld "
-               "merged into existing, %lld unchanged, %lld invalid; %lld phase events, %lld statistical claims%s\n",
+               "merged into existing, %lld unchanged, %lld invalid; %lld phase events, %lld statistical claims (%lld new or "
+               "changed stored)%s\n",
                (long long)c.documents, (long long)c.articles, (long long)c.skipped, (long long)c.incidents,
                (long long)c.fresh, (long long)c.merged, (long long)c.unchanged, (long long)c.invalid,
-               (long long)c.phases, (long long)c.claims, a.dry_run ? " (dry run: nothing written)" : "");
+               (long long)c.phases, (long long)c.claims, (long long)c.claims_stored, a.dry_run ? " (dry run: nothing written)" : "");
   return Status::Ok();
 }
 
@@ -337,6 +390,8 @@ void AddNewsCommands(CLI::App* app, const CliContext& ctx) {
   ing->add_flag("--explain", ia.explain, "print each article with the evidence for every field marked");
   ing->add_flag("--dry-run", ia.dry_run, "extract and report, write nothing");
   ing->add_flag("--json", ia.json, "print each candidate incident as JSON");
+  ing->add_flag("--no-claims", ia.no_claims,
+                "do not store the statistical claims found (stored by default, cited to their article)");
   ing->add_option("--country", ia.country, "ISO alpha-2 country when a text names none");
   ing->add_option("--vague", ia.vague, "how to read 'dozens', 'scores': project (domain.md) or acled");
   ing->add_option("--watch", ia.watch, "keep polling DIR for new files");

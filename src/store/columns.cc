@@ -40,6 +40,11 @@ std::string PhaseSelectList() {
   return "id, key, type, name, parties, country, date_start, date_end, source, notes";
 }
 
+std::string ClaimSelectList() {
+  return "id, key, source, citation, standing, metric, category, filters, period, date_from, date_to, value, "
+         "evidence, notes";
+}
+
 std::string JoinParties(const std::vector<std::string>& parties) {
   std::string s;
   for (const auto& p : parties) {

@@ -48,6 +48,8 @@ std::string IncidentSelectList(std::string_view prefix = "");
 std::string FactsSelectList();
 // "id, key, type, ...": what a SELECT of a phase reads, for ReadPhase.
 std::string PhaseSelectList();
+// "id, key, source, ...": what a SELECT of a claim reads, for ReadClaim.
+std::string ClaimSelectList();
 // Phase parties as stored: actor ids joined with ';'.
 std::string JoinParties(const std::vector<std::string>& parties);
 std::vector<std::string> SplitParties(std::string_view s);
@@ -333,6 +335,59 @@ Status ReadPhase(const Row& row, Phase* p) {
   p->end = row.IsNull(7) ? std::nullopt : std::optional<int32_t>(static_cast<int32_t>(row.Int(7)));
   p->source = row.Text(8);
   p->notes = row.Text(9);
+  return Status::Ok();
+}
+
+// Binds a claim's columns after id, in ClaimSelectList() order: key, source,
+// citation, standing, metric, category, filters, period, date_from,
+// date_to, value, evidence, notes.
+template <typename Binder>
+void BindClaim(const Claim& c, Binder& b) {
+  b.Text(c.key);
+  b.Text(c.source);
+  b.Text(c.citation);
+  b.Text(Name(c.standing));
+  b.Text(Name(c.metric));
+  b.Text(c.category ? Name(*c.category) : std::string_view());
+  b.Text(c.filters);
+  b.Text(c.period);
+  b.Int(c.date_from);
+  b.Int(c.date_to);
+  b.Int(c.value);
+  b.Text(c.evidence);
+  b.Text(c.notes);
+}
+
+// Reads a row selected with ClaimSelectList().
+template <typename Row>
+Status ReadClaim(const Row& row, Claim* c) {
+  c->id = row.Int(0);
+  c->key = row.Text(1);
+  c->source = row.Text(2);
+  c->citation = row.Text(3);
+  auto unreadable = [&](const char* column, const Status& s) {
+    return DataLoss("claim " + std::to_string(c->id) + ": column " + column +
+                    ": stored value cannot be read: " + s.message());
+  };
+  auto standing = ParseClaimStanding(row.Text(4));
+  if (!standing.ok()) return unreadable("standing", standing.status());
+  c->standing = *standing;
+  auto metric = ParseClaimMetric(row.Text(5));
+  if (!metric.ok()) return unreadable("metric", metric.status());
+  c->metric = *metric;
+  c->category.reset();
+  if (std::string_view cat = row.Text(6); !cat.empty()) {
+    auto parsed = ParseCasualtyCategory(cat);
+    if (!parsed.ok()) return unreadable("category", parsed.status());
+    c->category = *parsed;
+  }
+  c->filters = row.Text(7);
+  c->period = row.Text(8);
+  c->date_from = static_cast<int32_t>(row.Int(9));
+  c->date_to = static_cast<int32_t>(row.Int(10));
+  c->value = row.Int(11);
+  c->evidence = row.Text(12);
+  c->notes = row.Text(13);
   return Status::Ok();
 }
 

@@ -12,7 +12,7 @@
 namespace faultline {
 
 struct Migration {
-  int version;            // 1, 2, ... without gaps
+  int version;            // increasing; gaps allowed (numbers reserved by parallel branches)
   std::string_view name;  // "0001_init.sql"
   std::string_view sql;   // one or more statements
 };

@@ -670,6 +670,64 @@ class ScriptRunner {
                              {"train_to", CivilDate(f.train_to).ToString()}, {"filter", f.filter}, {"seed", f.seed},
                              {"mean", f.mean}, {"quantiles", f.quantiles}, {"p_at_least", f.p_at_least},
                              {"samples", f.samples}});
+    } else if (command == "upsert_claim") {
+      Json j = Json::parse(p.json, nullptr, false);
+      if (!j.is_object()) return bad(InvalidArgument("upsert_claim {json}"));
+      Claim c;
+      try {
+        c.key = j.value("key", "");
+        c.source = j.value("source", "");
+        c.citation = j.value("citation", "");
+        auto standing = ParseClaimStanding(j.value("standing", "primary"));
+        if (!standing.ok()) return bad(standing.status());
+        c.standing = *standing;
+        auto metric = ParseClaimMetric(j.value("metric", "attacks"));
+        if (!metric.ok()) return bad(metric.status());
+        c.metric = *metric;
+        if (std::string cat = j.value("category", ""); !cat.empty()) {
+          auto category = ParseCasualtyCategory(cat);
+          if (!category.ok()) return bad(category.status());
+          c.category = *category;
+        }
+        c.filters = j.value("filters", "");
+        c.period = j.value("period", "");
+        // The days follow the period unless the script states them (to
+        // test that a mismatch is refused).
+        if (Status ps = ParseClaimPeriod(c.period, &c.date_from, &c.date_to); !ps.ok() && !j.contains("date_from")) {
+          return bad(ps);
+        }
+        if (j.contains("date_from")) c.date_from = j["date_from"].get<int32_t>();
+        c.value = j.value("value", int64_t{0});
+        c.evidence = j.value("evidence", "");
+        c.notes = j.value("notes", "");
+      } catch (const std::exception& e) {
+        return bad(InvalidArgument(e.what()));
+      }
+      auto r = store_->UpsertClaim(&c);
+      out.status = r.status();
+      if (r.ok()) {
+        out.write = *r;
+        out.id = c.id;
+      }
+    } else if (command == "claims") {
+      auto r = store_->Claims();
+      out.status = r.status();
+      if (r.ok()) {
+        Json arr = Json::array();
+        for (const Claim& c : *r) {
+          arr.push_back(Json{{"key", c.key},
+                             {"source", c.source},
+                             {"citation", c.citation},
+                             {"standing", std::string(Name(c.standing))},
+                             {"metric", std::string(Name(c.metric))},
+                             {"category", c.category ? std::string(Name(*c.category)) : std::string()},
+                             {"filters", c.filters},
+                             {"period", c.period},
+                             {"from", CivilDate(c.date_from).ToString()},
+                             {"to", CivilDate(c.date_to).ToString()},
+                             {"value", c.value},
+                             {"evidence", c.evidence},
+                             {"notes", c.notes}});
         }
         out.json = arr;
       }

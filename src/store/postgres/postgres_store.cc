@@ -488,6 +488,46 @@ class PostgresStore final : public Store {
         RETURN_IF_ERROR(ReadForecast(Row{r}, &out.emplace_back()));
       }
       if (out.empty()) return NotFound("no forecast run \"" + run + "\"");
+  Result<WriteOutcome> UpsertClaim(Claim* claim) override {
+    RETURN_IF_ERROR(Usable());
+    if (std::string why = ValidateClaim(*claim); !why.empty()) {
+      return InvalidArgument("claim \"" + claim->key + "\": " + why);
+    }
+    return Guard(Run("upsert claim", true, [&](pqxx::transaction_base& tx) -> Result<WriteOutcome> {
+      Params k;
+      k.Text(claim->key);
+      pqxx::result r = tx.exec_params("SELECT " + ClaimSelectList() + " FROM claims WHERE key = $1", k.dynamic());
+      Params p;
+      BindClaim(*claim, p);
+      if (!r.empty()) {
+        Claim old;
+        RETURN_IF_ERROR(ReadClaim(Row{r[0]}, &old));
+        claim->id = old.id;
+        if (old == *claim) return WriteOutcome::kUnchanged;
+        p.Int(claim->id);
+        tx.exec_params("UPDATE claims SET key = $1, source = $2, citation = $3, standing = $4, metric = $5, "
+                       "category = $6, filters = $7, period = $8, date_from = $9, date_to = $10, value = $11, "
+                       "evidence = $12, notes = $13, updated_at = now() WHERE id = $14",
+                       p.dynamic());
+        return WriteOutcome::kUpdated;
+      }
+      pqxx::result ins = tx.exec_params(
+          "INSERT INTO claims (key, source, citation, standing, metric, category, filters, period, date_from, "
+          "date_to, value, evidence, notes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+          "RETURNING id",
+          p.dynamic());
+      claim->id = Row{ins[0]}.Int(0);
+      return WriteOutcome::kInserted;
+    }));
+  }
+
+  Result<std::vector<Claim>> Claims() override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(Run("read claims", false, [&](pqxx::transaction_base& tx) -> Result<std::vector<Claim>> {
+      std::vector<Claim> out;
+      for (const pqxx::row& r : tx.exec("SELECT " + ClaimSelectList() + " FROM claims ORDER BY id")) {
+        RETURN_IF_ERROR(ReadClaim(Row{r}, &out.emplace_back()));
+      }
       return out;
     }));
   }
@@ -850,8 +890,14 @@ Status PostgresStore::Migrate() {
       return FailedPrecondition("database schema version " + std::to_string(current) +
                                 " is newer than this faultline understands (" + std::to_string(latest) + ")");
     }
+    // Which migrations ran: numbers may have gaps that a later build fills
+    // (branches reserve numbers), so "at most the latest" is not enough.
+    std::vector<int> applied;
+    for (const pqxx::row& r : tx.exec("SELECT version FROM schema_migrations")) {
+      applied.push_back(static_cast<int>(Row{r}.Int(0)));
+    }
     for (const Migration& m : migrations) {
-      if (m.version <= current) continue;
+      if (std::find(applied.begin(), applied.end(), m.version) != applied.end()) continue;
       try {
         tx.exec(std::string(m.sql));
       } catch (...) {

@@ -257,6 +257,17 @@ class SqliteStore final : public Store {
   Result<std::vector<ForecastRecord>> Forecasts(const std::string& run) override {
     RETURN_IF_ERROR(Usable());
     return Guard(ForecastsImpl(run));
+  Result<WriteOutcome> UpsertClaim(Claim* claim) override {
+    RETURN_IF_ERROR(Usable());
+    if (std::string why = ValidateClaim(*claim); !why.empty()) {
+      return InvalidArgument("claim \"" + claim->key + "\": " + why);
+    }
+    return Guard(UpsertClaimImpl(claim));
+  }
+
+  Result<std::vector<Claim>> Claims() override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(ClaimsImpl(""));
   }
 
  private:
@@ -751,6 +762,62 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  // Claims, like phases, are few: statements are prepared per call.
+  Result<std::vector<Claim>> ClaimsImpl(const std::string& key) {
+    std::string sql = "SELECT " + ClaimSelectList() + " FROM claims";
+    sql += key.empty() ? " ORDER BY id" : " WHERE key = ?";
+    ASSIGN_OR_RETURN(StmtPtr stmt, Prepare(sql, false));
+    if (!key.empty()) {
+      Binder b(stmt.get());
+      b.Text(key);
+      RETURN_IF_ERROR(CheckBind(b, "read claim"));
+    }
+    std::vector<Claim> out;
+    int rc;
+    while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+      RETURN_IF_ERROR(ReadClaim(Row{stmt.get()}, &out.emplace_back()));
+    }
+    if (rc != SQLITE_DONE) return Fail(rc, "read claims");
+    return out;
+  }
+
+  Result<WriteOutcome> UpsertClaimImpl(Claim* claim) {
+    WriteTx tx(this);
+    RETURN_IF_ERROR(tx.Begin());
+    ASSIGN_OR_RETURN(std::vector<Claim> old, ClaimsImpl(claim->key));
+    const std::string now = NowUtc();
+    WriteOutcome outcome = WriteOutcome::kInserted;
+    if (!old.empty()) {
+      claim->id = old[0].id;
+      if (old[0] == *claim) return WriteOutcome::kUnchanged;
+      ASSIGN_OR_RETURN(StmtPtr stmt, Prepare("UPDATE claims SET key = ?, source = ?, citation = ?, standing = ?, "
+                                             "metric = ?, category = ?, filters = ?, period = ?, date_from = ?, "
+                                             "date_to = ?, value = ?, evidence = ?, notes = ?, updated_at = ? "
+                                             "WHERE id = ?",
+                                             false));
+      Binder b(stmt.get());
+      BindClaim(*claim, b);
+      b.Text(now);
+      b.Int(claim->id);
+      RETURN_IF_ERROR(CheckBind(b, "update claim"));
+      RETURN_IF_ERROR(StepDone(stmt.get(), "update claim"));
+      outcome = WriteOutcome::kUpdated;
+    } else {
+      ASSIGN_OR_RETURN(StmtPtr stmt, Prepare("INSERT INTO claims (key, source, citation, standing, metric, "
+                                             "category, filters, period, date_from, date_to, value, evidence, "
+                                             "notes, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                             false));
+      Binder b(stmt.get());
+      BindClaim(*claim, b);
+      b.Text(now);
+      RETURN_IF_ERROR(CheckBind(b, "insert claim"));
+      RETURN_IF_ERROR(StepDone(stmt.get(), "insert claim"));
+      claim->id = sqlite3_last_insert_rowid(db_);
+    }
+    RETURN_IF_ERROR(tx.Commit());
+    return outcome;
+  }
+
   Result<std::vector<ImportRecord>> ImportsImpl() {
     StmtUse use(imports_.get());
     std::vector<ImportRecord> out;
@@ -804,12 +871,20 @@ Status SqliteStore::Migrate() {
   if (rc != SQLITE_ROW) return fail(Fail(rc, "read schema version"));
   const int current = sqlite3_column_int(version->get(), 0);
   version->reset();
+  // Which migrations ran: numbers may have gaps that a later build fills
+  // (branches reserve numbers), so "at most the latest" is not enough.
+  std::vector<int> applied;
+  auto ran = Prepare("SELECT version FROM schema_migrations", false);
+  if (!ran.ok()) return fail(ran.status());
+  while ((rc = sqlite3_step(ran->get())) == SQLITE_ROW) applied.push_back(sqlite3_column_int(ran->get(), 0));
+  if (rc != SQLITE_DONE) return fail(Fail(rc, "read schema migrations"));
+  ran->reset();
   if (current > latest) {
     return fail(FailedPrecondition(path_ + ": schema version " + std::to_string(current) +
                                    " is newer than this faultline understands (" + std::to_string(latest) + ")"));
   }
   for (const Migration& m : migrations) {
-    if (m.version <= current) continue;
+    if (std::find(applied.begin(), applied.end(), m.version) != applied.end()) continue;
     s = Exec(std::string(m.sql).c_str(), "migration " + std::string(m.name));
     if (!s.ok()) return fail(s);
     auto record = Prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", false);

@@ -670,6 +670,9 @@ class ScriptRunner {
                              {"train_to", CivilDate(f.train_to).ToString()}, {"filter", f.filter}, {"seed", f.seed},
                              {"mean", f.mean}, {"quantiles", f.quantiles}, {"p_at_least", f.p_at_least},
                              {"samples", f.samples}});
+        }
+        out.json = arr;
+      }
     } else if (command == "upsert_claim") {
       Json j = Json::parse(p.json, nullptr, false);
       if (!j.is_object()) return bad(InvalidArgument("upsert_claim {json}"));

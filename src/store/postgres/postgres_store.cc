@@ -488,6 +488,10 @@ class PostgresStore final : public Store {
         RETURN_IF_ERROR(ReadForecast(Row{r}, &out.emplace_back()));
       }
       if (out.empty()) return NotFound("no forecast run \"" + run + "\"");
+      return out;
+    }));
+  }
+
   Result<WriteOutcome> UpsertClaim(Claim* claim) override {
     RETURN_IF_ERROR(Usable());
     if (std::string why = ValidateClaim(*claim); !why.empty()) {

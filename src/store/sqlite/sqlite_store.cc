@@ -257,6 +257,8 @@ class SqliteStore final : public Store {
   Result<std::vector<ForecastRecord>> Forecasts(const std::string& run) override {
     RETURN_IF_ERROR(Usable());
     return Guard(ForecastsImpl(run));
+  }
+
   Result<WriteOutcome> UpsertClaim(Claim* claim) override {
     RETURN_IF_ERROR(Usable());
     if (std::string why = ValidateClaim(*claim); !why.empty()) {

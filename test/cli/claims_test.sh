@@ -13,21 +13,7 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export FAULTLINE_DB=$tmp/t.db
-pass=0 fail=0
-check() {  # check NAME EXPECTED_RC COMMAND... ; output in $out
-  local name=$1 want=$2
-  shift 2
-  out=$("$@" 2>&1)
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then pass=$((pass + 1)); else
-    fail=$((fail + 1)); echo "FAIL $name: exit $rc, wanted $want"; echo "$out" | head -5
-  fi
-}
-contains() {
-  if grep -qF -- "$2" <<<"$out"; then pass=$((pass + 1)); else
-    fail=$((fail + 1)); echo "FAIL $1: output lacks: $2"; echo "$out" | head -12
-  fi
-}
+source "$(dirname "$0")/lib.sh"
 # json_claim KEY_SUBSTRING FIELD: the field of the first checked claim whose key contains KEY_SUBSTRING.
 json_field() {
   python3 -c 'import json,sys; d=json.load(sys.stdin); m=[c for c in d if sys.argv[1] in c["key"]]; print(m[0][sys.argv[2]] if m else "")' "$1" "$2" <<<"$out"
@@ -103,5 +89,4 @@ check check-tolerance 0 "$fl" --format json claims check --tolerance 0 --key sam
 [ "$(json_field same data)" = consistent ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: same at 0%"; }
 check no-key 3 "$fl" claims check --key nonesuch
 
-echo "claims: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "claims"

@@ -7,25 +7,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export FAULTLINE_DB=$tmp/t.db
-pass=0 fail=0
-check() {  # check NAME EXPECTED_RC COMMAND... ; output in $out
-  local name=$1 want=$2
-  shift 2
-  out=$("$@" 2>&1)
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then pass=$((pass + 1)); else
-    fail=$((fail + 1))
-    echo "FAIL $name: exit $rc, wanted $want"
-    echo "$out" | head -5
-  fi
-}
-contains() {  # contains NAME TEXT
-  if grep -qF -- "$2" <<<"$out"; then pass=$((pass + 1)); else
-    fail=$((fail + 1))
-    echo "FAIL $1: output lacks: $2"
-    echo "$out" | head -5
-  fi
-}
+source "$(dirname "$0")/lib.sh"
 
 check init 0 "$fl" init
 contains init "schema version"
@@ -106,5 +88,4 @@ check export-geojson 0 "$fl" export --to-format geojson -o "$tmp/x.geojson"
 contains export-geojson "exported 2 rows"
 check export-xlsx-stdout 2 "$fl" export --to-format xlsx
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "cli"

@@ -10,25 +10,7 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export FAULTLINE_DB=$tmp/t.db
-pass=0 fail=0
-check() {  # check NAME EXPECTED_RC COMMAND... ; output in $out
-  local name=$1 want=$2
-  shift 2
-  out=$("$@" 2>&1)
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then pass=$((pass + 1)); else
-    fail=$((fail + 1))
-    echo "FAIL $name: exit $rc, wanted $want"
-    echo "$out" | head -5
-  fi
-}
-contains() {  # contains NAME TEXT
-  if grep -qF -- "$2" <<<"$out"; then pass=$((pass + 1)); else
-    fail=$((fail + 1))
-    echo "FAIL $1: output lacks: $2"
-    echo "$out" | head -5
-  fi
-}
+source "$(dirname "$0")/lib.sh"
 
 check import 0 "$fl" import --no-progress "$here/data/demo/pbc_suicide_facts.csv"
 check backtest 0 "$fl" backtest --unit admin1 --origins 6 --horizon 2 --samples 200 --charts "$tmp/charts"
@@ -72,5 +54,4 @@ echo '[{"kind": "nope"}]' >"$tmp/bad.json"
 check rules-bad 2 "$fl" alerts rules --rules "$tmp/bad.json"
 contains rules-bad-msg "alert rule 1: kind \"nope\""
 
-echo "forecast cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "forecast cli"

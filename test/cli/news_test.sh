@@ -10,21 +10,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export FAULTLINE_DB=$tmp/t.db FAULTLINE_USER=tester
-pass=0 fail=0
-check() {  # check NAME EXPECTED_RC COMMAND... ; output in $out
-  local name=$1 want=$2
-  shift 2
-  out=$("$@" 2>&1)
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then pass=$((pass + 1)); else
-    fail=$((fail + 1)); echo "FAIL $name: exit $rc, wanted $want"; echo "$out" | head -5
-  fi
-}
-contains() {
-  if grep -qF -- "$2" <<<"$out"; then pass=$((pass + 1)); else
-    fail=$((fail + 1)); echo "FAIL $1: output lacks: $2"; echo "$out" | head -8
-  fi
-}
+source "$(dirname "$0")/lib.sh"
 
 cat >"$tmp/a.txt" <<'A'
 title: Suicide blast kills 9 at Kohat police station
@@ -146,5 +132,4 @@ fi
 check corpus 0 "$fl" --db "$tmp/c.db" ingest "$here/../data/samples/news"
 contains corpus-counts "candidate incidents"
 
-echo "news_test: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "news_test"

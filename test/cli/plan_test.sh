@@ -10,24 +10,7 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export FAULTLINE_DB=$tmp/t.db
-pass=0 fail=0
-check() {  # check NAME EXPECTED_RC COMMAND... ; output (stdout+stderr) in $out
-  local name=$1 want=$2
-  shift 2
-  out=$("$@" 2>&1)
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then pass=$((pass + 1)); else
-    fail=$((fail + 1)); echo "FAIL $name: exit $rc, wanted $want"; echo "$out" | head -5
-  fi
-}
-contains() {
-  if grep -qF -- "$2" <<<"$out"; then pass=$((pass + 1)); else
-    fail=$((fail + 1)); echo "FAIL $1: output lacks: $2"; echo "$out" | head -8
-  fi
-}
-lacks() {
-  if grep -qF -- "$2" <<<"$out"; then fail=$((fail + 1)); echo "FAIL $1: output has: $2"; else pass=$((pass + 1)); fi
-}
+source "$(dirname "$0")/lib.sh"
 targets=$here/test/plan/targets.csv
 attackers=$here/test/plan/attackers.csv
 border=$here/data/plan/pak_afghan_border.csv
@@ -81,5 +64,4 @@ lacks patrol-no-seed "777001"
 check patrol-units 2 "$fl" plan patrol --border "$border" --units 0
 check patrol-missing 3 "$fl" plan patrol --border "$tmp/none.csv" --units 2
 
-echo "plan CLI: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "plan CLI"

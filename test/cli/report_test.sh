@@ -9,17 +9,7 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export FAULTLINE_DB=$tmp/t.db
-pass=0 fail=0
-check() {  # check NAME EXPECTED_RC COMMAND... ; output in $out
-  local name=$1 want=$2
-  shift 2
-  out=$("$@" 2>&1)
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then pass=$((pass + 1)); else
-    fail=$((fail + 1)); echo "FAIL $name: exit $rc, wanted $want"; echo "$out" | head -5
-  fi
-}
-ok() { if eval "$2"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1: $2"; fi; }
+source "$(dirname "$0")/lib.sh"
 
 check import 0 "$fl" import --no-progress --input-format csv "$here/data/demo/pbc_suicide_facts.csv" "$here/data/demo/pbc_drone_facts.csv"
 check phases 0 "$fl" phases import "$here/data/phases/ttp_timeline.tsv"
@@ -44,5 +34,4 @@ check no-dates 2 "$fl" report -o "$tmp/x.pdf"
 check bad-format 2 "$fl" report --from 2009-01-01 --to 2009-12-31 -o "$tmp/x.docx"
 check no-dir 8 "$fl" report --from 2009-01-01 --to 2009-12-31 -o "$tmp/nonesuch/x.html"
 
-echo "report: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "report"

@@ -164,8 +164,9 @@ void Backtest() {
   o.origins = 24;
   o.horizon = 3;
   auto t0 = std::chrono::steady_clock::now();
+  const double c0 = CpuSeconds();
   auto r = RollingOriginBacktest(panel, o);
-  const double s = Seconds(t0);
+  const double s = Seconds(t0), cpu = CpuSeconds() - c0;
   if (!r.ok()) {
     std::printf("failed: %s\n", r.status().ToString().c_str());
     return;
@@ -174,7 +175,7 @@ void Backtest() {
     std::printf("  %-16s crps %.4f log %.4f cover95 %.3f  %s\n", m.model.c_str(), m.all.crps, m.all.log_score,
                 m.all.cover95, m.describe.c_str());
   }
-  std::printf("backtest: %.2f s (%s)\n", s, r->Verdict().c_str());
+  std::printf("backtest: %.2f s CPU, %.2f s wall (%s)\n", cpu, s, r->Verdict().c_str());
 }
 
 }  // namespace

@@ -64,6 +64,28 @@ double HawkesLogLikelihoodDirect(const HawkesData& data, const HawkesParams& p, 
 // The spectral radius of alpha (power iteration on the nonnegative matrix).
 double BranchingRatio(const HawkesParams& p);
 
+// The excitation structure many sparse units can support: a self-excitation
+// per dimension and one shared cross-excitation, alpha[d][d] = self[d] and
+// alpha[d][d'] = cross / (D - 1) for d != d' (D >= 2). Its likelihood needs
+// only each event's own unit and the sum over units, so a pass is O(N + D)
+// instead of O(N D).
+struct HawkesSharedParams {
+  std::vector<double> mu;    // D background rates
+  std::vector<double> self;  // D self-excitations
+  double cross = 0;          // expected events elsewhere triggered by one event
+  double beta = 1;
+  std::vector<double> step;  // as in HawkesParams
+  size_t dimensions() const { return mu.size(); }
+  HawkesParams Expand() const;  // the D x D form
+};
+
+// The log-likelihood under `p` (equal to HawkesLogLikelihood of p.Expand());
+// with `grad` non-null also its gradient, shaped like `p`.
+double HawkesSharedLogLikelihood(const HawkesData& data, const HawkesSharedParams& p,
+                                 HawkesSharedParams* grad = nullptr);
+// The spectral radius of the expanded alpha, O(D) per power iteration.
+double BranchingRatio(const HawkesSharedParams& p);
+
 struct HawkesFitOptions {
   int max_iterations = 300;
   double tolerance = 1e-7;  // relative change of the log-likelihood

@@ -276,7 +276,149 @@ void DenseRunAny(const HawkesData& data, const DenseModel& m, size_t from, size_
   }
 }
 
+// ---------------------------------------------------------------------------
+// Self-excitation plus one shared cross-excitation.
+
+struct SharedSums {
+  std::vector<double> a, b, last;  // per unit: A_d, B_d at the unit's last event
+  std::vector<double> g_self;      // sum over events in d of A_d / lambda
+  std::vector<double> inv;         // sum over events in d of 1 / lambda, this segment
+  double sum_a = 0, sum_b = 0, last_event = 0;  // sums over units at the last event
+  double g_cross = 0;              // sum of (sum A - A_d) / lambda
+  double g_beta = 0, ll = 0;
+  bool ok = true;
+};
+
+void SharedRun(const HawkesData& data, const HawkesSharedParams& p, const double* level, size_t from, size_t to,
+               SharedSums* s) {
+  const double beta = p.beta, cp = p.cross / static_cast<double>(p.dimensions() - 1);
+  const double* times = data.times.data();
+  const uint32_t* dims = data.dims.data();
+  const double* self = p.self.data();
+  double* a = s->a.data();
+  double* b = s->b.data();
+  double* last = s->last.data();
+  double* g_self = s->g_self.data();
+  double* inv_sum = s->inv.data();
+  // gap[0..n) since the last event, gap[kBlock..) since the unit's last event.
+  double gap[2 * kBlock], decay[2 * kBlock], lam[kBlock];
+  double sum_a = s->sum_a, sum_b = s->sum_b, g_cross = 0, g_beta = 0;
+  for (size_t start = from; start < to; start += kBlock) {
+    const size_t n = std::min(kBlock, to - start);
+    double prev = s->last_event;
+    for (size_t j = 0; j < n; ++j) {
+      const double t = times[start + j];
+      const size_t d = dims[start + j];
+      gap[j] = t - prev;
+      gap[kBlock + j] = t - last[d];
+      prev = t;
+      last[d] = t;
+    }
+    s->last_event = prev;
+    Decays(gap, beta, n, decay);
+    Decays(gap + kBlock, beta, n, decay + kBlock);
+    for (size_t j = 0; j < n; ++j) {
+      const size_t d = dims[start + j];
+      const double e = decay[j], g = gap[j], eu = decay[kBlock + j], gu = gap[kBlock + j];
+      sum_b = e * (sum_b + g * sum_a);
+      sum_a = e * sum_a;
+      const double bd = eu * (b[d] + gu * a[d]), ad = eu * a[d];
+      const double other = sum_a - ad, other_b = sum_b - bd;
+      const double exc = self[d] * ad + cp * other, rb = self[d] * bd + cp * other_b;
+      const double lambda = level[d] + beta * exc;
+      const double inv = 1 / lambda;
+      lam[j] = lambda;
+      g_self[d] += inv * ad;
+      inv_sum[d] += inv;
+      g_cross += inv * other;
+      g_beta += (exc - beta * rb) * inv;
+      a[d] = ad + 1;
+      b[d] = bd;
+      sum_a += 1;
+    }
+    s->ok = AddLogs(lam, n, &s->ll) && s->ok;
+  }
+  s->sum_a = sum_a;
+  s->sum_b = sum_b;
+  s->g_cross += g_cross;
+  s->g_beta += g_beta;
+}
+
 }  // namespace
+
+HawkesParams HawkesSharedParams::Expand() const {
+  HawkesParams p;
+  const size_t dn = dimensions();
+  p.mu = mu;
+  p.alpha.assign(dn * dn, dn > 1 ? cross / static_cast<double>(dn - 1) : 0);
+  for (size_t d = 0; d < dn; ++d) p.alpha[d * dn + d] = self[d];
+  p.beta = beta;
+  p.step = step;
+  return p;
+}
+
+double HawkesSharedLogLikelihood(const HawkesData& data, const HawkesSharedParams& p, HawkesSharedParams* grad) {
+  const size_t dn = p.dimensions(), segs = data.segments(), n = data.times.size();
+  if (dn < 2) {  // no "elsewhere": the general form, cross has no effect
+    HawkesParams g;
+    const double ll = HawkesLogLikelihood(data, p.Expand(), grad != nullptr ? &g : nullptr);
+    if (grad != nullptr) {
+      grad->mu = g.mu;
+      grad->self = g.alpha;
+      grad->cross = 0;
+      grad->beta = g.beta;
+      grad->step = g.step;
+    }
+    return ll;
+  }
+  const std::vector<double> seg_len = SegmentLengths(data);
+  const std::vector<size_t> seg_from = SegmentStarts(data);
+  SharedSums s;
+  s.a.assign(dn, 0);
+  s.b.assign(dn, 0);
+  s.last.assign(dn, data.start);
+  s.g_self.assign(dn, 0);
+  s.inv.assign(dn, 0);
+  s.last_event = data.start;
+  std::vector<double> level(dn), g_mu(dn, 0), g_step(segs, 0);
+  for (size_t k = 0; k < segs; ++k) {
+    const double step = Step(p.step, k);
+    for (size_t d = 0; d < dn; ++d) level[d] = p.mu[d] * step;
+    std::fill(s.inv.begin(), s.inv.end(), 0.0);
+    SharedRun(data, p, level.data(), seg_from[k], seg_from[k + 1], &s);
+    for (size_t d = 0; d < dn; ++d) {
+      g_mu[d] += step * s.inv[d];
+      g_step[k] += p.mu[d] * s.inv[d];
+    }
+  }
+  if (!s.ok) return -std::numeric_limits<double>::infinity();
+  // Compensator: each unit's events decayed from its last event to the end.
+  double ll = s.ll, bg = 0, mu_sum = 0, left_sum = 0, g_beta = s.g_beta;
+  for (size_t k = 0; k < segs; ++k) bg += Step(p.step, k) * seg_len[k];
+  std::vector<double> count(dn, 0), left(dn);
+  for (size_t i = 0; i < n; ++i) count[data.dims[i]] += 1;
+  for (size_t d = 0; d < dn; ++d) {
+    const double dt = data.end - s.last[d], e = std::exp(-p.beta * dt);
+    left[d] = count[d] - e * s.a[d];  // kernel mass of d's events inside the window
+    const double column = p.self[d] + p.cross;  // sum over targets of alpha[.][d]
+    ll -= p.mu[d] * bg + column * left[d];
+    g_beta -= column * e * (s.b[d] + dt * s.a[d]);
+    mu_sum += p.mu[d];
+    left_sum += left[d];
+  }
+  if (grad == nullptr) return ll;
+  grad->mu.assign(dn, 0);
+  grad->self.assign(dn, 0);
+  grad->step.assign(segs, 0);
+  for (size_t d = 0; d < dn; ++d) {
+    grad->mu[d] = g_mu[d] - bg;
+    grad->self[d] = p.beta * s.g_self[d] - left[d];
+  }
+  grad->cross = p.beta * s.g_cross / static_cast<double>(dn - 1) - left_sum;
+  grad->beta = g_beta;
+  for (size_t k = 1; k < segs; ++k) grad->step[k] = g_step[k] - mu_sum * seg_len[k];
+  return ll;
+}
 
 double HawkesLogLikelihood(const HawkesData& data, const HawkesParams& p, HawkesParams* grad) {
   const size_t dn = p.dimensions(), segs = data.segments(), n = data.times.size();

@@ -4,6 +4,7 @@
 // same events (bench/hawkes_numpy.py, when python3-scipy is installed), and
 // a rolling-origin backtest of 24 origins x 3 horizons x every model over
 // 150 districts. Usage: forecast_bench [hawkes|backtest|all] [python3 script]
+#include <sys/resource.h>
 #include <time.h>
 
 #include <algorithm>
@@ -160,22 +161,41 @@ void Backtest() {
   }
   std::printf("== backtest: %zu districts x %d months, %zu events; 24 origins x 3 horizons x all models\n", units,
               months, sim->times.size());
-  BacktestOptions o;
-  o.origins = 24;
-  o.horizon = 3;
-  auto t0 = std::chrono::steady_clock::now();
-  const double c0 = CpuSeconds();
-  auto r = RollingOriginBacktest(panel, o);
-  const double s = Seconds(t0), cpu = CpuSeconds() - c0;
-  if (!r.ok()) {
-    std::printf("failed: %s\n", r.status().ToString().c_str());
-    return;
+  // One thread (the single-core figure), then one per core; the scores are
+  // the same. Involuntary context switches and the load average show how
+  // much of the wall time other processes on the machine took.
+  for (int threads : {1, 0}) {
+    BacktestOptions o;
+    o.origins = 24;
+    o.horizon = 3;
+    o.threads = threads;
+    rusage u0, u1;
+    getrusage(RUSAGE_SELF, &u0);
+    auto t0 = std::chrono::steady_clock::now();
+    const double c0 = CpuSeconds();
+    auto r = RollingOriginBacktest(panel, o);
+    const double s = Seconds(t0), cpu = CpuSeconds() - c0;
+    getrusage(RUSAGE_SELF, &u1);
+    if (!r.ok()) {
+      std::printf("failed: %s\n", r.status().ToString().c_str());
+      return;
+    }
+    if (threads == 1) {
+      for (const auto& m : r->models) {
+        std::printf("  %-16s crps %.4f log %.4f cover95 %.3f  %5.2f s CPU  %s\n", m.model.c_str(), m.all.crps,
+                    m.all.log_score, m.all.cover95, m.cpu_seconds, m.describe.c_str());
+      }
+    }
+    double load = 0;
+    if (FILE* f = std::fopen("/proc/loadavg", "r")) {
+      if (std::fscanf(f, "%lf", &load) != 1) load = 0;
+      std::fclose(f);
+    }
+    std::printf("backtest, %s: %.2f s wall, %.2f s CPU; %ld involuntary context switches, %ld waits; load average "
+                "%.1f (%s)\n",
+                threads == 1 ? "1 thread" : "1 thread per core", s, cpu, u1.ru_nivcsw - u0.ru_nivcsw,
+                u1.ru_nvcsw - u0.ru_nvcsw, load, r->Verdict().c_str());
   }
-  for (const auto& m : r->models) {
-    std::printf("  %-16s crps %.4f log %.4f cover95 %.3f  %s\n", m.model.c_str(), m.all.crps, m.all.log_score,
-                m.all.cover95, m.describe.c_str());
-  }
-  std::printf("backtest: %.2f s CPU, %.2f s wall (%s)\n", cpu, s, r->Verdict().c_str());
 }
 
 }  // namespace

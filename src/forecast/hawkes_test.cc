@@ -1,4 +1,5 @@
 #include "forecast/hawkes.h"
+#include "forecast/internal/hawkes_simd.h"
 
 #include <gtest/gtest.h>
 
@@ -79,6 +80,30 @@ TEST(Hawkes, RecursiveLikelihoodEqualsTheDirectSumsAtEveryWidth) {
     for (size_t k = 0; k < dn * dn; ++k) EXPECT_LT(RelErr(g1.alpha[k], g2.alpha[k]), 1e-9) << dn << " alpha " << k;
     EXPECT_LT(RelErr(g1.beta, g2.beta), 1e-9) << dn << ": " << g1.beta << " vs " << g2.beta;
     EXPECT_LT(RelErr(g1.step[1], g2.step[1]), 1e-9) << dn;
+  }
+}
+
+// The four-wide (AVX2) loop rounds exactly as the two-wide (SSE2) one: the
+// same bits on every x86-64. (Where the CPU lacks AVX2 both runs are SSE2.)
+TEST(Hawkes, VectorWidthsGiveTheSameBits) {
+  std::mt19937_64 rng(77);
+  for (size_t dn : {1u, 3u, 6u, 10u, 16u}) {
+    HawkesData data = RandomData(dn, 1000, 2, &rng);
+    HawkesParams p = RandomParams(dn, 2, &rng);
+    HawkesParams g_auto, g_sse2;
+    const double ll_auto = HawkesLogLikelihood(data, p, &g_auto);
+    SetHawkesSimd(HawkesSimd::kSse2);
+    EXPECT_STREQ(HawkesSimdInUse(dn), "sse2");
+    const double ll_sse2 = HawkesLogLikelihood(data, p, &g_sse2);
+    SetHawkesSimd(HawkesSimd::kAuto);
+    EXPECT_EQ(ll_auto, ll_sse2) << dn;
+    EXPECT_EQ(g_auto.mu, g_sse2.mu) << dn;
+    EXPECT_EQ(g_auto.alpha, g_sse2.alpha) << dn;
+    EXPECT_EQ(g_auto.beta, g_sse2.beta) << dn;
+    EXPECT_EQ(g_auto.step, g_sse2.step) << dn;
+    HawkesParams g_direct;
+    EXPECT_LT(RelErr(ll_sse2, HawkesLogLikelihoodDirect(data, p, &g_direct)), 1e-9) << dn;
+    EXPECT_LT(RelErr(g_sse2.beta, g_direct.beta), 1e-9) << dn;
   }
 }
 

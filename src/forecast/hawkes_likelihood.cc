@@ -23,7 +23,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <bit>
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
@@ -90,11 +89,11 @@ FL_INLINE VD<W> Splat(double x) {
 }
 template <int W>
 FL_INLINE VI<W> Bits(VD<W> v) {
-  return std::bit_cast<VI<W>>(v);
+  return (VI<W>)v;  // a vector cast keeps the bits
 }
 template <int W>
 FL_INLINE VD<W> FromBits(VI<W> v) {
-  return std::bit_cast<VD<W>>(v);
+  return (VD<W>)v;
 }
 
 // 2^{j/64} for j = 0..63 (std::exp2 is within an ulp; computed once).
@@ -135,7 +134,7 @@ FL_INLINE VD<W> DecayExp(VD<W> x, const double* table) {
   const VI<W> j = bits & 63;
   VD<W> t = {};
   for (int w = 0; w < W; ++w) t[w] = table[j[w]];
-  const VI<W> scale = Bits<W>(t) + std::bit_cast<VI<W>>((std::bit_cast<VU<W>>(bits) >> 6) << 52);
+  const VI<W> scale = Bits<W>(t) + (VI<W>)(((VU<W>)bits >> 6) << 52);
   return FromBits<W>(Bits<W>(p * FromBits<W>(scale)) & ~vanishes);
 }
 
@@ -153,6 +152,20 @@ FL_INLINE void Decays(const double* dt, double beta, size_t n, double* out) {
   }
 }
 
+// One step of AddLogs: lane by lane, the exponent into *ex, the mantissa
+// into *acc, and whether the number is normal, positive and finite into
+// *normal. (A function, not a lambda: a lambda is not always inlined, and a
+// four-wide vector must never cross a call from AVX2 code.)
+template <int W>
+FL_INLINE void AddMantissas(const VD<W>& v, VD<W>* acc, VU<W>* ex, VI<W>* normal) {
+  constexpr uint64_t kMantissa = 0x000FFFFFFFFFFFFFull, kOne = 0x3FF0000000000000ull;
+  *normal &= (v >= Splat<W>(DBL_MIN)) & (v <= Splat<W>(DBL_MAX));
+  const VU<W> bits = (VU<W>)v;
+  *ex += bits >> 52;  // the biased exponent
+  const VU<W> m = (bits & kMantissa) | kOne;
+  *acc *= (VD<W>)m;
+}
+
 // Adds sum log(lam[j]) to *ll. Returns false when an intensity is not a
 // positive number (the likelihood is then -infinity).
 template <int W>
@@ -160,31 +173,24 @@ FL_INLINE bool AddLogs(const double* lam, size_t n, double* ll) {
   // log(prod m_j) + ln2 * sum e_j with lam_j = m_j 2^e_j, m_j in [1, 2): four
   // running products (value j goes to product j mod 4; with W = 2 they are
   // the lanes of two vectors) of at most 67 mantissas each stay below 2^67
-  // for a block, and are combined in the same order for every W.
-  constexpr uint64_t kMantissa = 0x000FFFFFFFFFFFFFull, kOne = 0x3FF0000000000000ull;
+  // for a block, and are combined in the same order for every W. Only normal
+  // positive finite numbers take this path (see below).
   constexpr int kAcc = 4 / W;
   VD<W> p[kAcc];
   for (int q = 0; q < kAcc; ++q) p[q] = Splat<W>(1);
   VU<W> ex = {};
   VI<W> normal = ~VI<W>{};
   uint64_t adds = 0;
-  auto add = [&](VD<W> v, VD<W>* acc) {
-    // Only normal positive finite numbers take this path (see below).
-    normal &= (v >= Splat<W>(DBL_MIN)) & (v <= Splat<W>(DBL_MAX));
-    const VU<W> bits = std::bit_cast<VU<W>>(v);
-    ex += bits >> 52;  // the biased exponent
-    const VU<W> m = (bits & kMantissa) | kOne;
-    *acc *= std::bit_cast<VD<W>>(m);
-    ++adds;
-  };
   size_t j = 0;
   for (; j + 4 <= n; j += 4) {
-    for (int q = 0; q < kAcc; ++q) add(Load<W>(lam + j + q * W), &p[q]);
+    for (int q = 0; q < kAcc; ++q) AddMantissas<W>(Load<W>(lam + j + q * W), &p[q], &ex, &normal);
+    adds += kAcc;
   }
   for (; j < n; ++j) {  // into lane 0 of the first product, the other lanes 1.0: exponent 0, mantissa 1
     VD<W> v = Splat<W>(1.0);
     v[0] = lam[j];
-    add(v, &p[0]);
+    AddMantissas<W>(v, &p[0], &ex, &normal);
+    ++adds;
   }
   int64_t all_normal = -1;
   uint64_t ex_sum = 0;

@@ -69,7 +69,11 @@ using V2 = VD<2>;
 // GCC notes that a 32-byte vector passed or returned by value outside AVX
 // code has another ABI; these helpers are always inlined, so no call ever
 // passes one.
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Wpsabi"
+#elif defined(__GNUC__)
 #pragma GCC diagnostic ignored "-Wpsabi"
+#endif
 
 template <int W>
 FL_INLINE VD<W> Load(const double* p) {

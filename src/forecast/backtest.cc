@@ -1,10 +1,39 @@
 #include "forecast/backtest.h"
 
+#include <time.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <optional>
+#include <thread>
 
 namespace faultline {
+namespace {
+
+double ThreadCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+// Calls f(0) .. f(n - 1) on up to `threads` threads (this one included).
+template <class F>
+void ForEachParallel(size_t n, int threads, F f) {
+  size_t workers = threads > 0 ? static_cast<size_t>(threads) : std::max(1u, std::thread::hardware_concurrency());
+  workers = std::min(workers, n);
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < n; i = next++) f(i);
+  };
+  std::vector<std::thread> pool;
+  for (size_t w = 1; w < workers; ++w) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+}
+
+}  // namespace
 
 void Scores::Add(const Predictive& f, int64_t y, int64_t k) {
   n += 1;
@@ -110,8 +139,18 @@ Result<BacktestResult> RollingOriginBacktest(const Panel& panel, const BacktestO
     const Panel train = panel.Truncate(static_cast<size_t>(origin));
     const uint64_t seed = o.seed * 1000003ull + static_cast<uint64_t>(origin);
     std::vector<UnitForecasts> got(models.size());
+    // Every model forecasts (in parallel: each owns its state), then they
+    // are scored in order.
+    std::vector<std::optional<Result<UnitForecasts>>> made(models.size());
+    std::vector<double> cpu(models.size());
+    ForEachParallel(models.size(), o.threads, [&](size_t m) {
+      const double c0 = ThreadCpuSeconds();
+      made[m] = models[m]->Forecast(train, h_max, seed);
+      cpu[m] = ThreadCpuSeconds() - c0;
+    });
+    for (size_t m = 0; m < models.size(); ++m) ms[m].cpu_seconds += cpu[m];
     for (size_t m = 0; m < models.size(); ++m) {
-      auto f = models[m]->Forecast(train, h_max, seed);
+      Result<UnitForecasts> f = std::move(*made[m]);
       if (!f.ok()) {
         ms[m].fallbacks += 1;
         ms[m].last_failure = f.status().message();

@@ -6,7 +6,9 @@
 // and a reliability table. The ensemble's weights at an origin come only
 // from forecasts whose targets lie before that origin. The model with the
 // lowest mean CRPS wins; a baseline can win, and then it is the default.
-// Plain functions; thread-safe (models are made per call).
+// Plain functions; thread-safe (models are made per call). At each origin
+// the models forecast in parallel (BacktestOptions::threads); every model
+// draws from its own seed, so the scores are the same with any thread count.
 #ifndef FAULTLINE_FORECAST_BACKTEST_H_
 #define FAULTLINE_FORECAST_BACKTEST_H_
 
@@ -28,6 +30,9 @@ struct BacktestOptions {
   uint64_t seed = 1;
   size_t pit_bins = 10;
   size_t reliability_bins = 10;
+  // Threads for the models' forecasts at an origin (each model on one
+  // thread; the results do not depend on the count). 0: one per core.
+  int threads = 0;
   // Called after each origin with (done, total) for a progress bar.
   std::function<void(size_t, size_t)> progress;
   // Called with every forecast made (model, origin, unit, horizon 1..H).
@@ -55,6 +60,7 @@ struct ModelScores {
   int fallbacks = 0;   // origins where the model could not fit (scored as rolling-nb)
   std::string last_failure;
   std::string describe;  // the last fit, in words
+  double cpu_seconds = 0;  // CPU time of the model's fits and forecasts, summed over origins
 };
 
 struct BacktestResult {

@@ -1,4 +1,5 @@
 #include "forecast/hawkes.h"
+#include "forecast/internal/hawkes_simd.h"
 
 #include <gtest/gtest.h>
 
@@ -56,6 +57,105 @@ TEST(Hawkes, RecursiveLikelihoodAndGradientEqualTheDirectSums) {
     down.beta -= h;
     const double numeric = (HawkesLogLikelihood(data, up) - HawkesLogLikelihood(data, down)) / (2 * h);
     EXPECT_NEAR(g1.beta, numeric, 1e-5 * std::max(1.0, std::fabs(numeric)));
+  }
+}
+
+// Widths the fast path compiles separately (odd, padded, and above 16 the
+// generic loop), ties, gaps whose decay underflows, and more than one block.
+TEST(Hawkes, RecursiveLikelihoodEqualsTheDirectSumsAtEveryWidth) {
+  std::mt19937_64 rng(99);
+  for (size_t dn : {5u, 9u, 16u, 17u}) {
+    HawkesData data = RandomData(dn, 700, 2, &rng);
+    data.times[100] = data.times[101] = data.times[102];  // ties
+    data.dims[101] = data.dims[100];
+    for (size_t i = 600; i < data.times.size(); ++i) data.times[i] += 400;  // a gap: e^{-beta 400} underflows
+    data.end += 400;
+    data.breaks = {50};
+    HawkesParams p = RandomParams(dn, 2, &rng);
+    HawkesParams g1, g2;
+    const double fast = HawkesLogLikelihood(data, p, &g1);
+    const double slow = HawkesLogLikelihoodDirect(data, p, &g2);
+    EXPECT_LT(RelErr(fast, slow), 1e-9) << dn << ": " << fast << " vs " << slow;
+    for (size_t d = 0; d < dn; ++d) EXPECT_LT(RelErr(g1.mu[d], g2.mu[d]), 1e-9) << dn << " mu " << d;
+    for (size_t k = 0; k < dn * dn; ++k) EXPECT_LT(RelErr(g1.alpha[k], g2.alpha[k]), 1e-9) << dn << " alpha " << k;
+    EXPECT_LT(RelErr(g1.beta, g2.beta), 1e-9) << dn << ": " << g1.beta << " vs " << g2.beta;
+    EXPECT_LT(RelErr(g1.step[1], g2.step[1]), 1e-9) << dn;
+  }
+}
+
+// The four-wide (AVX2) loop rounds exactly as the two-wide (SSE2) one: the
+// same bits on every x86-64. (Where the CPU lacks AVX2 both runs are SSE2.)
+TEST(Hawkes, VectorWidthsGiveTheSameBits) {
+  std::mt19937_64 rng(77);
+  for (size_t dn : {1u, 3u, 6u, 10u, 16u}) {
+    HawkesData data = RandomData(dn, 1000, 2, &rng);
+    HawkesParams p = RandomParams(dn, 2, &rng);
+    HawkesParams g_auto, g_sse2;
+    const double ll_auto = HawkesLogLikelihood(data, p, &g_auto);
+    SetHawkesSimd(HawkesSimd::kSse2);
+    EXPECT_STREQ(HawkesSimdInUse(dn), "sse2");
+    const double ll_sse2 = HawkesLogLikelihood(data, p, &g_sse2);
+    SetHawkesSimd(HawkesSimd::kAuto);
+    EXPECT_EQ(ll_auto, ll_sse2) << dn;
+    EXPECT_EQ(g_auto.mu, g_sse2.mu) << dn;
+    EXPECT_EQ(g_auto.alpha, g_sse2.alpha) << dn;
+    EXPECT_EQ(g_auto.beta, g_sse2.beta) << dn;
+    EXPECT_EQ(g_auto.step, g_sse2.step) << dn;
+    HawkesParams g_direct;
+    EXPECT_LT(RelErr(ll_sse2, HawkesLogLikelihoodDirect(data, p, &g_direct)), 1e-9) << dn;
+    EXPECT_LT(RelErr(g_sse2.beta, g_direct.beta), 1e-9) << dn;
+  }
+}
+
+TEST(Hawkes, NonPositiveIntensityGivesMinusInfinity) {
+  std::mt19937_64 rng(5);
+  HawkesData data = RandomData(3, 400, 1, &rng);
+  HawkesParams p = RandomParams(3, 1, &rng);
+  p.alpha[1 * 3 + 0] = -5;  // events in 0 push the intensity of 1 below zero
+  EXPECT_EQ(HawkesLogLikelihoodDirect(data, p), -INFINITY);
+  EXPECT_EQ(HawkesLogLikelihood(data, p), -INFINITY);
+  HawkesParams g;
+  EXPECT_EQ(HawkesLogLikelihood(data, p, &g), -INFINITY);
+}
+
+HawkesSharedParams RandomShared(size_t dn, size_t segs, std::mt19937_64* rng) {
+  std::uniform_real_distribution<double> u(0.05, 0.6);
+  HawkesSharedParams p;
+  for (size_t d = 0; d < dn; ++d) {
+    p.mu.push_back(u(*rng));
+    p.self.push_back(u(*rng));
+  }
+  p.cross = u(*rng);
+  p.beta = 0.5 + u(*rng) * 3;
+  p.step.push_back(1);
+  for (size_t k = 1; k < segs; ++k) p.step.push_back(0.3 + u(*rng) * 2);
+  return p;
+}
+
+TEST(Hawkes, SharedLikelihoodAndGradientEqualTheDirectSums) {
+  std::mt19937_64 rng(4321);
+  for (int rep = 0; rep < 10; ++rep) {
+    const size_t dn = 2 + static_cast<size_t>(rep) % 6, segs = 1 + static_cast<size_t>(rep) % 3;
+    const size_t n = 60 + 70 * static_cast<size_t>(rep);
+    HawkesData data = RandomData(dn, n, segs, &rng);
+    HawkesSharedParams p = RandomShared(dn, segs, &rng);
+    HawkesSharedParams g1;
+    HawkesParams g2;
+    const double fast = HawkesSharedLogLikelihood(data, p, &g1);
+    const double slow = HawkesLogLikelihoodDirect(data, p.Expand(), &g2);
+    ASSERT_TRUE(std::isfinite(fast));
+    EXPECT_LT(RelErr(fast, slow), 1e-9) << fast << " vs " << slow;
+    EXPECT_LT(RelErr(HawkesSharedLogLikelihood(data, p), fast), 1e-15);
+    double cross = 0;
+    for (size_t d = 0; d < dn; ++d) {
+      EXPECT_LT(RelErr(g1.mu[d], g2.mu[d]), 1e-9) << "mu " << d;
+      EXPECT_LT(RelErr(g1.self[d], g2.alpha[d * dn + d]), 1e-9) << "self " << d;
+      for (size_t k = 0; k < dn; ++k) cross += d == k ? 0 : g2.alpha[d * dn + k];
+    }
+    EXPECT_LT(RelErr(g1.cross, cross / static_cast<double>(dn - 1)), 1e-9) << g1.cross;
+    EXPECT_LT(RelErr(g1.beta, g2.beta), 1e-9) << g1.beta << " vs " << g2.beta;
+    for (size_t k = 1; k < segs; ++k) EXPECT_LT(RelErr(g1.step[k], g2.step[k]), 1e-9) << "step " << k;
+    EXPECT_NEAR(BranchingRatio(p), BranchingRatio(p.Expand()), 1e-10);
   }
 }
 

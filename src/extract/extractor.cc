@@ -455,6 +455,23 @@ void Reader::ReadCasualties(SentenceFacts* f) {
               // An uncounted breakdown ("including the candidate ...,"): skip to its end.
               gap = inc->end;
               while (gap < v->begin && !PunctIs(gap, ',') && !CueAt(*f, gap, Cue::kAux)) ++gap;
+            } else if (WordIs(gap, "in") || WordIs(gap, "of") || WordIs(gap, "from") || WordIs(gap, "inside") ||
+                       WordIs(gap, "aboard") || WordIs(gap, "on")) {
+              // A short phrase about the people before the verb: "8 other police in
+              // the AIG's squad were injured", "two soldiers of the convoy were
+              // killed". No count, verb or clause break inside it.
+              int32_t q = gap + 1;
+              while (q < v->begin && q < gap + 8 && !CueAt(*f, q, Cue::kAux) &&
+                     tokens_[q].kind != TokenKind::kNumber && !CueAt(*f, q, Cue::kKill) &&
+                     !CueAt(*f, q, Cue::kInjure) && !CueAt(*f, q, Cue::kClauseBreak) &&
+                     !(tokens_[q].kind == TokenKind::kPunct && tokens_[q].punct != '\'')) {
+                ++q;
+              }
+              if (q > gap + 1 && (q == v->begin || CueAt(*f, q, Cue::kAux))) {
+                gap = q;
+              } else {
+                break;
+              }
             } else {
               break;
             }
@@ -1038,6 +1055,26 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
       dst[k] = r;
       ev.push_back(Span(prefix + std::string(Name(static_cast<CasualtyCategory>(k))), a.tb[k], a.te[k],
                         a.cat[k].vague ? 0.5 : 0.8));
+    }
+    // A stated total beats its own breakdown when the parts add up to more
+    // ("wounding another 25, including 18 policemen, 2 soldiers and 6
+    // civilians"): the parts are trimmed from the one read last.
+    bool all_breakdown = a.total.best && !a.cat[kUnk].best;
+    for (int k : {kSec, kCiv}) all_breakdown = all_breakdown && (!a.cat[k].best || a.breakdown_of_total[k]);
+    if (all_breakdown && specific > *a.total.best) {
+      std::array<int, 2> order = {kSec, kCiv};
+      if (a.tb[kCiv] > a.tb[kSec]) order = {kCiv, kSec};  // the later one first
+      int64_t excess = specific - *a.total.best;
+      for (int k : order) {
+        if (!dst[k].best || excess == 0) continue;
+        int32_t cut = static_cast<int32_t>(std::min<int64_t>(excess, *dst[k].best));
+        *dst[k].best -= cut;
+        if (dst[k].low) dst[k].low = std::min(*dst[k].low, *dst[k].best);
+        if (dst[k].high && *dst[k].high < *dst[k].best) dst[k].high = dst[k].best;
+        if (*dst[k].best == 0) dst[k] = CasualtyRange{};
+        excess -= cut;
+        specific -= cut;
+      }
     }
     int64_t unknown = a.cat[kUnk].best.value_or(0);
     if (a.total.best) {

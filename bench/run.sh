@@ -147,8 +147,12 @@ if [[ $what == extract || $what == all ]]; then
   n=${ARTICLES:-10000}
   echo "== extract $n articles built from data/samples/news (one core)"
   $B/bench/extract_bench --samples data/samples/news --articles "$n"
-  rm -f "$OUT"/news.db*
-  $B/bench/extract_bench --samples data/samples/news --articles "$n" --db "$OUT/news.db"
+  # End to end: one transaction per article, then per 100 (what `ingest` does
+  # for one-article files with its default --batch 100).
+  for batch in 1 100; do
+    rm -f "$OUT"/news.db*
+    $B/bench/extract_bench --samples data/samples/news --articles "$n" --db "$OUT/news.db" --batch "$batch"
+  done
 fi
 
 if [[ $what == serve || $what == all ]]; then

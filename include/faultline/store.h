@@ -95,6 +95,39 @@ struct IncidentFacts {
   std::string license;
 };
 
+// What news resolution (resolve/) compares a new candidate with: incidents
+// extracted from news (provenance.importer "extract") in one place and
+// date window, and the incident that already holds the candidate's source
+// key. See Store::ScanNewsWindow.
+struct NewsWindow {
+  std::string country;  // required: rows of other countries never match
+  std::string admin1;   // "" = any province
+  int32_t date_from = 0;  // day numbers, inclusive; matched on date
+  int32_t date_to = 0;
+  std::string source_key;  // also report the incident with this key ("" = none)
+  // Leave out of the window the incidents with a source of this url (those
+  // already holding another report of the same article); "" = none.
+  std::string exclude_source_url;
+};
+
+// The columns resolution reads, without notes or sources to decode: an
+// incident as ScanNewsWindow streams it.
+struct IncidentSketch {
+  int64_t id = 0;
+  int32_t version = 0;
+  IncidentStatus status = IncidentStatus::kCandidate;
+  std::string source_key;
+  int32_t date = 0, date_end = 0;
+  std::string country, admin1, admin2;
+  std::optional<double> lat, lon;
+  GeoPrecision geo_precision = GeoPrecision::kCountry;
+  EventType event_type{};
+  AttackType attack_type{};
+  std::string perpetrator;
+  std::array<int32_t, kCasualtyCategories> killed{};  // best, 0 when missing
+  std::array<int32_t, kCasualtyCategories> injured{};
+};
+
 // One import run, as recorded in the imports table.
 struct ImportRecord {
   std::string batch_id;
@@ -153,6 +186,17 @@ class Store {
   virtual Status Scan(const Filter& filter, const std::function<Status(const Incident&)>& sink) = 0;
   virtual Status ScanFacts(const Filter& filter, const std::function<void(const IncidentFacts&)>& sink) = 0;
   virtual Result<int64_t> Count(const Filter& filter) = 0;
+  // Streams, in id order and each once: the incidents extracted from news
+  // (provenance.importer "extract") with status candidate or confirmed in
+  // window.country (and window.admin1 unless empty) whose date lies in
+  // [date_from, date_to] and that have no source of url
+  // window.exclude_source_url; and, whatever its place, date, importer,
+  // status or sources, the incident whose source_key is window.source_key.
+  // Read through an
+  // index on (country, admin1, date) of news rows only (migration 0007), so
+  // the cost follows the window, not the store. Stops early like Scan.
+  virtual Status ScanNewsWindow(const NewsWindow& window,
+                                const std::function<Status(const IncidentSketch&)>& sink) = 0;
 
   virtual Status RecordImport(const ImportRecord& record) = 0;
   virtual Result<std::vector<ImportRecord>> Imports() = 0;

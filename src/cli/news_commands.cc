@@ -50,6 +50,7 @@ struct IngestArgs {
   int max_polls = 0;  // 0 = forever (watch)
   std::string who = "ingest";
   bool no_claims = false;
+  int batch = 100;  // documents per transaction
 };
 
 struct IngestCounts {
@@ -211,16 +212,33 @@ class Ingester {
     return Status::Ok();
   }
 
-  // One transaction per document (a file, a feed download): a document is
-  // stored whole or not at all, and large NDJSON files are fast.
+  // One transaction per `--batch` documents (files, feed downloads): a
+  // document is stored whole or not at all, and many small files cost one
+  // commit per batch rather than one each. A failure rolls back the open
+  // batch and stops the run; committed batches stay (re-reading them is a
+  // no-op). Flush() commits what is open: at the end, and after every poll
+  // so that a watched folder's news shows at once.
   Status InTransaction(const std::function<Status()>& body) {
     if (store_ == nullptr) return body();
-    RETURN_IF_ERROR(store_->Begin());
+    if (!open_) {
+      RETURN_IF_ERROR(store_->Begin());
+      open_ = true;
+    }
     Status s = body();
     if (!s.ok()) {
+      open_ = false;
+      documents_in_tx_ = 0;
       (void)store_->Rollback();
       return s;
     }
+    if (++documents_in_tx_ >= std::max(1, args_.batch)) return Flush();
+    return Status::Ok();
+  }
+
+  Status Flush() {
+    if (!open_) return Status::Ok();
+    open_ = false;
+    documents_in_tx_ = 0;
     return store_->Commit();
   }
 
@@ -231,6 +249,8 @@ class Ingester {
   Store* store_;
   const extract::Extractor* ex_;
   IngestCounts counts_;
+  bool open_ = false;  // a batch's transaction is open
+  int documents_in_tx_ = 0;
 };
 
 std::vector<std::string> ExpandPaths(const std::vector<std::string>& paths, std::vector<std::string>* missing) {
@@ -268,7 +288,15 @@ Status RunIngest(const CliContext& ctx, const IngestArgs& a) {
   }
   Ingester ing(a, store.get(), ex.get());
   std::vector<std::string> missing;
-  for (const std::string& f : ExpandPaths(a.paths, &missing)) RETURN_IF_ERROR(ing.File(f));
+  // A file that cannot be read stops the run, but the documents before it
+  // are kept (a failed batch has already been rolled back; Flush is then a no-op).
+  auto file = [&](const std::string& f) {
+    Status s = ing.File(f);
+    if (!s.ok()) (void)ing.Flush();
+    return s;
+  };
+  for (const std::string& f : ExpandPaths(a.paths, &missing)) RETURN_IF_ERROR(file(f));
+  RETURN_IF_ERROR(ing.Flush());
   if (!missing.empty()) return NotFound("no such file or folder: " + missing.front());
   if (!a.watch.empty() || !a.feeds.empty()) {
     // Poll the folder (each new or grown file once) and the feeds (items
@@ -284,10 +312,11 @@ Status RunIngest(const CliContext& ctx, const IngestArgs& a) {
           std::error_code ec;
           auto size = static_cast<int64_t>(fs::file_size(f, ec));
           if (ec || !seen.insert({f, size}).second) continue;
-          RETURN_IF_ERROR(ing.File(f));
+          RETURN_IF_ERROR(file(f));
         }
       }
       for (const std::string& url : a.feeds) RETURN_IF_ERROR(ing.Feed(url, a.feed_timeout));
+      RETURN_IF_ERROR(ing.Flush());
       std::fflush(stdout);
     }
   }
@@ -399,6 +428,8 @@ void AddNewsCommands(CLI::App* app, const CliContext& ctx) {
   ing->add_option("--feed-timeout", ia.feed_timeout, "seconds allowed for one feed download (default 30)");
   ing->add_option("--interval", ia.interval, "seconds between polls (--watch, --feed)");
   ing->add_option("--polls", ia.max_polls, "stop after N polls (default: run until interrupted)");
+  ing->add_option("--batch", ia.batch,
+                  "documents per transaction (default 100; each poll of --watch/--feed also commits)");
   ing->callback([ctx] {
     if (ia.paths.empty() && ia.watch.empty() && ia.feeds.empty()) {
       ctx.run(InvalidArgument("ingest: give files or folders, --watch DIR or --feed URL"));

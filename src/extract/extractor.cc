@@ -34,6 +34,7 @@ struct Casualty {
   Count count;
   bool breakdown = false;  // part of a total given in the same phrase
   bool toll = false;       // "the death toll rose to N"
+  bool all_attackers = false;  // "... and all terrorists were killed": how many is said elsewhere
   int group = 0;           // items read for one verb share a group: they add up
   int32_t tb = 0, te = 0;  // tokens of the phrase
 };
@@ -321,6 +322,16 @@ bool Reader::ReadItems(int32_t from, int32_t limit, bool kill, int32_t /*tb_verb
         if (!bare) break;
         item.category = kUnk;
       }
+    } else if (const CueMatch* att = WordIs(j, "all") ? CueAt(f, WordIs(j + 1, "the") ? j + 2 : j + 1, Cue::kVictim)
+                                                      : nullptr;
+               att != nullptr && att->value == kMil) {
+      // "and all terrorists", "all the attackers": every attacker, counted
+      // where the article says how many attacked (Finish).
+      item.all_attackers = true;
+      item.category = kMil;
+      item.count.begin = j;
+      item.count.end = att->end;
+      k = att->end;
     } else {
       // "a policeman", "his driver", "the guard": one person.
       static constexpr std::string_view kDet[] = {"a", "an", "one", "his", "her", "their", "the", "its", "another"};
@@ -334,16 +345,21 @@ bool Reader::ReadItems(int32_t from, int32_t limit, bool kill, int32_t /*tb_verb
         if (tokens_[v].kind == TokenKind::kPunct) break;
       }
       if (vic == nullptr) break;
-      const std::string& noun = tokens_[vic->end - 1].fold;
+      // "a Levies soldier": the person is the last of the nouns.
+      int32_t vic_end = vic->end;
+      while (const CueMatch* more = CueAt(f, vic_end, Cue::kVictim)) vic_end = more->end;
+      // "..., a district police official said": the speaker, not a victim.
+      if (WordIs(vic_end, "said") || WordIs(vic_end, "says") || WordIs(vic_end, "told")) break;
+      const std::string& noun = tokens_[vic_end - 1].fold;
       bool plural = noun.back() == 's' || noun == "men" || noun == "women" || noun == "children" ||
                     noun == "people" || noun == "police" || noun == "personnel" || noun == "troops";
       if (plural) break;
       item.count.low = item.count.best = item.count.high = 1;
       item.count.begin = j;
-      item.count.end = vic->end;
+      item.count.end = vic_end;
       item.category = vic->value;
       item.target_hint = vic->value2;
-      k = vic->end;
+      k = vic_end;
     }
     item.tb = item.count.begin;
     item.te = k;
@@ -455,6 +471,23 @@ void Reader::ReadCasualties(SentenceFacts* f) {
               // An uncounted breakdown ("including the candidate ...,"): skip to its end.
               gap = inc->end;
               while (gap < v->begin && !PunctIs(gap, ',') && !CueAt(*f, gap, Cue::kAux)) ++gap;
+            } else if (WordIs(gap, "in") || WordIs(gap, "of") || WordIs(gap, "from") || WordIs(gap, "inside") ||
+                       WordIs(gap, "aboard") || WordIs(gap, "on")) {
+              // A short phrase about the people before the verb: "8 other police in
+              // the AIG's squad were injured", "two soldiers of the convoy were
+              // killed". No count, verb or clause break inside it.
+              int32_t q = gap + 1;
+              while (q < v->begin && q < gap + 8 && !CueAt(*f, q, Cue::kAux) &&
+                     tokens_[q].kind != TokenKind::kNumber && !CueAt(*f, q, Cue::kKill) &&
+                     !CueAt(*f, q, Cue::kInjure) && !CueAt(*f, q, Cue::kClauseBreak) &&
+                     !(tokens_[q].kind == TokenKind::kPunct && tokens_[q].punct != '\'')) {
+                ++q;
+              }
+              if (q > gap + 1 && (q == v->begin || CueAt(*f, q, Cue::kAux))) {
+                gap = q;
+              } else {
+                break;
+              }
             } else {
               break;
             }
@@ -981,11 +1014,27 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
     int32_t total_tb = -1, total_te = -1;
   };
   std::array<Acc, 2> acc;  // 0 killed, 1 injured
+  // How many attacked, where the article says so ("Three terrorists wearing
+  // security uniform attacked", "At least 5 militants stormed"): the count
+  // of an "all the attackers" item.
+  int64_t attackers = 0;
+  for (const SentenceFacts* s : all) {
+    for (int32_t i = s->tb; i < s->te; ++i) {
+      auto n = ReadCount(tokens_, i, s->te, options_.vague);
+      if (!n || !n->best || n->vague || *n->best >= 1900) continue;
+      const CueMatch* who = CueAt(*s, n->end, Cue::kVictim);
+      if (who != nullptr && who->value == kMil) attackers = std::max<int64_t>(attackers, *n->best);
+    }
+  }
   for (const SentenceFacts* s : all) {
     // Items of one list add up ("three guards and a police officer");
     // separate mentions of the same category do not (the larger wins).
     std::map<std::tuple<int, int, int>, Casualty> sums;  // (outcome, group, category)
-    for (const Casualty& c : s->casualties) {
+    for (const Casualty& read : s->casualties) {
+      Casualty c = read;
+      if (c.all_attackers && attackers > 0) {
+        c.count.low = c.count.best = c.count.high = attackers;
+      }
       if (!c.count.best) continue;
       int cat = c.category == kUnk && !c.breakdown ? -1 : c.category;  // -1: a total
       auto key = std::make_tuple(c.kill ? 0 : 1, c.group, cat);
@@ -1038,6 +1087,26 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
       dst[k] = r;
       ev.push_back(Span(prefix + std::string(Name(static_cast<CasualtyCategory>(k))), a.tb[k], a.te[k],
                         a.cat[k].vague ? 0.5 : 0.8));
+    }
+    // A stated total beats its own breakdown when the parts add up to more
+    // ("wounding another 25, including 18 policemen, 2 soldiers and 6
+    // civilians"): the parts are trimmed from the one read last.
+    bool all_breakdown = a.total.best && !a.cat[kUnk].best;
+    for (int k : {kSec, kCiv}) all_breakdown = all_breakdown && (!a.cat[k].best || a.breakdown_of_total[k]);
+    if (all_breakdown && specific > *a.total.best) {
+      std::array<int, 2> order = {kSec, kCiv};
+      if (a.tb[kCiv] > a.tb[kSec]) order = {kCiv, kSec};  // the later one first
+      int64_t excess = specific - *a.total.best;
+      for (int k : order) {
+        if (!dst[k].best || excess == 0) continue;
+        int32_t cut = static_cast<int32_t>(std::min<int64_t>(excess, *dst[k].best));
+        *dst[k].best -= cut;
+        if (dst[k].low) dst[k].low = std::min(*dst[k].low, *dst[k].best);
+        if (dst[k].high && *dst[k].high < *dst[k].best) dst[k].high = dst[k].best;
+        if (*dst[k].best == 0) dst[k] = CasualtyRange{};
+        excess -= cut;
+        specific -= cut;
+      }
     }
     int64_t unknown = a.cat[kUnk].best.value_or(0);
     if (a.total.best) {

@@ -16,7 +16,9 @@ bool CompatibleAttack(AttackType a, AttackType b) {
   return (bomb(a) && bomb(b)) || (gun(a) && gun(b));
 }
 
-bool SamePlace(const Incident& a, const Incident& b, double max_km) {
+// Templates over Incident and IncidentSketch, which name these fields alike.
+template <typename A, typename B>
+bool SamePlace(const A& a, const B& b, double max_km) {
   if (a.country != b.country) return false;
   if (!a.admin2.empty() && !b.admin2.empty()) {
     if (a.admin2 == b.admin2) return true;
@@ -29,7 +31,8 @@ bool SamePlace(const Incident& a, const Incident& b, double max_km) {
   return false;
 }
 
-int32_t DayGap(const Incident& a, const Incident& b) {
+template <typename A, typename B>
+int32_t DayGap(const A& a, const B& b) {
   if (a.date_end < b.date) return b.date - a.date_end;
   if (b.date_end < a.date) return a.date - b.date_end;
   return 0;
@@ -149,31 +152,28 @@ Result<ResolveResult> Resolve(Store* store, const extract::Article& article, int
     s.headline = article.title;
   }
 
-  Filter window;
+  // The light look-up: only news rows of the province (every way of
+  // matching a place needs the same province; a pair within 25 km across a
+  // provincial border is the one case this misses) in the date window, and
+  // the row this candidate would be if the article was read before.
+  NewsWindow window;
+  window.country = inc.country;
+  window.admin1 = inc.admin1;
   window.date_from = inc.date - options.day_window - 7;
   window.date_to = inc.date_end + options.day_window;
-  if (!inc.country.empty()) window.countries = {inc.country};
-  // Every way of matching a place needs the same province (a pair within
-  // 25 km across a provincial border is the one case this misses).
-  if (!inc.admin1.empty()) window.admin1 = {inc.admin1};
-  window.importers = {"extract"};
-  window.statuses = {IncidentStatus::kCandidate, IncidentStatus::kConfirmed, IncidentStatus::kMerged,
-                     IncidentStatus::kRejected};
+  window.source_key = inc.source_key;
+  window.exclude_source_url = article_key;  // another incident of the same article is a different one
   ResolveResult result;
-  const Incident* best = nullptr;
-  Incident best_copy;
+  int64_t best_id = 0;
   int32_t best_gap = 1 << 30;
   bool seen = false;
-  RETURN_IF_ERROR(store->Scan(window, [&](const Incident& other) -> Status {
+  RETURN_IF_ERROR(store->ScanNewsWindow(window, [&](const IncidentSketch& other) -> Status {
     if (other.source_key == inc.source_key) {
       seen = true;
       result.id = other.id;
       return Status::Ok();
     }
     if (other.status != IncidentStatus::kCandidate && other.status != IncidentStatus::kConfirmed) return Status::Ok();
-    for (const Source& s : other.sources) {
-      if (s.url == article_key) return Status::Ok();  // another incident of the same article
-    }
     int32_t gap = DayGap(inc, other);
     if (gap > options.day_window) return Status::Ok();
     if (!SamePlace(inc, other, options.max_km)) return Status::Ok();
@@ -183,8 +183,7 @@ Result<ResolveResult> Resolve(Store* store, const extract::Article& article, int
     }
     if (gap < best_gap) {
       best_gap = gap;
-      best_copy = other;
-      best = &best_copy;
+      best_id = other.id;
     }
     return Status::Ok();
   }));
@@ -193,19 +192,21 @@ Result<ResolveResult> Resolve(Store* store, const extract::Article& article, int
     return result;
   }
   Change change{options.who, "extracted from " + article_key};
-  if (best != nullptr) inc.status = IncidentStatus::kMerged, inc.merged_into = best->id;
+  if (best_id != 0) inc.status = IncidentStatus::kMerged, inc.merged_into = best_id;
   RETURN_IF_ERROR(store->Upsert(&inc, change).status());
   result.id = inc.id;
-  if (best == nullptr) {
+  if (best_id == 0) {
     result.resolution = Resolution::kNew;
     return result;
   }
-  Incident target = *best;
+  // Only the incident that is merged into is read whole.
+  ASSIGN_OR_RETURN(Incident target, store->Get(best_id));
+  const int32_t version = target.version;
   MergeInto(&target, inc);
   Change merge{options.who, "merged incident " + std::to_string(inc.id) + " (" + article_key + ")"};
-  RETURN_IF_ERROR(store->Update(target, best->version, merge).status());
+  RETURN_IF_ERROR(store->Update(target, version, merge).status());
   result.resolution = Resolution::kMerged;
-  result.merged_into = best->id;
+  result.merged_into = best_id;
   return result;
 }
 

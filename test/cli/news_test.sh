@@ -38,6 +38,14 @@ check ingest-b 0 "$fl" ingest "$tmp/b.txt"
 contains ingest-b-merged "1 merged into existing"
 check reingest 0 "$fl" ingest "$tmp/a.txt" "$tmp/b.txt"
 contains reingest-noop "2 unchanged"
+# Both documents in one transaction (the default --batch 100) or one each:
+# the second one's look-up sees the first one's row either way.
+for batch in 100 1; do
+  check "one-batch-$batch" 0 "$fl" --db "$tmp/batch$batch.db" ingest --batch "$batch" "$tmp/a.txt" "$tmp/b.txt"
+  contains "one-batch-$batch-merged" "1 new, 1 merged into existing"
+  check "one-batch-$batch-again" 0 "$fl" --db "$tmp/batch$batch.db" ingest --batch "$batch" "$tmp/b.txt" "$tmp/a.txt"
+  contains "one-batch-$batch-noop" "2 unchanged"
+done
 check list 0 "$fl" review list
 contains list-one "Kohat"
 n=$(grep -c "Kohat" <<<"$out")

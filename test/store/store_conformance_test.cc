@@ -269,6 +269,7 @@ struct Outcome {
   std::vector<int64_t> ids;
   std::vector<Incident> rows;
   std::vector<IncidentFacts> facts;
+  std::vector<IncidentSketch> sketches;
   std::optional<int64_t> count;
   std::optional<int> schema;
   std::vector<HistoryEntry> history;
@@ -521,6 +522,33 @@ class ScriptRunner {
           return Status::Ok();
         });
       }
+    } else if (command == "news_window") {
+      // news_window country=C [admin1=P] date_from=D date_to=D [key=K] [exclude_url=U]
+      NewsWindow w;
+      for (const Arg& a : p.args) {
+        auto v = Single(a);
+        if (!v.ok()) return bad(v.status());
+        if (a.key == "country") {
+          w.country = *v;
+        } else if (a.key == "admin1") {
+          w.admin1 = *v;
+        } else if (a.key == "key") {
+          w.source_key = *v;
+        } else if (a.key == "exclude_url") {
+          w.exclude_source_url = *v;
+        } else if (a.key == "date_from" || a.key == "date_to") {
+          auto d = ParseDay(*v);
+          if (!d.ok()) return bad(d.status());
+          (a.key == "date_from" ? w.date_from : w.date_to) = *d;
+        } else {
+          return bad(InvalidArgument("unknown news_window key \"" + a.key + "\""));
+        }
+      }
+      out.status = store_->ScanNewsWindow(w, [&](const IncidentSketch& s) -> Status {
+        out.ids.push_back(s.id);
+        out.sketches.push_back(s);
+        return Status::Ok();
+      });
     } else if (command == "begin") {
       out.status = store_->Begin();
     } else if (command == "commit") {
@@ -942,6 +970,43 @@ class ScriptRunner {
         else if (a.key == "license") got = f->license;
         else return Fail("expect fact: unknown key " + a.key);
         if (want != got) Fail(context + " fact " + a.key + ": expected \"" + want + "\", got \"" + got + "\"");
+      }
+    } else if (kind == "sketch") {
+      if (p.args.size() < 2) return Fail("expect sketch ID key=value ...");
+      auto id = ParseInt(p.args[1].items[0]);
+      if (!id.ok()) return Fail(id.status().ToString());
+      auto f = std::find_if(out.sketches.begin(), out.sketches.end(),
+                            [&](const IncidentSketch& x) { return x.id == *id; });
+      if (f == out.sketches.end()) return Fail(context + ": no sketch for " + std::to_string(*id));
+      auto counts = [](const std::array<int32_t, kCasualtyCategories>& a) {
+        std::string s;
+        for (size_t i = 0; i < a.size(); ++i) s += (i ? "," : "") + std::to_string(a[i]);
+        return s;
+      };
+      auto coordinate = [](const std::optional<double>& v) { return v ? FormatCoordinate(*v) : std::string("null"); };
+      for (size_t i = 2; i < p.args.size(); ++i) {
+        const Arg& a = p.args[i];
+        std::string want;
+        for (size_t k = 0; k < a.items.size(); ++k) want += (k ? "," : "") + a.items[k];
+        std::string got;
+        if (a.key == "version") got = std::to_string(f->version);
+        else if (a.key == "status") got = Name(f->status);
+        else if (a.key == "source_key") got = f->source_key;
+        else if (a.key == "date") got = CivilDate(f->date).ToString();
+        else if (a.key == "date_end") got = CivilDate(f->date_end).ToString();
+        else if (a.key == "country") got = f->country;
+        else if (a.key == "admin1") got = f->admin1;
+        else if (a.key == "admin2") got = f->admin2;
+        else if (a.key == "lat") got = coordinate(f->lat);
+        else if (a.key == "lon") got = coordinate(f->lon);
+        else if (a.key == "geo_precision") got = Name(f->geo_precision);
+        else if (a.key == "event_type") got = Name(f->event_type);
+        else if (a.key == "attack_type") got = Name(f->attack_type);
+        else if (a.key == "perpetrator") got = f->perpetrator;
+        else if (a.key == "killed") got = counts(f->killed);
+        else if (a.key == "injured") got = counts(f->injured);
+        else return Fail("expect sketch: unknown key " + a.key);
+        if (want != got) Fail(context + " sketch " + a.key + ": expected \"" + want + "\", got \"" + got + "\"");
       }
     } else {
       Fail("unknown expectation \"" + kind + "\"");

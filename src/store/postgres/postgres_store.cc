@@ -11,6 +11,7 @@
 #include "store/columns.h"
 #include "store/forecast_columns.h"
 #include "store/migrations.h"
+#include "store/news_window.h"
 #include "store/sql_filter.h"
 
 namespace faultline {
@@ -355,6 +356,23 @@ class PostgresStore final : public Store {
     return Guard(ScanRows(filter, FactsSelectList(), [&](const pqxx::row& r) {
       RETURN_IF_ERROR(ReadFacts(Row{r}, &facts));
       sink(facts);
+      return Status::Ok();
+    }));
+  }
+
+  // One statement, one round trip: the window and the key's owner.
+  Status ScanNewsWindow(const NewsWindow& window,
+                        const std::function<Status(const IncidentSketch&)>& sink) override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(Run("scan news window", false, [&](pqxx::transaction_base& tx) -> Status {
+      pqxx::result rows = tx.exec_prepared(window.admin1.empty() ? "fl_news_window_any" : "fl_news_window",
+                                           window.country, window.admin1, window.date_from, window.date_to,
+                                           window.source_key, window.exclude_source_url);
+      IncidentSketch sketch;
+      for (const pqxx::row& r : rows) {
+        RETURN_IF_ERROR(ReadSketch(Row{r}, &sketch));
+        RETURN_IF_ERROR(sink(sketch));
+      }
       return Status::Ok();
     }));
   }
@@ -973,6 +991,20 @@ Status PostgresStore::Init() {
                        " rows_updated = excluded.rows_updated, rows_unchanged = excluded.rows_unchanged,"
                        " rows_rejected = excluded.rows_rejected");
     conn_->prepare("fl_imports", "SELECT " + std::string(kImportColumns) + " FROM imports ORDER BY id");
+    for (bool any_province : {false, true}) {
+      const std::string list = SketchSelectList();
+      conn_->prepare(any_province ? "fl_news_window_any" : "fl_news_window",
+                     "SELECT " + list + " FROM incidents WHERE prov_importer = '" + std::string(kNewsImporter) +
+                         "' AND country = $1::text AND " + (any_province ? "$2::text = ''" : "admin1 = $2::text") +
+                         " AND date_start BETWEEN $3::integer AND $4::integer AND status IN ('" +
+                         std::string(Name(IncidentStatus::kCandidate)) + "', '" +
+                         std::string(Name(IncidentStatus::kConfirmed)) +
+                         "') AND ($6::text = '' OR sources IS NULL OR"
+                         " NOT sources @> jsonb_build_array(jsonb_build_object('url', $6::text))) UNION SELECT " + list +
+                         " FROM incidents WHERE (country, id) IN"
+                         " (SELECT country, incident_id FROM incident_keys WHERE source_key = $5::text)"
+                         " ORDER BY 1");
+    }
   } catch (...) {
     return CurrentPgError("prepare statements");
   }

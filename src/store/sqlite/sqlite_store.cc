@@ -9,6 +9,7 @@
 #include "store/columns.h"
 #include "store/forecast_columns.h"
 #include "store/migrations.h"
+#include "store/news_window.h"
 #include "store/sql_filter.h"
 
 namespace faultline {
@@ -221,6 +222,12 @@ class SqliteStore final : public Store {
   Result<int64_t> Count(const Filter& filter) override {
     RETURN_IF_ERROR(Usable());
     return Guard(CountImpl(filter));
+  }
+
+  Status ScanNewsWindow(const NewsWindow& window,
+                        const std::function<Status(const IncidentSketch&)>& sink) override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(ScanNewsWindowImpl(window, sink));
   }
 
   Status RecordImport(const ImportRecord& record) override {
@@ -652,6 +659,49 @@ class SqliteStore final : public Store {
     return sqlite3_column_int64(stmt.get(), 0);
   }
 
+  // Prepared on first use: two statements, with and without a province
+  // (`?2 = ''` keeps the parameter numbering of both the same).
+  Status ScanNewsWindowImpl(const NewsWindow& w, const std::function<Status(const IncidentSketch&)>& sink) {
+    StmtPtr& cached = w.admin1.empty() ? news_window_any_ : news_window_;
+    StmtPtr own;  // a sink that scans again gets a statement of its own
+    StmtPtr& stmt = cached && sqlite3_stmt_busy(cached.get()) ? own : cached;
+    if (!stmt) {
+      // A url is looked for in the raw text first (instr, as SourcesToJson
+      // escaped it): only a row that contains it has its JSON parsed.
+      const std::string list = SketchSelectList();
+      const std::string sql = "SELECT " + list + " FROM incidents WHERE prov_importer = '" +
+                              std::string(kNewsImporter) + "' AND country = ?1 AND " +
+                              (w.admin1.empty() ? "?2 = ''" : "admin1 = ?2") +
+                              " AND date_start BETWEEN ?3 AND ?4 AND status IN ('" +
+                              std::string(Name(IncidentStatus::kCandidate)) + "', '" +
+                              std::string(Name(IncidentStatus::kConfirmed)) +
+                              "') AND (?6 = '' OR sources IS NULL OR instr(sources, ?7) = 0 OR NOT EXISTS"
+                              " (SELECT 1 FROM json_each(incidents.sources) WHERE json_extract(value, '$.url') = ?6))"
+                              " UNION SELECT " + list + " FROM incidents WHERE source_key = ?5 AND source_key <> ''"
+                              " ORDER BY 1";
+      ASSIGN_OR_RETURN(stmt, Prepare(sql, true));
+    }
+    StmtUse use(stmt.get());
+    Binder b(use.get());
+    const std::string escaped_url = JsonStringBody(w.exclude_source_url);
+    b.Text(w.country);
+    b.Text(w.admin1);
+    b.Int(w.date_from);
+    b.Int(w.date_to);
+    b.Text(w.source_key);
+    b.Text(w.exclude_source_url);
+    b.Text(escaped_url);
+    RETURN_IF_ERROR(CheckBind(b, "bind news window"));
+    IncidentSketch sketch;  // reused: its strings keep their capacity from row to row
+    int rc;
+    while ((rc = sqlite3_step(use.get())) == SQLITE_ROW) {
+      RETURN_IF_ERROR(ReadSketch(Row{use.get()}, &sketch));
+      RETURN_IF_ERROR(sink(sketch));
+    }
+    if (rc != SQLITE_DONE) return Fail(rc, "scan news window");
+    return Status::Ok();
+  }
+
   Status RecordImportImpl(const ImportRecord& r) {
     if (r.batch_id.empty()) return InvalidArgument("import record: batch_id is empty");
     StmtUse use(record_import_.get());
@@ -852,6 +902,7 @@ class SqliteStore final : public Store {
   bool db_error_ = false;  // the last call failed in SQLite itself
   StmtPtr begin_, commit_, rollback_, schema_version_, get_, lookup_key_, key_owner_, insert_, update_,
       insert_history_, seal_history_, fts_insert_, fts_delete_, history_country_, history_, record_import_, imports_;
+  StmtPtr news_window_, news_window_any_;  // ScanNewsWindow, prepared on first use
 };
 
 Status SqliteStore::Migrate() {

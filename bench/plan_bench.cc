@@ -5,13 +5,14 @@
 // generator (covered defender / uncovered attacker payoffs ~ U[0,100], the
 // others ~ U[-100,0]) at a fixed seed.
 // Usage: plan_bench [origami|lp|milp|patrol|all] [MILP_TIME_LIMIT_S]
-//        plan_bench milp-cell TARGETS TYPES MILP_TIME_LIMIT_S
+//        plan_bench milp-cell TARGETS TYPES MILP_TIME_LIMIT_S [plain]  (plain: the old formulation beside it)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "plan/bayesian.h"
 #include "plan/patrol.h"
@@ -81,9 +82,7 @@ void Lp() {
   }
 }
 
-// One DOBSS solve on a generated game; prints seconds, or "LIMIT>" when Cbc
-// could not prove optimality within `limit` seconds.
-void MilpCell(int n, int types, double limit) {
+BayesianGame MilpGame(int n, int types) {
   std::mt19937_64 rng(100 * n + types);
   BayesianGame b;
   b.resources = 5;
@@ -93,31 +92,63 @@ void MilpCell(int n, int types, double limit) {
     for (int t = 0; t < n; ++t) a.payoffs.push_back(RandomPayoffs(rng));
     b.types.push_back(std::move(a));
   }
+  return b;
+}
+
+// One DOBSS solve on a generated game: seconds, or -1 when Cbc could not
+// prove optimality within `limit` seconds.
+double MilpSeconds(const BayesianGame& b, double limit, bool strengthened, double* value) {
   double a0 = Now();
-  auto r = SolveDobss(b, limit);
+  auto r = SolveDobss(b, limit, strengthened);
   double s = Now() - a0;
-  if (r.ok()) {
-    std::printf(" %10.3f", s);
+  if (!r.ok()) return -1;
+  *value = r->defender_utility;
+  return s;
+}
+
+std::string Cell(double s, double limit) {
+  char buf[32];
+  if (s < 0) {
+    std::snprintf(buf, sizeof buf, "%.0f>", limit);
   } else {
-    std::printf(" %9s>", (std::to_string(static_cast<int>(limit))).c_str());
+    std::snprintf(buf, sizeof buf, "%.3f", s);
   }
+  return buf;
+}
+
+// Strengthened (median of `repeats`) beside the plain formulation (once),
+// same game, same run.
+void MilpCell(int n, int types, double limit, int repeats, bool plain) {
+  BayesianGame b = MilpGame(n, types);
+  std::vector<double> times;
+  double v_strong = 0, v_plain = 0;
+  for (int i = 0; i < repeats; ++i) times.push_back(MilpSeconds(b, limit, true, &v_strong));
+  std::sort(times.begin(), times.end());
+  double strong = times[times.size() / 2];
+  if (std::find(times.begin(), times.end(), -1.0) != times.end()) strong = -1;
+  std::printf("%8d %6d %12s", n, types, Cell(strong, limit).c_str());
+  if (plain) {
+    double p = MilpSeconds(b, limit, false, &v_plain);
+    std::printf(" %12s", Cell(p, limit).c_str());
+    if (p > 0 && strong > 0) {
+      std::printf(" %8.1fx %6s", p / strong, std::abs(v_plain - v_strong) < 1e-5 ? "yes" : "NO");
+    }
+  }
+  std::printf("\n");
   std::fflush(stdout);
 }
 
 void Milp(double limit) {
-  std::printf("== DOBSS MILP through Cbc: seconds by targets x attacker types, m = 5 (limit %.0f s; '>' = hit it)\n",
-              limit);
-  std::printf("%8s", "targets");
-  const int types_list[] = {1, 2, 3, 5};
-  for (int l : types_list) std::printf(" %10d", l);
-  std::printf("   (attacker types)\n");
+  std::printf("== DOBSS MILP through Cbc, m = 5 (limit %.0f s; '>' = hit it): strengthened (median of 3) "
+              "beside the plain formulation (once)\n", limit);
+  std::printf("%8s %6s %12s %12s %9s %6s\n", "targets", "types", "strengthened", "plain", "ratio", "same");
   for (int n : {10, 20, 40, 80}) {
-    std::printf("%8d", n);
-    for (int types : types_list) {
-      MilpCell(n, types, limit);
-    }
-    std::printf("\n");
+    for (int types : {1, 2, 3, 5}) MilpCell(n, types, limit, 3, true);
   }
+  std::printf("-- larger, strengthened only\n");
+  for (int types : {1, 3, 5}) MilpCell(160, types, limit, 1, false);
+  for (int n : {20, 40}) MilpCell(n, 8, limit, 1, false);
+  MilpCell(20, 10, limit, 1, false);
 }
 
 void Patrol() {
@@ -146,10 +177,10 @@ void Patrol() {
 
 int main(int argc, char** argv) {
   std::string what = argc > 1 ? argv[1] : "all";
-  if (what == "milp-cell" && argc == 5) {
-    std::printf("DOBSS %s targets x %s types, m = 5:", argv[2], argv[3]);
-    faultline::MilpCell(std::atoi(argv[2]), std::atoi(argv[3]), std::atof(argv[4]));
-    std::printf(" s\n");
+  if (what == "milp-cell" && (argc == 5 || argc == 6)) {
+    const bool plain = argc == 6 && std::string(argv[5]) == "plain";
+    std::printf("DOBSS, m = 5: targets, types, seconds strengthened%s\n", plain ? ", plain" : "");
+    faultline::MilpCell(std::atoi(argv[2]), std::atoi(argv[3]), std::atof(argv[4]), 1, plain);
     return 0;
   }
   double limit = argc > 2 ? std::atof(argv[2]) : 300;

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <numeric>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
@@ -23,6 +24,7 @@
 #include "faultline/store.h"
 #include "gazetteer/gazetteer.h"
 #include "plan/bayesian.h"
+#include "plan/heterogeneous.h"
 #include "plan/patrol.h"
 #include "plan/quantal.h"
 #include "plan/risk.h"
@@ -213,6 +215,60 @@ Status LoadTargets(const std::string& path, std::vector<Target>* targets, std::v
   return Status::Ok();
 }
 
+// Unit kinds from CSV: kind,count[,capacity][,effectiveness][,targets].
+// `targets` lists, `;`-separated, the ids or names of the targets a kind may
+// cover, or a kind of target ("district", "segment"); empty or "*" = all.
+Status LoadUnitKinds(const std::string& path, const std::vector<Target>& targets, std::vector<ResourceKind>* out) {
+  ASSIGN_OR_RETURN(auto rows, ReadCsvRows(path, {"kind", "count"}));
+  for (const Row& r : rows) {
+    ResourceKind k;
+    k.name = std::string(Trim(r.cell.at("kind")));
+    if (k.name.empty()) return InvalidArgument(r.where + ": column kind: empty");
+    auto integer = [&](const char* col, int* v) -> Status {
+      auto it = r.cell.find(col);
+      if (it == r.cell.end() || Trim(it->second).empty()) return Status::Ok();
+      ASSIGN_OR_RETURN(double d, ParseNumber(it->second, r.where + ": column " + col));
+      if (d < 0 || d != std::floor(d) || d > 1e6) {
+        return InvalidArgument(r.where + ": column " + col + ": \"" + it->second + "\" is not a whole number >= 0");
+      }
+      *v = static_cast<int>(d);
+      return Status::Ok();
+    };
+    RETURN_IF_ERROR(integer("count", &k.count));
+    RETURN_IF_ERROR(integer("capacity", &k.capacity));
+    if (auto it = r.cell.find("effectiveness"); it != r.cell.end() && !Trim(it->second).empty()) {
+      ASSIGN_OR_RETURN(k.effectiveness, ParseNumber(it->second, r.where + ": column effectiveness"));
+      if (!(k.effectiveness > 0 && k.effectiveness <= 1)) {
+        return InvalidArgument(r.where + ": column effectiveness: must be in (0, 1]");
+      }
+    }
+    std::string list = r.cell.count("targets") ? std::string(Trim(r.cell.at("targets"))) : "";
+    if (!list.empty() && list != "*") {
+      std::vector<bool> allowed(targets.size(), false);
+      std::stringstream ss(list);
+      std::string item;
+      while (std::getline(ss, item, ';')) {
+        std::string want(Trim(item));
+        if (want.empty()) continue;
+        bool found = false;
+        for (size_t t = 0; t < targets.size(); ++t) {
+          if (targets[t].id == want || targets[t].name == want || targets[t].kind == want) {
+            allowed[t] = true;
+            found = true;
+          }
+        }
+        if (!found) return InvalidArgument(r.where + ": column targets: no target, name or kind \"" + want + "\"");
+      }
+      for (size_t t = 0; t < targets.size(); ++t) {
+        if (allowed[t]) k.allowed.push_back(static_cast<int>(t));
+      }
+    }
+    out->push_back(std::move(k));
+  }
+  if (out->empty()) return InvalidArgument(path + ": no unit kinds");
+  return Status::Ok();
+}
+
 // Attacker types from CSV: type,weight,target,attacker_covered,
 // attacker_uncovered[,defender_covered,defender_uncovered]. A target a type
 // does not list keeps the targets file's payoffs for it.
@@ -254,10 +310,23 @@ Status LoadAttackers(const std::string& path, const std::vector<Target>& targets
 // Creates (or truncates) `path` readable by its owner only and writes
 // `content`. The caller prints nothing of `content`.
 Status WriteSecretFile(const std::string& path, const std::string& content) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  // O_NONBLOCK: a FIFO without a reader fails at once instead of waiting;
+  // then anything but a regular file (a terminal, a pipe, a socket) is
+  // refused, so a schedule and its seed can only land in a 0600 file.
+  struct stat before {};
+  if (::lstat(path.c_str(), &before) == 0 && !S_ISREG(before.st_mode)) {
+    return InvalidArgument(path + ": not a regular file; schedules are written only to a file (mode 0600)");
+  }
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
   if (fd < 0) return IoError(path + ": cannot create: " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return InvalidArgument(path + ": not a regular file; schedules are written only to a file (mode 0600)");
+  }
   Status s;
-  if (::fchmod(fd, 0600) != 0) s = IoError(path + ": cannot set mode 0600: " + std::strerror(errno));
+  if (::ftruncate(fd, 0) != 0) s = IoError(path + ": cannot truncate: " + std::strerror(errno));
+  if (s.ok() && ::fchmod(fd, 0600) != 0) s = IoError(path + ": cannot set mode 0600: " + std::strerror(errno));
   size_t done = 0;
   while (s.ok() && done < content.size()) {
     ssize_t n = ::write(fd, content.data() + done, content.size() - done);
@@ -315,7 +384,11 @@ void PrintTable(const std::vector<std::string>& header, const std::vector<std::v
 struct AllocateArgs {
   double resources = -1;
   std::string units;
+  std::string unit_kinds_file;
   bool from_data = false;
+  bool from_forecast = false;
+  std::string forecast_run, casualty_run;
+  int horizon = 1;
   std::string targets_file, attackers_file;
   std::string model = "sse";
   double lambda = 0.1;
@@ -336,16 +409,31 @@ struct TargetRow {
   std::string reason;
 };
 
+// Coverage and both utilities of target t; the reason is the caller's.
+TargetRow RowAt(const std::vector<Payoffs>& payoffs, const std::vector<double>& coverage, size_t t, bool in_set) {
+  TargetRow r;
+  r.coverage = coverage[t];
+  r.attacker_utility = payoffs[t].Attacker(coverage[t]);
+  r.defender_utility = payoffs[t].Defender(coverage[t]);
+  r.in_attack_set = in_set;
+  return r;
+}
+
 Status RunAllocate(const CliContext& ctx, AllocateArgs a) {
   const std::string format = ctx.format();
   if (format != "table" && format != "json") return InvalidArgument("--format: plan prints table or json");
   if (a.model != "sse" && a.model != "bayesian" && a.model != "qr") {
     return InvalidArgument("--model: \"" + a.model + "\" is not one of sse, bayesian, qr");
   }
-  if (a.from_data == !a.targets_file.empty()) return InvalidArgument("give exactly one of --from-data and --targets FILE");
-  if (!a.attackers_file.empty() && a.from_data) {
-    return InvalidArgument("--attackers goes with --targets; --from-data derives attacker types from who attacked what");
+  const bool derived = a.from_data || a.from_forecast;
+  if (int{a.from_data} + int{a.from_forecast} + int{!a.targets_file.empty()} != 1) {
+    return InvalidArgument("give exactly one of --from-data, --from-forecast [RUN] and --targets FILE");
   }
+  if (!a.attackers_file.empty() && derived) {
+    return InvalidArgument("--attackers goes with --targets; --from-data and --from-forecast derive attacker types "
+                           "from who attacked what");
+  }
+  if (!a.casualty_run.empty() && !a.from_forecast) return InvalidArgument("--casualty-forecast goes with --from-forecast");
   std::vector<UnitType> units;
   if (!a.units.empty()) {
     ASSIGN_OR_RETURN(units, ParseUnitTypes(a.units));
@@ -355,7 +443,14 @@ Status RunAllocate(const CliContext& ctx, AllocateArgs a) {
                              F(a.resources, 0));
     }
   }
-  if (a.resources < 0) return InvalidArgument("--resources N is required (or --units)");
+  if (!a.unit_kinds_file.empty()) {
+    if (!a.units.empty()) return InvalidArgument("give --units or --unit-kinds FILE, not both");
+    if (a.model != "sse") {
+      return InvalidArgument("--unit-kinds works with --model sse (one attacker type, best response)");
+    }
+  } else if (a.resources < 0) {
+    return InvalidArgument("--resources N is required (or --units, --unit-kinds FILE)");
+  }
   if (a.days < 1 || a.days > 3660) return InvalidArgument("--days must be from 1 to 3660");
   if (!(a.rule.effectiveness > 0 && a.rule.effectiveness <= 1)) {
     return InvalidArgument("--effectiveness must be in (0, 1]");
@@ -365,16 +460,26 @@ Status RunAllocate(const CliContext& ctx, AllocateArgs a) {
   std::vector<Target> targets;
   std::vector<AttackerType> attackers;
   std::string source, formula;
-  if (a.from_data) {
+  if (derived) {
     ASSIGN_OR_RETURN(Filter f, BuildFilter(a.filter));
     ASSIGN_OR_RETURN(auto store, Store::Open(ctx.db_uri()));
-    HistoryOptions ho;
-    ho.window_days = a.window_days;
-    if (!a.as_of.empty()) {
-      ASSIGN_OR_RETURN(CivilDate d, CivilDate::Parse(a.as_of));
-      ho.as_of = d.days();
+    ThreatTable threat;
+    if (a.from_data) {
+      HistoryOptions ho;
+      ho.window_days = a.window_days;
+      if (!a.as_of.empty()) {
+        ASSIGN_OR_RETURN(CivilDate d, CivilDate::Parse(a.as_of));
+        ho.as_of = d.days();
+      }
+      ASSIGN_OR_RETURN(threat, ThreatFromHistory(store.get(), f, ho));
+    } else {
+      ForecastThreatOptions fo;
+      fo.run = a.forecast_run;
+      fo.horizon = a.horizon;
+      fo.casualty_run = a.casualty_run;
+      fo.group_window_days = a.window_days;
+      ASSIGN_OR_RETURN(threat, ThreatFromForecast(store.get(), f, fo));
     }
-    ASSIGN_OR_RETURN(ThreatTable threat, ThreatFromHistory(store.get(), f, ho));
     source = threat.source;
     if (threat.without_district > 0) {
       source += "; " + std::to_string(threat.without_district) + " attacks without a district left out";
@@ -407,6 +512,17 @@ Status RunAllocate(const CliContext& ctx, AllocateArgs a) {
   if (a.model == "bayesian" && attackers.empty()) {
     return InvalidArgument("--model bayesian needs attacker types: --attackers FILE, an \"attackers\" array, or --from-data");
   }
+  std::vector<ResourceKind> kinds;
+  if (!a.unit_kinds_file.empty()) {
+    RETURN_IF_ERROR(LoadUnitKinds(a.unit_kinds_file, targets, &kinds));
+    int slots = 0;
+    for (const auto& k : kinds) slots += k.slots();
+    if (a.resources >= 0 && std::fabs(a.resources - slots) > 1e-9) {
+      return InvalidArgument(a.unit_kinds_file + " gives " + std::to_string(slots) + " slots but --resources is " +
+                             F(a.resources, 0));
+    }
+    a.resources = slots;
+  }
   const size_t n = targets.size();
   SecurityGame game{targets, a.resources};
   std::vector<Payoffs> payoffs;
@@ -417,7 +533,51 @@ Status RunAllocate(const CliContext& ctx, AllocateArgs a) {
   Json summary;
   std::vector<Deviation> deviations;
   Json types_json = Json::array();
-  if (a.model == "sse") {
+  std::vector<std::vector<double>> assignment;  // y[kind][target] with --unit-kinds
+  if (a.model == "sse" && !kinds.empty()) {
+    ASSIGN_OR_RETURN(HeterogeneousSolution s, SolveHeterogeneous(game, kinds));
+    coverage = s.coverage;
+    assignment = s.assignment;
+    const double level = s.attacker_utility;
+    std::vector<bool> in_set(n, false);
+    for (int t : s.attack_set) in_set[t] = true;
+    for (size_t t = 0; t < n; ++t) {
+      TargetRow& r = rows[t];
+      r = RowAt(payoffs, coverage, t, in_set[t]);
+      std::string by;
+      for (size_t k = 0; k < kinds.size(); ++k) {
+        if (s.assignment[k][t] > 1e-9) {
+          by += (by.empty() ? "" : ", ") + kinds[k].name + " " + F(s.assignment[k][t], 2) + " x " +
+                F(kinds[k].effectiveness, 2);
+        }
+      }
+      bool reachable = false;
+      for (const auto& k : kinds) {
+        reachable = reachable || (k.slots() > 0 && (k.allowed.empty() ||
+                                                      std::binary_search(k.allowed.begin(), k.allowed.end(),
+                                                                         static_cast<int>(t))));
+      }
+      if (!reachable) {
+        r.reason = "no unit kind may cover it";
+      } else if (in_set[t]) {
+        r.reason = "in the attack set at level " + F(level, 1);
+      } else {
+        r.reason = "below the level " + F(level, 1);
+      }
+      if (!by.empty()) r.reason += "; covered by " + by;
+      if (static_cast<int>(t) == s.attacked) r.reason += "; attacked in equilibrium (ties broken for the defender)";
+    }
+    summary = {{"defender_utility", s.defender_utility}, {"attacker_utility", level},
+               {"attacked", targets[s.attacked].id}, {"attack_set_size", s.attack_set.size()}};
+    Json kj = Json::array();
+    for (size_t k = 0; k < kinds.size(); ++k) {
+      double used = std::accumulate(s.assignment[k].begin(), s.assignment[k].end(), 0.0);
+      kj.push_back({{"kind", kinds[k].name}, {"slots", kinds[k].slots()}, {"effectiveness", kinds[k].effectiveness},
+                    {"expected_slots_used", used}});
+    }
+    summary["unit_kinds"] = kj;
+    deviations = DeviationReport(payoffs, coverage, a.lambda);
+  } else if (a.model == "sse") {
     ASSIGN_OR_RETURN(Solution s, SolveOrigami(game));
     const double level = s.attacker_utility;
     std::vector<bool> in_set(n, false);
@@ -427,10 +587,7 @@ Status RunAllocate(const CliContext& ctx, AllocateArgs a) {
     coverage = spent.coverage;
     for (size_t t = 0; t < n; ++t) {
       TargetRow& r = rows[t];
-      r.coverage = coverage[t];
-      r.attacker_utility = payoffs[t].Attacker(coverage[t]);
-      r.defender_utility = payoffs[t].Defender(coverage[t]);
-      r.in_attack_set = in_set[t];
+      r = RowAt(payoffs, coverage, t, in_set[t]);
       const Payoffs& p = payoffs[t];
       if (in_set[t] && s.coverage[t] >= 1 - 1e-12) {
         r.reason = "fully covered and still worth " + F(level, 1) + " to the attacker: the level cannot go lower";
@@ -525,7 +682,30 @@ Status RunAllocate(const CliContext& ctx, AllocateArgs a) {
 
   // Schedules: only to the 0600 file, never to the terminal.
   std::string schedule_note = "not drawn (pass --schedule-out FILE; schedules are for the admin role only)";
-  if (!a.schedule_out.empty()) {
+  if (!a.schedule_out.empty() && !kinds.empty()) {
+    uint64_t seed = ChooseSeed(a.seed);
+    std::mt19937_64 rng(seed);
+    Json j = {{"secret", "patrol/deployment schedule: admin only, never log"}, {"seed", seed},
+              {"model", a.model}, {"sampler", "dependent rounding over unit kinds x targets"}, {"days", Json::array()}};
+    for (int d = 0; d < a.days; ++d) {
+      std::vector<std::vector<int>> day = DrawAssignment(assignment, rng);
+      Json units_json = Json::array();
+      for (size_t k = 0; k < kinds.size(); ++k) {
+        size_t next = 0;
+        for (int u = 0; u < kinds[k].count; ++u) {
+          Json ts = Json::array();
+          for (int c = 0; c < kinds[k].capacity; ++c) {
+            ts.push_back(next < day[k].size() ? targets[day[k][next]].id : std::string("(reserve)"));
+            ++next;
+          }
+          units_json.push_back({{"unit", kinds[k].name + "-" + std::to_string(u + 1)}, {"targets", ts}});
+        }
+      }
+      j["days"].push_back({{"day", d + 1}, {"units", units_json}});
+    }
+    RETURN_IF_ERROR(WriteSecretFile(a.schedule_out, j.dump(1) + "\n"));
+    schedule_note = std::to_string(a.days) + " days written to " + a.schedule_out + " (mode 0600, admin only)";
+  } else if (!a.schedule_out.empty()) {
     int slots = units.empty() ? static_cast<int>(std::ceil(a.resources - 1e-9)) : TotalSlots(units);
     if (units.empty()) units.push_back({"unit", slots, 1});
     double used = 0;
@@ -594,7 +774,7 @@ Status RunAllocate(const CliContext& ctx, AllocateArgs a) {
   }
   std::cout << "model: " << a.model << "   resources: " << F(a.resources, 2) << "   targets: " << n << "\n";
   std::cout << "source: " << source << "\n";
-  if (a.from_data) std::cout << "payoffs: " << formula << "\n";
+  if (derived) std::cout << "payoffs: " << formula << "\n";
   std::cout << "defender's expected utility: " << F(summary["defender_utility"].get<double>(), 2);
   if (a.model == "sse") {
     std::cout << "   attacker held to: " << F(summary["attacker_utility"].get<double>(), 2)
@@ -623,7 +803,7 @@ Status RunAllocate(const CliContext& ctx, AllocateArgs a) {
   std::vector<std::vector<std::string>> dt;
   for (const auto& d : deviations) dt.push_back({d.attacker, F(d.defender_utility, 2)});
   PrintTable({"attacker", "defender utility"}, dt, {false, true});
-  if (a.from_data) {
+  if (derived) {
     std::cout << "\nbasis per target: --format json (\"basis\")\n";
   }
   std::cout << "schedule: " << schedule_note << "\n";
@@ -748,22 +928,35 @@ void AddPlanCommands(CLI::App* app, const CliContext& ctx) {
   auto* alloc = plan->add_subcommand("allocate", "optimal coverage of targets against an attacker who watches");
   alloc->add_option("--resources", a->resources, "number of identical units (each covers one target a shift)");
   alloc->add_option("--units", a->units, "unit types for schedules: name:count[xcapacity],... (e.g. police:4,army:2x3)");
+  alloc->add_option("--unit-kinds", a->unit_kinds_file,
+                    "unit kinds CSV (kind,count,capacity,effectiveness,targets): which targets each kind may cover");
   alloc->add_flag("--from-data", a->from_data, "derive targets and payoffs from the incidents in --db (districts)");
+  auto* from_forecast = alloc->add_option(
+      "--from-forecast", a->forecast_run,
+      "targets and payoffs from a stored forecast run of incidents (default: the latest run): expected attacks per unit");
+  from_forecast->expected(0, 1);
+  alloc->add_option("--horizon", a->horizon, "--from-forecast: which period ahead (default 1)");
+  alloc->add_option("--casualty-forecast", a->casualty_run,
+                    "--from-forecast: a forecast run of killed over the same units, for the consequence");
   alloc->add_option("--targets", a->targets_file, "targets and payoffs: CSV or JSON");
   alloc->add_option("--attackers", a->attackers_file, "attacker types with weights and payoffs: CSV or JSON");
   alloc->add_option("--model", a->model, "sse (ORIGAMI), bayesian (DOBSS MILP), qr (quantal response)");
   alloc->add_option("--lambda", a->lambda, "quantal response rationality (0 = random), on the payoffs' scale");
   alloc->add_option("--qr-grid", a->grid, "quantal response: coverage steps per unit (default 20)");
-  alloc->add_option("--window-days", a->window_days, "--from-data: days of history for attack rates (default 365)");
+  alloc->add_option("--window-days", a->window_days,
+                    "--from-data: days of history for attack rates; --from-forecast: for who attacks where (365)");
   alloc->add_option("--as-of", a->as_of, "--from-data: end of the window (default: the latest attack)");
-  alloc->add_option("--effectiveness", a->rule.effectiveness, "--from-data: share of the loss coverage prevents (0.8)");
-  alloc->add_option("--max-types", a->rule.max_types, "--from-data bayesian: named attacker types (3)");
+  alloc->add_option("--effectiveness", a->rule.effectiveness, "--from-data/--from-forecast: share of the loss coverage prevents (0.8)");
+  alloc->add_option("--max-types", a->rule.max_types, "--from-data/--from-forecast bayesian: named attacker types (3)");
   alloc->add_option("--geojson", a->geojson, "write a GeoJSON map layer of the coverage to FILE");
   alloc->add_option("--schedule-out", a->schedule_out, "draw daily deployments into FILE (mode 0600; admin only)");
   alloc->add_option("--days", a->days, "days of schedule to draw (default 30)");
   alloc->add_option("--seed", a->seed, "seed for the draws (written only into the schedule file)");
   AddFilterOptions(alloc, &a->filter);
-  alloc->callback([ctx, a] { ctx.run(RunAllocate(ctx, *a)); });
+  alloc->callback([ctx, a, from_forecast] {
+    a->from_forecast = from_forecast->count() > 0;
+    ctx.run(RunAllocate(ctx, *a));
+  });
 
   auto p = std::make_shared<PatrolArgs>();
   auto* patrol = plan->add_subcommand("patrol", "patrol windows along a border against a watching crosser");

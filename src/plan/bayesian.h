@@ -4,8 +4,9 @@
 // (Conitzer and Sandholm 2006), solved two ways:
 //  - SolveDobss: the DOBSS mixed-integer programme (Paruchuri et al., AAMAS
 //    2008) in the compact security-game form of ERASER (Kiekintveld et al.
-//    2009, §5), through COIN-OR Cbc, with per-row big-Ms and a cut from
-//    each type's ORIGAMI level (docs/planning.md);
+//    2009, §5), through COIN-OR Cbc, strengthened by the value of each
+//    (type, attacked target) pair computed in closed form, a heuristic
+//    incumbent and the variable fixing both allow (docs/planning.md);
 //  - SolveBayesianByEnumeration: one LP per pure response profile (n^types
 //    LPs through Clp) — the brute-force reference for small games.
 // Ties are broken in the defender's favour (SSE). Stateless; thread-safe.
@@ -24,7 +25,10 @@ struct BayesianSolution {
 
 // Internal when Cbc fails or hits `time_limit_s` (> 0) without proving
 // optimality; InvalidArgument for a game ValidateGame rejects.
-Result<BayesianSolution> SolveDobss(const BayesianGame& game, double time_limit_s = 0);
+// `strengthened` = false solves the formulation as it was before the
+// forced-response bounds and the incumbent (per-row big-Ms and the ORIGAMI
+// level cut only): for benchmarks side by side, same answer.
+Result<BayesianSolution> SolveDobss(const BayesianGame& game, double time_limit_s = 0, bool strengthened = true);
 
 // InvalidArgument when n^types exceeds `max_profiles`.
 Result<BayesianSolution> SolveBayesianByEnumeration(const BayesianGame& game, long max_profiles = 100000);

@@ -5,6 +5,8 @@
 #include <CoinError.hpp>
 #include <CoinPackedMatrix.hpp>
 #include <OsiClpSolverInterface.hpp>
+#include <algorithm>
+#include <cmath>
 #include <string>
 
 namespace faultline::lp {
@@ -38,6 +40,25 @@ Bounds Arrays(const Program& p) {
     b.row_hi.push_back(Finite(p.row_hi[r]));
   }
   return b;
+}
+
+// Whether x meets every bound, row and integrality within 1e-9 (scaled).
+bool Satisfies(const Program& p, const std::vector<double>& x) {
+  auto within = [](double v, double lo, double hi) {
+    double tol = 1e-9 * std::max(1.0, std::fabs(v));
+    return v >= lo - tol && v <= hi + tol;
+  };
+  for (int j = 0; j < p.columns(); ++j) {
+    if (!within(x[j], p.col_lo[j], p.col_hi[j])) return false;
+    if (j < static_cast<int>(p.integer.size()) && p.integer[j] && std::fabs(x[j] - std::round(x[j])) > 1e-9)
+      return false;
+  }
+  for (int r = 0; r < p.rows(); ++r) {
+    double v = 0;
+    for (int k = p.row_start[r]; k < p.row_start[r + 1]; ++k) v += p.value[k] * x[p.col_index[k]];
+    if (!within(v, p.row_lo[r], p.row_hi[r])) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -95,8 +116,14 @@ Result<Answer> SolveMilp(const Program& p, double time_limit_s) {
     Bounds b = Arrays(p);
     CoinPackedMatrix m = Matrix(p);
     m.setDimensions(p.rows(), p.columns());
+    // Cbc is given a minimisation (a maximisation's objective negated):
+    // its user-supplied incumbents (setBestSolution) are valued in the
+    // minimising sense whatever the solver's sense, and mixing the two cut
+    // off every solution better than the start.
+    const double sense = p.maximize ? -1 : 1;
+    for (double& c : b.obj) c *= sense;
     solver.loadProblem(m, b.col_lo.data(), b.col_hi.data(), b.obj.data(), b.row_lo.data(), b.row_hi.data());
-    solver.setObjSense(p.maximize ? -1 : 1);
+    solver.setObjSense(1);
     for (int j = 0; j < static_cast<int>(p.integer.size()); ++j) {
       if (p.integer[j]) solver.setInteger(j);
     }
@@ -105,6 +132,11 @@ Result<Answer> SolveMilp(const Program& p, double time_limit_s) {
     model.setLogLevel(0);
     model.messageHandler()->setLogLevel(0);
     if (time_limit_s > 0) model.setMaximumSeconds(time_limit_s);
+    if (static_cast<int>(p.start.size()) == p.columns() && Satisfies(p, p.start)) {
+      double value = 0;
+      for (int j = 0; j < p.columns(); ++j) value += b.obj[j] * p.start[j];
+      model.setBestSolution(p.start.data(), p.columns(), value, false);
+    }
     model.branchAndBound();
     Answer a;
     if (model.isProvenInfeasible()) return a;
@@ -113,7 +145,7 @@ Result<Answer> SolveMilp(const Program& p, double time_limit_s) {
                       ", secondary " + std::to_string(model.secondaryStatus()) + ")");
     }
     a.outcome = Outcome::kOptimal;
-    a.objective = model.getObjValue();
+    a.objective = sense * model.getObjValue();
     a.x.assign(model.bestSolution(), model.bestSolution() + p.columns());
     return a;
   } catch (const CoinError& e) {

@@ -24,6 +24,9 @@ struct Program {
   // Row-wise sparse matrix: entries of row r are [row_start[r], row_start[r+1]).
   std::vector<int> row_start{0}, col_index;
   std::vector<double> value;
+  // Optional: a point to start branch and bound from (MILP only); ignored
+  // unless it satisfies every bound, row and integrality within 1e-9.
+  std::vector<double> start;
 
   int AddColumn(double lo, double hi, double obj, bool is_integer = false);
   // Adds the row lo <= sum coef_i * x_{cols_i} <= hi; returns its index.

@@ -1,0 +1,220 @@
+#include "plan/heterogeneous.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numeric>
+#include <random>
+
+#include "plan/sse.h"
+
+namespace faultline {
+namespace {
+
+// Kiekintveld et al. 2009's generator.
+SecurityGame RandomGame(std::mt19937_64& rng, int n) {
+  std::uniform_real_distribution<double> pos(0, 100), neg(-100, 0);
+  SecurityGame g;
+  for (int t = 0; t < n; ++t) {
+    Payoffs p;
+    p.defender_covered = pos(rng);
+    p.defender_uncovered = neg(rng);
+    p.attacker_uncovered = pos(rng);
+    p.attacker_covered = neg(rng);
+    g.targets.push_back({"t" + std::to_string(t), "", "target", p, {}, {}, ""});
+  }
+  return g;
+}
+
+std::vector<ResourceKind> RandomKinds(std::mt19937_64& rng, int n, int kinds, int max_slots) {
+  std::vector<ResourceKind> out;
+  for (int r = 0; r < kinds; ++r) {
+    ResourceKind k;
+    k.name = "kind" + std::to_string(r);
+    k.count = 1 + static_cast<int>(rng() % static_cast<unsigned>(max_slots));
+    k.effectiveness = rng() % 3 == 0 ? 1.0 : std::uniform_real_distribution<double>(0.3, 1)(rng);
+    for (int t = 0; t < n; ++t) {
+      if (rng() % 3 != 0) k.allowed.push_back(t);
+    }
+    if (k.allowed.empty()) k.allowed.push_back(static_cast<int>(rng() % static_cast<unsigned>(n)));
+    out.push_back(std::move(k));
+  }
+  return out;
+}
+
+TEST(Heterogeneous, OneUnrestrictedKindEqualsOrigami) {
+  std::mt19937_64 rng(2010);
+  for (int game = 0; game < 300; ++game) {
+    int n = 2 + static_cast<int>(rng() % 15);
+    SecurityGame g = RandomGame(rng, n);
+    ResourceKind k{"any", 1 + static_cast<int>(rng() % static_cast<unsigned>(n)), 1, 1.0, {}};
+    g.resources = k.count;
+    auto o = SolveOrigami(g);
+    auto h = SolveHeterogeneous(g, {k});
+    ASSERT_TRUE(o.ok() && h.ok()) << h.status().ToString();
+    ASSERT_NEAR(h->defender_utility, o->defender_utility, 1e-6) << "game " << game;
+  }
+}
+
+// The marginal LP over y against Conitzer and Sandholm's LP over every pure
+// deployment of the individual units: equal values check that the
+// marginals are implementable (Korzhyk et al. 2010) and the LP is right.
+TEST(Heterogeneous, EqualsTheLpOverAllPureDeploymentsOnSmallGames) {
+  std::mt19937_64 rng(42);
+  for (int game = 0; game < 200; ++game) {
+    int n = 2 + static_cast<int>(rng() % 3);
+    SecurityGame g = RandomGame(rng, n);
+    auto kinds = RandomKinds(rng, n, 1 + static_cast<int>(rng() % 2), 2);
+    auto h = SolveHeterogeneous(g, kinds);
+    auto e = SolveHeterogeneousByEnumeration(g, kinds);
+    ASSERT_TRUE(h.ok() && e.ok()) << h.status().ToString() << e.status().ToString();
+    ASSERT_NEAR(h->defender_utility, e->defender_utility, 1e-6) << "game " << game;
+  }
+}
+
+// Coverage feasible; the attacked target is a best response and the
+// attack set is level; ties go the defender's way.
+TEST(Heterogeneous, CoverageIsFeasibleAndTheEquilibriumIsStrong) {
+  std::mt19937_64 rng(7);
+  for (int game = 0; game < 300; ++game) {
+    int n = 3 + static_cast<int>(rng() % 20);
+    SecurityGame g = RandomGame(rng, n);
+    auto kinds = RandomKinds(rng, n, 1 + static_cast<int>(rng() % 3), 4);
+    auto h = SolveHeterogeneous(g, kinds);
+    ASSERT_TRUE(h.ok()) << h.status().ToString();
+    for (size_t r = 0; r < kinds.size(); ++r) {
+      double used = 0;
+      for (int t = 0; t < n; ++t) {
+        double y = h->assignment[r][t];
+        ASSERT_GE(y, 0);
+        ASSERT_LE(y, 1);
+        if (!std::binary_search(kinds[r].allowed.begin(), kinds[r].allowed.end(), t)) {
+          ASSERT_EQ(y, 0);
+        }
+        used += y;
+      }
+      ASSERT_LE(used, kinds[r].slots() + 1e-9);
+    }
+    double best_attacker = -1e300;
+    for (int t = 0; t < n; ++t) {
+      double units = 0, c = 0;
+      for (size_t r = 0; r < kinds.size(); ++r) {
+        units += h->assignment[r][t];
+        c += kinds[r].effectiveness * h->assignment[r][t];
+      }
+      ASSERT_LE(units, 1 + 1e-9);
+      ASSERT_NEAR(h->coverage[t], c, 1e-12);
+      best_attacker = std::max(best_attacker, g.targets[t].payoffs.Attacker(c));
+    }
+    const Payoffs& pa = g.targets[h->attacked].payoffs;
+    EXPECT_NEAR(pa.Attacker(h->coverage[h->attacked]), best_attacker, 1e-5 * std::max(1.0, std::fabs(best_attacker)));
+    EXPECT_NEAR(h->defender_utility, pa.Defender(h->coverage[h->attacked]), 1e-6);
+    for (int t : h->attack_set) {
+      EXPECT_NEAR(g.targets[t].payoffs.Attacker(h->coverage[t]), best_attacker, 1e-4);
+      EXPECT_LE(g.targets[t].payoffs.Defender(h->coverage[t]), h->defender_utility + 1e-5) << "game " << game;
+    }
+  }
+}
+
+TEST(Heterogeneous, ARestrictedUnitCannotDefendWhatItCannotReach) {
+  SecurityGame g;
+  g.targets.push_back({"city", "", "target", {0, -50, -10, 100}, {}, {}, ""});
+  g.targets.push_back({"border", "", "target", {0, -80, -10, 50}, {}, {}, ""});
+  // Only the border is in reach: the attacker goes for the city whatever.
+  auto h = SolveHeterogeneous(g, {{"fc", 1, 1, 1.0, {1}}});
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(h->attacked, 0);
+  EXPECT_EQ(h->coverage[0], 0);
+  EXPECT_NEAR(h->defender_utility, -50, 1e-9);
+  // A police unit always in the city at effectiveness 0.6 holds it at
+  // 100 - 110 * 0.6 = 34 to the attacker and -50 + 50 * 0.6 = -20 to the
+  // defender; the FC unit keeps the border at or below 34 (coverage >= 16/60).
+  auto both = SolveHeterogeneous(g, {{"fc", 1, 1, 1.0, {1}}, {"police", 1, 1, 0.6, {0}}});
+  ASSERT_TRUE(both.ok());
+  EXPECT_EQ(both->attacked, 0);
+  EXPECT_NEAR(both->coverage[0], 0.6, 1e-9);
+  EXPECT_NEAR(both->defender_utility, -20, 1e-9);
+  EXPECT_GE(both->coverage[1], 16.0 / 60 - 1e-9);
+  auto e = SolveHeterogeneousByEnumeration(g, {{"fc", 1, 1, 1.0, {1}}, {"police", 1, 1, 0.6, {0}}});
+  ASSERT_TRUE(e.ok());
+  EXPECT_NEAR(both->defender_utility, e->defender_utility, 1e-9);
+}
+
+TEST(Heterogeneous, TiesGoTheDefendersWay) {
+  // Two targets the attacker values the same and no unit can reach: it is
+  // indifferent, and the SSE has it attack where the defender loses less.
+  SecurityGame g;
+  g.targets.push_back({"a", "", "target", {0, -90, -10, 60}, {}, {}, ""});
+  g.targets.push_back({"b", "", "target", {0, -20, -10, 60}, {}, {}, ""});
+  g.targets.push_back({"c", "", "target", {0, -70, -10, 80}, {}, {}, ""});
+  // One unit that only reaches c holds c to 60 or below (coverage >= 2/9).
+  auto h = SolveHeterogeneous(g, {{"unit", 1, 1, 1.0, {2}}});
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(h->attacked, 1);
+  EXPECT_NEAR(h->defender_utility, -20, 1e-9);
+  EXPECT_GE(h->coverage[2], 2.0 / 9 - 1e-9);
+  ASSERT_GE(h->attack_set.size(), 2u);
+  EXPECT_EQ(h->attack_set[0], 0);
+  EXPECT_EQ(h->attack_set[1], 1);
+  auto e = SolveHeterogeneousByEnumeration(g, {{"unit", 1, 1, 1.0, {2}}});
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->attacked, 1);
+}
+
+TEST(Heterogeneous, RejectsBadKinds) {
+  std::mt19937_64 rng(1);
+  SecurityGame g = RandomGame(rng, 3);
+  EXPECT_EQ(SolveHeterogeneous(g, {{"x", 1, 1, 0, {}}}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(SolveHeterogeneous(g, {{"x", 1, 1, 1, {5}}}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(SolveHeterogeneous(g, {{"x", -1, 1, 1, {}}}).status().code(), StatusCode::kInvalidArgument);
+}
+
+// Dependent rounding: every draw respects slots and one unit per target;
+// the frequencies over 100,000 draws match y (Pearson chi-square over the
+// kind x target cells and the "uncovered" cells, p = 0.001, at a fixed seed).
+TEST(Heterogeneous, DrawnShiftsMatchTheAssignmentChiSquare) {
+  std::mt19937_64 rng(11);
+  SecurityGame g = RandomGame(rng, 12);
+  auto kinds = RandomKinds(rng, 12, 3, 3);
+  auto h = SolveHeterogeneous(g, kinds);
+  ASSERT_TRUE(h.ok());
+  const int draws = 100000;
+  std::vector<std::vector<double>> seen(kinds.size(), std::vector<double>(12, 0));
+  std::mt19937_64 draw_rng(99);
+  for (int d = 0; d < draws; ++d) {
+    auto day = DrawAssignment(h->assignment, draw_rng);
+    std::vector<int> units(12, 0);
+    for (size_t r = 0; r < kinds.size(); ++r) {
+      ASSERT_LE(static_cast<int>(day[r].size()), kinds[r].slots());
+      for (int t : day[r]) {
+        ++units[t];
+        seen[r][t] += 1;
+      }
+    }
+    for (int u : units) ASSERT_LE(u, 1);
+  }
+  double chi2 = 0;
+  int cells = 0;
+  for (size_t r = 0; r < kinds.size(); ++r) {
+    for (int t = 0; t < 12; ++t) {
+      double p = h->assignment[r][t];
+      if (p < 1e-9 || p > 1 - 1e-9) {
+        EXPECT_NEAR(seen[r][t], p * draws, 1e-9) << "a sure or impossible cell was not";
+        continue;
+      }
+      double expected = p * draws;
+      chi2 += (seen[r][t] - expected) * (seen[r][t] - expected) / (expected * (1 - p));
+      ++cells;
+    }
+  }
+  ASSERT_GT(cells, 3);
+  // Each cell is a binomial; the sum is approximately chi-square with
+  // `cells` degrees of freedom (cells are dependent, which only narrows it).
+  // 99.9% quantile by the Wilson–Hilferty approximation.
+  double k = cells, z = 3.090;
+  double q = k * std::pow(1 - 2 / (9 * k) + z * std::sqrt(2 / (9 * k)), 3);
+  EXPECT_LT(chi2, q) << cells << " cells";
+}
+
+}  // namespace
+}  // namespace faultline

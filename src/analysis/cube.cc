@@ -71,6 +71,7 @@ struct CompiledFilter {
   int32_t date_from = INT32_MIN, date_to = INT32_MAX;
   std::array<std::vector<uint8_t>, kDictCount> ok;  // by dictionary code; empty = any
   std::array<bool, kDictCount> restricted{};
+  std::array<int, kDictCount> only{-1, -1, -1, -1, -1, -1};  // the one code allowed, when just one is; else -1
   uint32_t event_mask = ~0u, attack_mask = ~0u, target_mask = ~0u, status_mask = 0;
   int64_t min_killed = -1;
   bool use_ids = false;
@@ -273,6 +274,9 @@ Result<std::shared_ptr<const CompiledFilter>> Cube::Compile(const Filter& f, Sto
       auto it = c_->index[static_cast<size_t>(d)].find(name);
       if (it != c_->index[static_cast<size_t>(d)].end()) ok[it->second] = 1;
     }
+    if (std::count(ok.begin(), ok.end(), 1) == 1) {
+      q->only[static_cast<size_t>(d)] = static_cast<int>(std::find(ok.begin(), ok.end(), 1) - ok.begin());
+    }
   }
   auto mask = [](const auto& values) {
     if (values.empty()) return ~0u;
@@ -331,7 +335,15 @@ void Cube::ForEachBlock(const CompiledFilter& q, Fn&& fn) const {
       if (!q.restricted[static_cast<size_t>(d)]) continue;
       const auto& ok = q.ok[static_cast<size_t>(d)];
       const uint16_t* col = dict_cols[d] + b;
-      for (size_t i = 0; i < m; ++i) mask[i] &= static_cast<uint8_t>(col[i] < ok.size() && ok[col[i]]);
+      const int only = q.only[static_cast<size_t>(d)];
+      if (only >= 0) {  // one name: a comparison, which vectorises
+        const uint16_t code = static_cast<uint16_t>(only);
+        for (size_t i = 0; i < m; ++i) mask[i] &= static_cast<uint8_t>(col[i] == code);
+      } else {
+        const uint8_t* okp = ok.data();
+        const size_t size = ok.size();
+        for (size_t i = 0; i < m; ++i) mask[i] &= static_cast<uint8_t>(col[i] < size ? okp[col[i]] : 0);
+      }
     }
     for (int d = kImporterDict; d <= kLicenseDict; ++d) {
       if (!q.restricted[static_cast<size_t>(d)]) continue;

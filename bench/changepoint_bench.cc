@@ -1,6 +1,11 @@
 // Change-point throughput on one core: PELT (Poisson cost, BIC penalty) and
 // BOCPD (Poisson-Gamma, run-length cap 500) over a simulated weekly-count
-// series whose rate changes every ~200 points. Usage: changepoint_bench [N]
+// series whose rate changes every ~200 points. Prints wall time and this
+// thread's CPU time (the machine is shared: CPU time is what one core
+// spends; points/s are from it). Usage: changepoint_bench [N] [RUNS]
+#include <time.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -8,10 +13,36 @@
 
 #include "analysis/changepoint.h"
 
+namespace {
+
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// Best of `runs` (by CPU time) of fn(); prints one line.
+template <typename Fn>
+void Time(const char* label, size_t n, int runs, Fn&& fn) {
+  double best_cpu = 1e300, best_wall = 1e300;
+  size_t found = 0;
+  for (int i = 0; i < runs; ++i) {
+    const auto w0 = std::chrono::steady_clock::now();
+    const double c0 = ThreadCpuSeconds();
+    found = fn();
+    best_cpu = std::min(best_cpu, ThreadCpuSeconds() - c0);
+    best_wall = std::min(best_wall, std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count());
+  }
+  std::printf("%-30s %zu points: %.3f s CPU (wall %.3f s) = %.2fM points/s per core, best of %d (%zu change points)\n",
+              label, n, best_cpu, best_wall, static_cast<double>(n) / best_cpu / 1e6, runs, found);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace faultline;
-  using Clock = std::chrono::steady_clock;
   const size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1000000;
+  const int runs = argc > 2 ? std::atoi(argv[2]) : 3;
   std::mt19937 rng(1);
   std::vector<int64_t> y;
   y.reserve(n);
@@ -20,15 +51,9 @@ int main(int argc, char** argv) {
     if (rng() % 200 == 0) rate = std::uniform_real_distribution<double>(0.5, 30)(rng);
     y.push_back(std::poisson_distribution<int64_t>(rate)(rng));
   }
-  auto t0 = Clock::now();
-  Segmentation s = Pelt(y, PenaltyValue(PenaltyKind::kBic, n));
-  double pelt = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::printf("PELT Poisson (BIC)       %zu points in %.3f s = %.2fM points/s (%zu change points)\n", n, pelt,
-              static_cast<double>(n) / pelt / 1e6, s.changepoints.size());
-  t0 = Clock::now();
-  BocpdResult b = Bocpd(y, {.hazard = 1.0 / 200, .max_run_length = 500});
-  double bocpd = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::printf("BOCPD Poisson-Gamma cap 500  %zu points in %.3f s = %.2fM points/s (%zu change points)\n", n, bocpd,
-              static_cast<double>(n) / bocpd / 1e6, b.changepoints.size());
+  Time("PELT Poisson (BIC)", n, runs,
+       [&] { return Pelt(y, PenaltyValue(PenaltyKind::kBic, n)).changepoints.size(); });
+  Time("BOCPD Poisson-Gamma cap 500", n, runs,
+       [&] { return Bocpd(y, {.hazard = 1.0 / 200, .max_run_length = 500}).changepoints.size(); });
   return 0;
 }

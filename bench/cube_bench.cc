@@ -2,13 +2,24 @@
 // the benchmark query (month x admin1, incidents and killed, one filter:
 // event type explosions/remote violence) and a filtered dashboard query
 // (one province, the last two years, by week). Prints the cube's bytes per
-// incident. Usage: cube_bench DB [RUNS]  (bench/run.sh stats runs it beside sqlite3)
+// incident. Times are wall (median, min) and this thread's CPU time (the
+// machine may be shared). Usage: cube_bench DB [RUNS]  (bench/run.sh stats runs it beside sqlite3)
+#include <time.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 
 #include "analysis/cube.h"
+
+namespace {
+double ThreadCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) * 1e-6;
+}
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace faultline;
@@ -37,19 +48,22 @@ int main(int argc, char** argv) {
               static_cast<double>((*cube)->MemoryBytes()) / (1 << 20));
   auto time_query = [&](const char* label, const Filter& f, const std::vector<Dimension>& by) {
     auto q = (*cube)->Compile(f, nullptr);
-    std::vector<double> ms;
+    std::vector<double> ms, cpu;
     size_t rows = 0;
     int64_t total = 0;
     for (int i = 0; i < runs; ++i) {
       auto s = Clock::now();
+      const double c0 = ThreadCpuMs();
       auto t = (*cube)->GroupBy(**q, by, {Measure::Incidents(), Measure::Killed()});
+      cpu.push_back(ThreadCpuMs() - c0);
       ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - s).count());
       rows = t->keys.size();
       total = t->totals[0];
     }
     std::sort(ms.begin(), ms.end());
-    std::printf("%-40s %8.1f ms median (min %.1f, %d runs; %zu rows, %lld incidents)\n", label, ms[ms.size() / 2],
-                ms[0], runs, rows, static_cast<long long>(total));
+    std::sort(cpu.begin(), cpu.end());
+    std::printf("%-40s %8.1f ms median (min %.1f; CPU median %.1f ms, one thread; %d runs; %zu rows, %lld incidents)\n",
+                label, ms[ms.size() / 2], ms[0], cpu[cpu.size() / 2], runs, rows, static_cast<long long>(total));
   };
   Filter one;
   one.event_types = {EventType::kExplosionsRemoteViolence};

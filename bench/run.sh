@@ -89,6 +89,26 @@ if [[ $what == stats || $what == all ]]; then
        FROM incidents WHERE status IN ('candidate','confirmed') AND event_type = 'explosions_remote_violence'
        GROUP BY m, admin1 ORDER BY m, admin1"
   measure "sqlite3 GROUP BY, same query and filter" sqlite3 "$db" "$sql1"
+  sql2="SELECT strftime('%Y-W%W', date_start * 86400, 'unixepoch') AS w, count(*),
+       sum(coalesce(killed_sf_best,0)+coalesce(killed_civ_best,0)+coalesce(killed_mil_best,0)+coalesce(killed_unk_best,0))
+       FROM incidents WHERE status IN ('candidate','confirmed') AND admin1 = 'Balochistan'
+       AND date_start >= (SELECT max(date_start) FROM incidents) - 730 GROUP BY w ORDER BY w"
+  measure "sqlite3 dashboard (1 province, 2 years, week)" sqlite3 "$db" "$sql2"
+  # DuckDB on the same incidents, exported once as CSV. Installed here, on
+  # demand, into bench/duckdb (not a build or test dependency).
+  scsv=$OUT/stats_${STATS_ROWS}.csv
+  if [ ! -f "$scsv" ]; then
+    sqlite3 -header -csv "$db" "SELECT id, status, date_start, country, admin1, admin2, event_type, attack_type,
+      perpetrator, target, killed_sf_best, killed_civ_best, killed_mil_best, killed_unk_best,
+      injured_sf_best, injured_civ_best, injured_mil_best, injured_unk_best FROM incidents" >"$scsv"
+  fi
+  if [ ! -d bench/duckdb/node_modules/@duckdb/node-api ]; then
+    (cd bench/duckdb && npm install --no-audit --no-fund >/dev/null) || echo "(npm registry unreachable: DuckDB left out)"
+  fi
+  if [ -d bench/duckdb/node_modules/@duckdb/node-api ]; then
+    echo "== DuckDB ($(node -p "require('./bench/duckdb/node_modules/@duckdb/node-api/package.json').version")) on the same incidents as CSV ($(du -h "$scsv" | cut -f1))"
+    node bench/duckdb/groupby.mjs "$scsv" 20
+  fi
 fi
 
 if [[ $what == report || $what == all ]]; then

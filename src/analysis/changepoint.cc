@@ -1,6 +1,7 @@
 #include "analysis/changepoint.h"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -19,6 +20,26 @@ std::vector<double> PrefixSums(std::span<const int64_t> y) {
   return s;
 }
 
+// log k for integers k, tabulated up to a limit (beyond it, std::log).
+class LogTable {
+ public:
+  explicit LogTable(size_t max) : log_(std::min(max, kLimit) + 1, 0.0) {
+    for (size_t k = 1; k < log_.size(); ++k) log_[k] = std::log(static_cast<double>(k));
+  }
+  double operator()(int64_t k) const {
+    return static_cast<uint64_t>(k) < log_.size() ? log_[static_cast<size_t>(k)] : std::log(static_cast<double>(k));
+  }
+  // PoissonSegmentCost(sum, len) for sum >= 0, same arithmetic (0 for 0).
+  double Cost(int64_t sum, int64_t len) const {
+    const double s = static_cast<double>(sum);
+    return 2 * s * (1 + (*this)(len) - (*this)(sum));
+  }
+
+ private:
+  static constexpr size_t kLimit = size_t{1} << 21;  // 16 MiB at most
+  std::vector<double> log_;
+};
+
 Segmentation Backtrack(const std::vector<size_t>& last, const std::vector<double>& f, size_t n, double penalty) {
   Segmentation seg;
   for (size_t t = n; t > 0; t = last[t]) {
@@ -34,7 +55,7 @@ Segmentation Backtrack(const std::vector<size_t>& last, const std::vector<double
 
 double PoissonSegmentCost(double sum, double len) {
   if (sum <= 0) return 0;
-  return -2 * (sum * std::log(sum / len) - sum);
+  return 2 * sum * (1 + std::log(len) - std::log(sum));  // = -2 [S log(S/L) - S]
 }
 
 Result<PenaltyKind> ParsePenalty(std::string_view s, double* value) {
@@ -89,60 +110,84 @@ Segmentation OptimalPartitioning(std::span<const int64_t> y, double penalty, siz
 Segmentation Pelt(std::span<const int64_t> y, double penalty, size_t min_segment) {
   const size_t n = y.size();
   min_segment = std::max<size_t>(min_segment, 1);
-  auto s = PrefixSums(y);
+  std::vector<int64_t> s(n + 1, 0);  // integer prefix sums: segment sums are exact
+  for (size_t i = 0; i < n; ++i) s[i + 1] = s[i] + y[i];
+  // log k for the integers segment sums and lengths take (std::log's own
+  // values, so costs are bit for bit those of PoissonSegmentCost).
+  const LogTable log_of(static_cast<size_t>(std::max<int64_t>(static_cast<int64_t>(n), s[n])));
   std::vector<double> f(n + 1, kInf);
   std::vector<size_t> last(n + 1, 0);
   f[0] = -penalty;
-  std::vector<size_t> cand;  // ascending
-  std::vector<size_t> dead;  // cand[i] is no longer a candidate from this time on
-  std::vector<double> value;
-  cand.reserve(64);
+  // The candidate set, ascending, as parallel arrays: the change before the
+  // segment (tau), F(tau), the prefix sum at tau, and the step from which
+  // tau is no longer a candidate. Compacted in place once per step.
+  std::vector<size_t> cand, dead;
+  std::vector<double> cand_f, value;
+  std::vector<int64_t> cand_s;
+  for (auto* v : {&cand, &dead}) v->reserve(256);
+  for (auto* v : {&cand_f, &value}) v->reserve(256);
+  cand_s.reserve(256);
+  size_t next_expiry = SIZE_MAX;  // the smallest dead[i] below SIZE_MAX
   for (size_t t = 1; t <= n; ++t) {
-    // Drop candidates pruned min_segment steps ago (see below).
-    size_t k = 0;
-    for (size_t i = 0; i < cand.size(); ++i) {
-      if (dead[i] > t) {
-        cand[k] = cand[i];
-        dead[k++] = dead[i];
-      }
-    }
-    cand.resize(k);
-    dead.resize(k);
     if (t >= min_segment) {
       size_t tau = t - min_segment;
       if ((tau == 0 || tau >= min_segment) && f[tau] != kInf) {
         cand.push_back(tau);
         dead.push_back(SIZE_MAX);
+        cand_f.push_back(f[tau]);
+        cand_s.push_back(s[tau]);
       }
     }
-    if (cand.empty()) continue;
-    value.resize(cand.size());
-    double best = kInf;
+    const size_t m = cand.size();
+    if (m == 0) continue;
+    value.resize(m);
+    const int64_t st = s[t];
+    for (size_t i = 0; i < m; ++i) {
+      const int64_t sum = std::max<int64_t>(st - cand_s[i], 0);  // log_of(0) = 0: an empty sum costs 0
+      value[i] = cand_f[i] + log_of.Cost(sum, static_cast<int64_t>(t - cand[i]));
+    }
+    // The smallest F(tau) + C(tau..t) + penalty, and the first tau reaching
+    // it (rounding is monotone, so the minimum of the sums is the minimum
+    // value plus the penalty). Four running minima break the dependency chain.
+    double lo[4] = {kInf, kInf, kInf, kInf};
+    size_t i = 0;
+    for (; i + 4 <= m; i += 4) {
+      for (size_t j = 0; j < 4; ++j) lo[j] = value[i + j] < lo[j] ? value[i + j] : lo[j];
+    }
+    for (; i < m; ++i) lo[0] = value[i] < lo[0] ? value[i] : lo[0];
+    const double best = std::min(std::min(lo[0], lo[1]), std::min(lo[2], lo[3])) + penalty;
     size_t arg = 0;
-    const double st = s[t];
-    for (size_t i = 0; i < cand.size(); ++i) {
-      const size_t tau = cand[i];
-      double v = f[tau] + PoissonSegmentCost(st - s[tau], static_cast<double>(t - tau));
-      value[i] = v;
-      if (v + penalty < best) {
-        best = v + penalty;
-        arg = tau;
-      }
-    }
+    while (value[arg] + penalty != best) ++arg;
     f[t] = best;
-    last[t] = arg;
+    last[t] = cand[arg];
     // Prune tau that can never be optimal again (Killick et al. 2012, eq. 4,
     // K = 0 for a likelihood cost): F(tau) + C(tau..t) > F(t) means a change
     // at t beats tau for every end s at which t may start a segment, that is
     // s >= t + min_segment; until then tau stays. The slack keeps ties and
     // rounding exact.
     const double bound = best + 1e-9 * (1 + std::fabs(best));
-    for (size_t i = 0; i < cand.size(); ++i) {
-      if (value[i] > bound) dead[i] = std::min(dead[i], t + min_segment);
+    size_t over = 0;
+    for (i = 0; i < m; ++i) over += value[i] > bound;
+    if (over == 0 && next_expiry > t + 1) continue;  // nothing to drop: most steps
+    size_t k = 0;
+    next_expiry = SIZE_MAX;
+    for (i = 0; i < m; ++i) {
+      const size_t d = value[i] > bound ? std::min(dead[i], t + min_segment) : dead[i];
+      if (d <= t + 1) continue;
+      cand[k] = cand[i];
+      dead[k] = d;
+      cand_f[k] = cand_f[i];
+      cand_s[k] = cand_s[i];
+      next_expiry = std::min(next_expiry, d);
+      ++k;
     }
+    cand.resize(k);
+    dead.resize(k);
+    cand_f.resize(k);
+    cand_s.resize(k);
   }
   if (n > 0 && f[n] == kInf) {
-    f[n] = PoissonSegmentCost(s[n], static_cast<double>(n));
+    f[n] = PoissonSegmentCost(static_cast<double>(s[n]), static_cast<double>(n));
     last[n] = 0;
   }
   return Backtrack(last, f, n, penalty);
@@ -203,65 +248,137 @@ Result<std::vector<CropsEntry>> Crops(std::span<const int64_t> y, double min_pen
   return out;
 }
 
-BocpdResult Bocpd(std::span<const int64_t> y, const BocpdOptions& o) {
-  const size_t n = y.size(), cap = std::max<size_t>(o.max_run_length, 1);
-  BocpdResult out;
-  out.change_probability.reserve(n);
-  out.map_run_length.reserve(n);
-  // prefix[t] = y_0 + ... + y_{t-1}; a run of length r before y_t has sum
-  // prefix[t] - prefix[t - r] and posterior Gamma(alpha + sum, beta + r).
-  std::vector<int64_t> prefix(n + 1, 0);
-  for (size_t i = 0; i < n; ++i) prefix[i + 1] = prefix[i] + std::max<int64_t>(y[i], 0);
-  // log Gamma(alpha + k) for integer k, grown on demand.
-  std::vector<double> lg;
-  auto lgamma_at = [&](int64_t k) {
-    if (k >= (int64_t{1} << 22)) return std::lgamma(o.alpha + static_cast<double>(k));
-    while (static_cast<int64_t>(lg.size()) <= k) lg.push_back(std::lgamma(o.alpha + static_cast<double>(lg.size())));
-    return lg[static_cast<size_t>(k)];
-  };
-  std::vector<double> log_q(cap + 1), log_b1(cap + 1);  // log(beta_r / (beta_r + 1)), log(beta_r + 1)
-  for (size_t r = 0; r <= cap; ++r) {
-    const double b = o.beta + static_cast<double>(r);
-    log_q[r] = std::log(b / (b + 1));
-    log_b1[r] = std::log(b + 1);
-  }
-  std::vector<double> p(cap + 1, 0), next(cap + 1, 0);
-  p[0] = 1;
-  size_t live = 1;  // run lengths 0..live-1 may hold mass
+namespace {
+
+// exp(x) in plain arithmetic that compilers vectorise: Cody-Waite reduction
+// (fdlibm's split of ln 2) to r in [-ln2/2, ln2/2], a degree-13 Taylor
+// polynomial (truncation below 1e-17 relative there), then the exponent
+// set from the rounded multiple of ln 2. Within 1 ulp of std::exp (checked
+// over [-708, 10] in the tests) for -708 <= x <= 709; 0 where exp(x) would
+// be subnormal. No branches, so no min/max either: |x| < 2^50 is assumed.
+[[gnu::always_inline]] inline double VectorExp(double x) {
+  constexpr double kShift = 0x1.8p52;  // adding it rounds to an integer kept in the low mantissa bits
+  const double kd = x * 1.4426950408889634 + kShift;
+  const double k = kd - kShift;
+  const double r = (x - k * 6.93147180369123816490e-01) - k * 1.90821492927058770002e-10;
+  double q = 1.0 / 6227020800.0;  // 1/13!
+  q = q * r + 1.0 / 479001600.0;
+  q = q * r + 1.0 / 39916800.0;
+  q = q * r + 1.0 / 3628800.0;
+  q = q * r + 1.0 / 362880.0;
+  q = q * r + 1.0 / 40320.0;
+  q = q * r + 1.0 / 5040.0;
+  q = q * r + 1.0 / 720.0;
+  q = q * r + 1.0 / 120.0;
+  q = q * r + 1.0 / 24.0;
+  q = q * r + 1.0 / 6.0;
+  q = q * r + 0.5;
+  q = q * r + 1.0;
+  q = q * r + 1.0;
+  const int64_t ki = std::bit_cast<int64_t>(kd) - std::bit_cast<int64_t>(kShift);
+  const int64_t under = (ki + 1022) >> 63;  // all ones when exp(x) < 2^-1022
+  return std::bit_cast<double>((std::bit_cast<int64_t>(q) + (ki << 52)) & ~under);
+}
+
+// A double's bits as an integer that orders as the doubles do (NaN aside):
+// integer maxima vectorise where floating-point ones do not without
+// fast-math.
+[[gnu::always_inline]] inline int64_t OrderKey(double v) {
+  const int64_t b = std::bit_cast<int64_t>(v);
+  return b ^ ((b >> 63) & INT64_MAX);
+}
+[[gnu::always_inline]] inline double FromOrderKey(int64_t k) { return std::bit_cast<double>(k ^ ((k >> 63) & INT64_MAX)); }
+
+// The BOCPD recursion over y (Adams & MacKay 2007, algorithm 1), with the
+// run length capped. In each step the joint mass of run length r and y_t
+// is p[r] x predictive(y_t | run r); the Poisson-Gamma predictive is a
+// negative binomial: log Gamma(a + x) - log Gamma(a) - log x! +
+// a log(b / (b + 1)) - x log(b + 1), with a = alpha + (the run's sum),
+// b = beta + r; lg[k] = log Gamma(alpha + k) (every k reached is tabulated).
+struct BocpdInputs {
+  std::span<const int64_t> y;
+  const int64_t* prefix;  // prefix[t] = y_0 + ... + y_{t-1} (negatives as 0)
+  const double* prefix_d;
+  const double* lg;
+  const double* log_q;   // log(b / (b + 1)) by run length
+  const double* log_b1;  // log(b + 1)
+  size_t cap;
+  double alpha, hazard;
+};
+template <bool kTabulated>
+[[gnu::always_inline]] inline void BocpdBody(const BocpdInputs& in, BocpdResult& out) {
+  const size_t n = in.y.size(), cap = in.cap;
+  // A hazard of exactly 0 or 1 would put -inf in the logs: nudged to a
+  // finite, immeasurably different one.
+  const double alpha = in.alpha, log_h = std::log(std::clamp(in.hazard, 1e-300, 1.0)),
+               log_1mh = std::log1p(-std::clamp(in.hazard, 0.0, 1 - 1e-16));
+  std::vector<double> lpv(cap + 1, 0), ljv(cap + 1, 0), mv(cap + 1, 0);
+  // Logs throughout: a probability too small for a double is still ordered
+  // and carried, so no spike in the counts can underflow every run length.
+  double* __restrict log_p = lpv.data();  // run-length posterior after y_{t-1}
+  double* __restrict lj = ljv.data();     // log joint of run length and y_t
+  double* __restrict m = mv.data();       // that joint over its largest value
+  const int64_t* __restrict prefix = in.prefix;
+  const double* __restrict prefix_d = in.prefix_d;
+  const double* __restrict lg = in.lg;
+  const double* __restrict log_q = in.log_q;
+  const double* __restrict log_b1 = in.log_b1;
+  size_t live = 1;  // run lengths 0..live-1 hold mass
   size_t prev_map = 0;
-  const double h = o.hazard;
   for (size_t t = 0; t < n; ++t) {
-    const int64_t x = std::max<int64_t>(y[t], 0);
-    const double lfact = std::lgamma(static_cast<double>(x) + 1);
-    double cp = 0, total = 0;
-    std::fill(next.begin(), next.begin() + static_cast<std::ptrdiff_t>(std::min(live + 1, cap + 1)), 0.0);
-    for (size_t r = 0; r < live; ++r) {
-      if (p[r] == 0) continue;
-      const int64_t sum = prefix[t] - prefix[t - std::min(r, t)];
-      const double a = o.alpha + static_cast<double>(sum);
-      // Negative-binomial predictive of the Poisson-Gamma model.
-      const double lp = lgamma_at(sum + x) - lgamma_at(sum) - lfact + a * log_q[r] - static_cast<double>(x) * log_b1[r];
-      const double m = p[r] * std::exp(lp);
-      cp += m * h;
-      next[std::min(r + 1, cap)] += m * (1 - h);
-    }
-    next[0] = cp;
-    live = std::min(live + 1, cap + 1);
-    for (size_t r = 0; r < live; ++r) total += next[r];
-    size_t map = 0;
-    if (total > 0 && std::isfinite(total)) {
-      const double inv = 1 / total;
+    const int64_t x = std::max<int64_t>(in.y[t], 0);
+    const double xd = static_cast<double>(x);
+    const double lfact = std::lgamma(xd + 1);
+    // The run of length r before y_t holds y_{t-r}..y_{t-1} (live <= t + 1).
+    // The table look-ups first (gathers, which compilers tuned for current
+    // CPUs do not emit), then the arithmetic, which vectorises.
+    const int64_t pt = prefix[t];
+    const double pt_d = prefix_d[t];
+    if constexpr (kTabulated) {
       for (size_t r = 0; r < live; ++r) {
-        p[r] = next[r] * inv;
-        if (p[r] > p[map]) map = r;
+        const int64_t run_sum = pt - prefix[t - r];
+        lj[r] = lg[run_sum + x] - lg[run_sum];
       }
-    } else {  // every run length underflowed: restart
-      std::fill(p.begin(), p.end(), 0.0);
-      p[0] = 1;
-      live = 1;
+    } else {
+      for (size_t r = 0; r < live; ++r) {
+        const double a = alpha + (pt_d - prefix_d[t - r]);
+        lj[r] = std::lgamma(a + xd) - std::lgamma(a);
+      }
     }
-    out.change_probability.push_back(p[0]);
-    // p[r] is the run length after y_t: r observations in the current run,
+    int64_t top_key = INT64_MIN;
+    for (size_t r = 0; r < live; ++r) {
+      lj[r] += log_p[r] - lfact + (alpha + (pt_d - prefix_d[t - r])) * log_q[r] - xd * log_b1[r];
+      top_key = std::max(top_key, OrderKey(lj[r]));
+    }
+    const double top = FromOrderKey(top_key);
+    for (size_t r = 0; r < live; ++r) m[r] = VectorExp(lj[r] - top);
+    // Four partial sums overlap (and vectorise) without reassociating one chain.
+    double part[4] = {0, 0, 0, 0};
+    size_t r4 = 0;
+    for (; r4 + 4 <= live; r4 += 4) {
+      for (size_t j = 0; j < 4; ++j) part[j] += m[r4 + j];
+    }
+    for (; r4 < live; ++r4) part[0] += m[r4];
+    const double mass = (part[0] + part[1]) + (part[2] + part[3]);  // >= 1: the top term is 1
+    // Every run grows by one with probability 1 - h (the cap absorbs what
+    // would pass it); a new run starts with the hazard's share. The total
+    // joint mass is top + log(mass).
+    const double shift = log_1mh - top - std::log(mass);
+    if (live > cap) {  // merge run lengths cap - 1 and cap (log-add-exp)
+      const double hi = std::max(lj[cap - 1], lj[cap]), lo = std::min(lj[cap - 1], lj[cap]);
+      lj[cap - 1] = hi + std::log1p(std::exp(lo - hi));
+    }
+    const size_t grown = std::min(live, cap);
+    for (size_t r = grown; r-- > 0;) log_p[r + 1] = lj[r] + shift;
+    log_p[0] = log_h;
+    live = std::min(live + 1, cap + 1);
+    // The first most probable run length.
+    top_key = INT64_MIN;
+    for (size_t r = 0; r < live; ++r) top_key = std::max(top_key, OrderKey(log_p[r]));
+    size_t map = 0;
+    while (OrderKey(log_p[map]) != top_key) ++map;
+    out.change_probability.push_back(in.hazard);  // P(run length 0) is the hazard, whatever came before
+    // log_p[r] is the run length after y_t: r observations in the current run,
     // counting y_t when r >= 1. Report the number of observations in the run.
     out.map_run_length.push_back(map);
     if (t > 0 && map + 1 < prev_map && map <= t) {
@@ -271,6 +388,57 @@ BocpdResult Bocpd(std::span<const int64_t> y, const BocpdOptions& o) {
       }
     }
     prev_map = map;
+  }
+}
+[[gnu::target("avx2,fma")]] void BocpdAvx2(const BocpdInputs& in, BocpdResult& out) { BocpdBody<true>(in, out); }
+void BocpdPortable(const BocpdInputs& in, BocpdResult& out) { BocpdBody<true>(in, out); }
+// Counts too large to tabulate log Gamma for every run sum: one lgamma each.
+void BocpdUntabulated(const BocpdInputs& in, BocpdResult& out) { BocpdBody<false>(in, out); }
+
+bool HaveAvx2() {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  static const bool have = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return have;
+#else
+  return false;
+#endif
+}
+
+}  // namespace
+
+BocpdResult Bocpd(std::span<const int64_t> y, const BocpdOptions& o) {
+  const size_t n = y.size(), cap = std::max<size_t>(o.max_run_length, 1);
+  BocpdResult out;
+  out.change_probability.reserve(n);
+  out.map_run_length.reserve(n);
+  // prefix[t] = y_0 + ... + y_{t-1}; a run of length r before y_t has sum
+  // prefix[t] - prefix[t - r] and posterior Gamma(alpha + sum, beta + r).
+  std::vector<int64_t> prefix(n + 1, 0);
+  for (size_t i = 0; i < n; ++i) prefix[i + 1] = prefix[i] + std::max<int64_t>(y[i], 0);
+  std::vector<double> prefix_d(n + 1);  // the same as doubles (exact below 2^53)
+  for (size_t i = 0; i <= n; ++i) prefix_d[i] = static_cast<double>(prefix[i]);
+  // log Gamma(alpha + k) for every k a run sum plus the next count reaches:
+  // run sums cover at most cap observations, so with the next one at most
+  // cap + 1 of them.
+  int64_t max_sum = 0;
+  for (size_t i = 0; i < n; ++i) max_sum = std::max(max_sum, prefix[i + 1] - prefix[i - std::min(i, cap)]);
+  constexpr int64_t kTableLimit = int64_t{1} << 22;
+  const bool tabulated = max_sum < kTableLimit;
+  std::vector<double> lg(static_cast<size_t>(tabulated ? max_sum + 1 : 0));
+  for (size_t k = 0; k < lg.size(); ++k) lg[k] = std::lgamma(o.alpha + static_cast<double>(k));
+  std::vector<double> log_q(cap + 1), log_b1(cap + 1);  // log(beta_r / (beta_r + 1)), log(beta_r + 1)
+  for (size_t r = 0; r <= cap; ++r) {
+    const double b = o.beta + static_cast<double>(r);
+    log_q[r] = std::log(b / (b + 1));
+    log_b1[r] = std::log(b + 1);
+  }
+  const BocpdInputs in{y, prefix.data(), prefix_d.data(), lg.data(), log_q.data(), log_b1.data(), cap, o.alpha, o.hazard};
+  if (!tabulated) {
+    BocpdUntabulated(in, out);
+  } else if (HaveAvx2()) {
+    BocpdAvx2(in, out);
+  } else {
+    BocpdPortable(in, out);
   }
   std::sort(out.changepoints.begin(), out.changepoints.end());
   out.changepoints.erase(std::unique(out.changepoints.begin(), out.changepoints.end()), out.changepoints.end());

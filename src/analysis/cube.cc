@@ -6,6 +6,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <type_traits>
 
 #include "common/date.h"
 
@@ -49,6 +50,14 @@ struct Cube::Columns {
     id.resize(n);
     date.resize(n);
   }
+  // Capacity back to size (growth one row at a time leaves up to half the
+  // columns' bytes unused).
+  void ShrinkToFit() {
+    for (auto* v : {&country, &admin1, &admin2, &perp, &phase, &killed, &injured}) v->shrink_to_fit();
+    for (auto* v : {&event, &attack, &target, &status, &importer, &license, &shape}) v->shrink_to_fit();
+    id.shrink_to_fit();
+    date.shrink_to_fit();
+  }
   void InsertAt(size_t row) {
     auto ins = [row](auto& v) { v.insert(v.begin() + static_cast<std::ptrdiff_t>(row), {}); };
     for (auto* v : {&country, &admin1, &admin2, &perp, &phase, &killed, &injured}) ins(*v);
@@ -62,6 +71,7 @@ struct CompiledFilter {
   int32_t date_from = INT32_MIN, date_to = INT32_MAX;
   std::array<std::vector<uint8_t>, kDictCount> ok;  // by dictionary code; empty = any
   std::array<bool, kDictCount> restricted{};
+  std::array<int, kDictCount> only{-1, -1, -1, -1, -1, -1};  // the one code allowed, when just one is; else -1
   uint32_t event_mask = ~0u, attack_mask = ~0u, target_mask = ~0u, status_mask = 0;
   int64_t min_killed = -1;
   bool use_ids = false;
@@ -85,6 +95,7 @@ Result<std::unique_ptr<Cube>> Cube::Load(Store* store) {
     first_error = cube->Upsert(f);
   }));
   RETURN_IF_ERROR(first_error);
+  cube->c_->ShrinkToFit();
   return cube;
 }
 
@@ -263,6 +274,9 @@ Result<std::shared_ptr<const CompiledFilter>> Cube::Compile(const Filter& f, Sto
       auto it = c_->index[static_cast<size_t>(d)].find(name);
       if (it != c_->index[static_cast<size_t>(d)].end()) ok[it->second] = 1;
     }
+    if (std::count(ok.begin(), ok.end(), 1) == 1) {
+      q->only[static_cast<size_t>(d)] = static_cast<int>(std::find(ok.begin(), ok.end(), 1) - ok.begin());
+    }
   }
   auto mask = [](const auto& values) {
     if (values.empty()) return ~0u;
@@ -321,7 +335,15 @@ void Cube::ForEachBlock(const CompiledFilter& q, Fn&& fn) const {
       if (!q.restricted[static_cast<size_t>(d)]) continue;
       const auto& ok = q.ok[static_cast<size_t>(d)];
       const uint16_t* col = dict_cols[d] + b;
-      for (size_t i = 0; i < m; ++i) mask[i] &= static_cast<uint8_t>(col[i] < ok.size() && ok[col[i]]);
+      const int only = q.only[static_cast<size_t>(d)];
+      if (only >= 0) {  // one name: a comparison, which vectorises
+        const uint16_t code = static_cast<uint16_t>(only);
+        for (size_t i = 0; i < m; ++i) mask[i] &= static_cast<uint8_t>(col[i] == code);
+      } else {
+        const uint8_t* okp = ok.data();
+        const size_t size = ok.size();
+        for (size_t i = 0; i < m; ++i) mask[i] &= static_cast<uint8_t>(col[i] < size ? okp[col[i]] : 0);
+      }
     }
     for (int d = kImporterDict; d <= kLicenseDict; ++d) {
       if (!q.restricted[static_cast<size_t>(d)]) continue;
@@ -457,82 +479,124 @@ Result<StatsTable> Cube::GroupBy(const CompiledFilter& q, const std::vector<Dime
   }
   const size_t nm = measures.size();
   const bool dense = cells <= (uint64_t{1} << 22);
-  std::vector<int64_t> acc;
-  std::vector<uint8_t> used;
+  std::vector<int64_t> passed;                // dense: rows passing per cell
+  std::vector<std::vector<int64_t>> acc(nm);  // dense: sums per measure, per cell
   std::unordered_map<uint64_t, std::vector<int64_t>> sparse;
   if (dense) {
-    acc.assign(cells * nm, 0);
-    used.assign(cells, 0);
+    passed.assign(cells, 0);
+    for (size_t j = 0; j < nm; ++j) {
+      if (measures[j].of != Measure::Of::kIncidents) acc[j].assign(cells, 0);
+    }
   }
-  std::array<uint64_t, kBlock> cell;
-  ForEachBlock(q, [&](size_t b, size_t e, const uint8_t* mask) {
-    const size_t m = e - b;
-    std::fill(cell.begin(), cell.begin() + static_cast<std::ptrdiff_t>(m), 0);
+  // Each row's cell code, one dimension at a time over a block (the loops
+  // over a narrow column vectorise); uint32 codes when the cells are dense.
+  auto code_block = [&](size_t b, size_t m, auto* cell) {
+    using Code = std::remove_reference_t<decltype(cell[0])>;
+    std::fill(cell, cell + m, Code{0});
     for (const Coder& k : coders) {
-      auto mul = [&](auto code_of) {
-        for (size_t i = 0; i < m; ++i) cell[i] = cell[i] * k.card + code_of(b + i);
+      const Code card = static_cast<Code>(k.card);
+      auto mul = [&](const auto* col) {
+        for (size_t i = 0; i < m; ++i) cell[i] = cell[i] * card + static_cast<Code>(col[b + i]);
       };
       switch (k.dim) {
-        case Dimension::kCountry: mul([&](size_t r) { return c.country[r]; }); break;
-        case Dimension::kAdmin1: mul([&](size_t r) { return c.admin1[r]; }); break;
-        case Dimension::kAdmin2: mul([&](size_t r) { return c.admin2[r]; }); break;
+        case Dimension::kCountry: mul(c.country.data()); break;
+        case Dimension::kAdmin1: mul(c.admin1.data()); break;
+        case Dimension::kAdmin2: mul(c.admin2.data()); break;
         case Dimension::kPerpetrator:
           if (k.table.empty()) {
-            mul([&](size_t r) { return c.perp[r]; });
+            mul(c.perp.data());
           } else {
-            mul([&](size_t r) { return k.table[c.perp[r]]; });
+            for (size_t i = 0; i < m; ++i) cell[i] = cell[i] * card + static_cast<Code>(k.table[c.perp[b + i]]);
           }
           break;
-        case Dimension::kTarget: mul([&](size_t r) { return c.target[r]; }); break;
-        case Dimension::kAttackType: mul([&](size_t r) { return c.attack[r]; }); break;
-        case Dimension::kEventType: mul([&](size_t r) { return c.event[r]; }); break;
-        case Dimension::kPhase: mul([&](size_t r) { return c.phase[r]; }); break;
+        case Dimension::kTarget: mul(c.target.data()); break;
+        case Dimension::kAttackType: mul(c.attack.data()); break;
+        case Dimension::kEventType: mul(c.event.data()); break;
+        case Dimension::kPhase: mul(c.phase.data()); break;
         default: {  // a period: rows outside [dmin, dmax] are masked out already
-          const int32_t* date = c.date.data();
-          mul([&](size_t r) {
-            uint32_t off = static_cast<uint32_t>(date[r] - k.day0);
-            return off < k.table.size() ? k.table[off] : 0u;
-          });
+          const int32_t* date = c.date.data() + b;
+          const uint32_t* table = k.table.data();
+          const uint32_t size = static_cast<uint32_t>(k.table.size());
+          for (size_t i = 0; i < m; ++i) {
+            const uint32_t off = static_cast<uint32_t>(date[i] - k.day0);
+            cell[i] = cell[i] * card + static_cast<Code>(off < size ? table[off] : 0u);
+          }
         }
       }
     }
+  };
+  // How each measure is read: 1 per incident, a compact 16-bit total (the
+  // detail when saturated), or Value().
+  enum class Read { kOne, kTotal, kValue };
+  std::vector<Read> read(nm);
+  std::vector<const uint16_t*> total_col(nm, nullptr);
+  for (size_t j = 0; j < nm; ++j) {
+    const Measure& me = measures[j];
+    if (me.of == Measure::Of::kIncidents) {
+      read[j] = Read::kOne;
+    } else if (me.category < 0 && me.bound == Measure::Bound::kBest) {
+      read[j] = Read::kTotal;
+      total_col[j] = me.of == Measure::Of::kKilled ? c.killed.data() : c.injured.data();
+    } else {
+      read[j] = Read::kValue;
+    }
+  }
+  if (dense) {
+    std::array<uint32_t, kBlock> cell;
+    ForEachBlock(q, [&](size_t b, size_t e, const uint8_t* mask) {
+      const size_t m = e - b;
+      uint32_t* const cl = cell.data();
+      code_block(b, m, cl);
+      // Branch-free on the mask: a failing row adds 0 to its cell.
+      int64_t* const count = passed.data();
+      for (size_t i = 0; i < m; ++i) count[cl[i]] += mask[i];
+      for (size_t j = 0; j < nm; ++j) {
+        int64_t* const aj = acc[j].data();
+        switch (read[j]) {
+          case Read::kOne: break;  // = passed
+          case Read::kTotal: {
+            const uint16_t* const col = total_col[j] + b;
+            bool saturated = false;
+            for (size_t i = 0; i < m; ++i) {
+              aj[cl[i]] += static_cast<int64_t>(col[i]) & -static_cast<int64_t>(mask[i]);
+              saturated |= col[i] == kSaturated;
+            }
+            if (saturated) [[unlikely]] {  // totals too large for 16 bits, or full matrices: read the detail
+              for (size_t i = 0; i < m; ++i) {
+                if (col[i] == kSaturated && mask[i]) aj[cl[i]] += Value(b + i, measures[j]) - kSaturated;
+              }
+            }
+            break;
+          }
+          case Read::kValue:
+            for (size_t i = 0; i < m; ++i) {
+              if (mask[i]) aj[cl[i]] += Value(b + i, measures[j]);
+            }
+            break;
+        }
+      }
+    });
     for (size_t j = 0; j < nm; ++j) {
-      const Measure& me = measures[j];
-      int64_t total = 0;
-      auto sum = [&](auto value_of) {
-        if (dense) {
-          int64_t* a = acc.data() + j;
-          for (size_t i = 0; i < m; ++i) {
-            int64_t v = mask[i] ? value_of(b + i) : 0;
-            a[cell[i] * nm] += v;
-            total += v;
-          }
-        } else {
-          for (size_t i = 0; i < m; ++i) {
-            if (!mask[i]) continue;
-            auto& v = sparse[cell[i]];
-            if (v.empty()) v.assign(nm, 0);
-            int64_t x = value_of(b + i);
-            v[j] += x;
-            total += x;
-          }
+      if (read[j] == Read::kOne) acc[j] = passed;
+      for (uint64_t i = 0; i < cells; ++i) t.totals[j] += acc[j][i];
+    }
+  } else {
+    std::array<uint64_t, kBlock> cell;
+    ForEachBlock(q, [&](size_t b, size_t e, const uint8_t* mask) {
+      const size_t m = e - b;
+      code_block(b, m, cell.data());
+      for (size_t i = 0; i < m; ++i) {
+        if (!mask[i]) continue;
+        auto& v = sparse[cell[i]];
+        if (v.empty()) v.assign(nm, 0);
+        for (size_t j = 0; j < nm; ++j) {
+          const int64_t x = Value(b + i, measures[j]);
+          v[j] += x;
+          t.totals[j] += x;
         }
-      };
-      if (me.of == Measure::Of::kIncidents) {
-        sum([](size_t) { return int64_t{1}; });
-      } else if (me.category < 0 && me.bound == Measure::Bound::kBest) {
-        const uint16_t* col = me.of == Measure::Of::kKilled ? c.killed.data() : c.injured.data();
-        sum([&](size_t r) { return col[r] != kSaturated ? int64_t{col[r]} : Value(r, me); });
-      } else {
-        sum([&](size_t r) { return Value(r, me); });
       }
-      t.totals[j] += total;
-    }
-    if (dense) {
-      for (size_t i = 0; i < m; ++i) used[cell[i]] |= mask[i];
-    } else if (nm == 0) {
-    }
-  });
+    });
+  }
 
   // Rank codes so rows sort by label (periods by time).
   auto label = [&](const Coder& k, uint64_t code) -> std::string {
@@ -575,8 +639,11 @@ Result<StatsTable> Cube::GroupBy(const CompiledFilter& q, const std::vector<Dime
     rows.push_back(std::move(o));
   };
   if (dense) {
+    std::vector<int64_t> row_values(nm);
     for (uint64_t i = 0; i < cells; ++i) {
-      if (used[i]) emit(i, acc.data() + i * nm);
+      if (passed[i] == 0) continue;
+      for (size_t j = 0; j < nm; ++j) row_values[j] = acc[j][i];
+      emit(i, row_values.data());
     }
   } else {
     for (const auto& [k, v] : sparse) emit(k, v.data());

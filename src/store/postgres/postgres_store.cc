@@ -1,5 +1,6 @@
 #include "store/postgres/postgres_store.h"
 
+#include <array>
 #include <charconv>
 #include <optional>
 #include <unordered_map>
@@ -237,6 +238,71 @@ std::string InsertBatchSql() {
          " hist AS (INSERT INTO incident_history (country, incident_id, version, changed_at, changed_by, reason)"
          " SELECT country, id, 1, " + at + ", " + who + ", $" + std::to_string(t + 2) +
          "::text FROM ins) SELECT id FROM v ORDER BY ord";
+}
+
+// A row of the staging table for COPY (StagingTableSql): its order in the
+// batch, then the content columns. A Binder (columns.h) for BindContent;
+// libpqxx's stream_to escapes the fields for COPY's text format.
+using StagedRow = std::array<std::optional<std::string>, kContentColumns.size() + 1>;
+
+class StagedRowBinder {
+ public:
+  explicit StagedRowBinder(StagedRow* row) : row_(row) {}
+  void Start(int64_t ord) {
+    i_ = 0;
+    Int(ord);
+  }
+  void Null() { (*row_)[i_++].reset(); }
+  void Int(int64_t v) { Set(std::to_string(v)); }
+  void Real(double v) { Set(FormatCoordinate(v)); }
+  void Text(std::string_view v) { Set(v); }
+
+ private:
+  void Set(std::string_view v) {
+    std::optional<std::string>& f = (*row_)[i_++];
+    if (f) {
+      f->assign(v);  // keeps the capacity of the last row's field
+    } else {
+      f.emplace(v);
+    }
+  }
+  StagedRow* row_;
+  size_t i_ = 0;
+};
+
+// The session's staging table for new incidents: COPY fills it, one
+// INSERT ... SELECT (InsertStagedSql) moves it into the tables. Temporary,
+// so it is private to the connection, never distributed, never logged.
+std::string StagingTableSql() {
+  std::string sql = "CREATE TEMPORARY TABLE IF NOT EXISTS fl_stage (ord bigint";
+  for (std::string_view c : kContentColumns) {
+    sql += ", ";
+    sql += c;
+    sql += ' ';
+    sql += ContentColumnType(c);
+  }
+  return sql + ")";
+}
+
+std::vector<std::string> StagingColumns() {
+  std::vector<std::string> cols{"ord"};
+  for (std::string_view c : kContentColumns) cols.emplace_back(c);
+  return cols;
+}
+
+// InsertBatchSql's statement over the staging table instead of arrays:
+// $1 updated_at, $2 updated_by, $3 reason. ids come from the sequence in
+// `ord` order and are returned in that order.
+std::string InsertStagedSql() {
+  const std::string names = ContentColumnList();
+  return "WITH v AS (SELECT nextval('incident_id_seq') AS id, s.* FROM (SELECT * FROM fl_stage ORDER BY ord) AS s),"
+         " ins AS (INSERT INTO incidents (id, version, " + names + ", updated_at, updated_by) SELECT id, 1, " +
+         names +
+         ", $1::timestamptz, $2::text FROM v RETURNING id, country, source_key),"
+         " keys AS (INSERT INTO incident_keys (country, source_key, incident_id)"
+         " SELECT country, source_key, id FROM ins WHERE source_key <> ''),"
+         " hist AS (INSERT INTO incident_history (country, incident_id, version, changed_at, changed_by, reason)"
+         " SELECT country, id, 1, $1::timestamptz, $2::text, $3::text FROM ins) SELECT id FROM v ORDER BY ord";
 }
 
 class PostgresStore final : public Store {
@@ -804,22 +870,44 @@ class PostgresStore final : public Store {
       done[i] = WriteOutcome::kUpdated;
     }
     if (!fresh.empty()) {
-      arrays_.Reset();
-      std::string sources;
-      for (size_t i : fresh) {
-        sources = SourcesToJson(run[i].sources);
-        arrays_.StartRow();
-        BindContent(run[i], sources, arrays_);
-        arrays_.EndRow();
-      }
+      pqxx::result ids;
       const std::string now = NowUtc();
-      const std::vector<std::string>& cols = arrays_.Finish();
-      Params p;
-      for (const std::string& c : cols) p.Text(c);
-      p.Text(now);
-      p.Text(change.who);
-      p.Text(change.reason);
-      pqxx::result ids = tx.exec_prepared("fl_insert_batch", p.dynamic());
+      if (fresh.size() >= kStageMinRows) {
+        // Many new rows: COPY them into the staging table (COPY's text
+        // format costs the server less to parse than array parameters) and
+        // move them with one statement.
+        tx.exec(StagingTableSql());
+        tx.exec("TRUNCATE fl_stage");
+        {
+          pqxx::stream_to copy(tx, "fl_stage", StagingColumns());
+          StagedRowBinder binder(&staged_row_);
+          std::string sources;
+          for (size_t j = 0; j < fresh.size(); ++j) {
+            sources = SourcesToJson(run[fresh[j]].sources);
+            binder.Start(static_cast<int64_t>(j));
+            BindContent(run[fresh[j]], sources, binder);
+            copy << staged_row_;
+          }
+          copy.complete();
+        }
+        ids = tx.exec_params(InsertStagedSql(), now, change.who, change.reason);
+      } else {
+        arrays_.Reset();
+        std::string sources;
+        for (size_t i : fresh) {
+          sources = SourcesToJson(run[i].sources);
+          arrays_.StartRow();
+          BindContent(run[i], sources, arrays_);
+          arrays_.EndRow();
+        }
+        const std::vector<std::string>& cols = arrays_.Finish();
+        Params p;
+        for (const std::string& c : cols) p.Text(c);
+        p.Text(now);
+        p.Text(change.who);
+        p.Text(change.reason);
+        ids = tx.exec_prepared("fl_insert_batch", p.dynamic());
+      }
       if (ids.size() != fresh.size()) {
         return Internal("postgresql: a batch insert of " + std::to_string(fresh.size()) + " incidents returned " +
                         std::to_string(ids.size()) + " ids");
@@ -875,6 +963,11 @@ class PostgresStore final : public Store {
   bool db_error_ = false;                      // the last call failed in the database
   uint64_t cursor_serial_ = 0;
   ColumnArrays arrays_;  // reused by batch inserts: the arrays keep their capacity
+  StagedRow staged_row_;  // reused by staged inserts: its strings keep their capacity
+  // New incidents in a batch from which they go through COPY and the
+  // staging table rather than array parameters (a statement and a COPY
+  // more per batch: not worth it for a few rows).
+  static constexpr size_t kStageMinRows = 64;
 };
 
 Status PostgresStore::Migrate() {

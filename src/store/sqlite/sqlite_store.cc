@@ -169,6 +169,7 @@ class SqliteStore final : public Store {
     Status s = RestoreDeferredIndexes();
     if (s.ok()) s = StepOnce(commit_.get(), "commit");
     if (!s.ok()) RollbackQuietly();
+    EndBulkSettings();
     return s;
   }
 
@@ -181,7 +182,9 @@ class SqliteStore final : public Store {
     }
     deferred_indexes_.clear();  // the rollback restores them
     bulk_ = false;
-    return StepOnce(rollback_.get(), "rollback");
+    Status s = StepOnce(rollback_.get(), "rollback");
+    EndBulkSettings();
+    return s;
   }
 
   Result<WriteOutcome> Upsert(Incident* incident, const Change& change) override {
@@ -385,8 +388,29 @@ class SqliteStore final : public Store {
   void RollbackQuietly() {
     deferred_indexes_.clear();  // the rollback restores them
     bulk_ = false;
-    StmtUse use(rollback_.get());
-    sqlite3_step(rollback_.get());
+    {
+      StmtUse use(rollback_.get());
+      sqlite3_step(rollback_.get());
+    }
+    EndBulkSettings();
+  }
+
+  // Building an index sorts every row: SQLite's sorter keeps up to the page
+  // cache's size in memory and spills the rest to temporary files, which
+  // temp_store = MEMORY would keep in memory too (memory growing with the
+  // file). A bulk load therefore spills to real temporary files, and builds
+  // the indexes with a smaller page cache, so that page cache plus sorter
+  // stay within the import's memory bound whatever the table's size.
+  static constexpr const char* kBulkTempStore = "PRAGMA temp_store = FILE";
+  static constexpr const char* kNormalTempStore = "PRAGMA temp_store = MEMORY";
+  static constexpr const char* kIndexBuildCache = "PRAGMA cache_size = -32768";
+  static constexpr const char* kNormalCache = "PRAGMA cache_size = -131072";
+
+  void EndBulkSettings() {
+    if (!bulk_settings_) return;
+    bulk_settings_ = false;
+    sqlite3_exec(db_, kNormalCache, nullptr, nullptr, nullptr);
+    sqlite3_exec(db_, kNormalTempStore, nullptr, nullptr, nullptr);
   }
 
   // A bulk load: the first large batch of an explicit transaction that
@@ -417,6 +441,10 @@ class SqliteStore final : public Store {
     }
     if (rc != SQLITE_DONE) return Fail(rc, "list indexes");
     list.reset();
+    // Refused inside a transaction once the connection has temporary
+    // tables: then no bulk load (the ordinary path is just slower).
+    if (sqlite3_exec(db_, kBulkTempStore, nullptr, nullptr, nullptr) != SQLITE_OK) return Status::Ok();
+    bulk_settings_ = true;
     for (const auto& [name, sql] : indexes) {
       RETURN_IF_ERROR(Exec(("DROP INDEX \"" + name + "\"").c_str(), "drop index " + name + " for a bulk load"));
       deferred_indexes_.push_back(sql);
@@ -429,6 +457,8 @@ class SqliteStore final : public Store {
   Status RestoreDeferredIndexes() {
     bulk_ = false;
     std::vector<std::string> sqls = std::exchange(deferred_indexes_, {});
+    if (sqls.empty()) return Status::Ok();
+    RETURN_IF_ERROR(Exec(kIndexBuildCache, "shrink the page cache for index builds"));
     for (const std::string& sql : sqls) RETURN_IF_ERROR(Exec(sql.c_str(), "create index after a bulk load"));
     return Status::Ok();
   }
@@ -927,6 +957,7 @@ class SqliteStore final : public Store {
   bool db_error_ = false;  // the last call failed in SQLite itself
   bool bulk_checked_ = false;                  // this explicit transaction looked for a bulk load
   bool bulk_ = false;                          // a bulk load into an empty table is under way
+  bool bulk_settings_ = false;                 // temp_store/cache_size changed for it (EndBulkSettings)
   std::vector<std::string> deferred_indexes_;  // CREATE INDEX statements Commit() runs
   StmtPtr begin_, commit_, rollback_, schema_version_, get_, lookup_key_, key_owner_, insert_, insert_new_, update_,
       insert_history_, seal_history_, fts_insert_, fts_delete_, history_country_, history_, record_import_, imports_;

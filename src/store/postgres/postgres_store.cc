@@ -828,6 +828,32 @@ class PostgresStore final : public Store {
     return Status::Ok();
   }
 
+  // Refreshes the planner's statistics of incidents and incident_keys
+  // before a large batch's key look-up: at the first large batch of the
+  // session, then whenever this session has added as many rows as the
+  // tables held at the last ANALYZE (at most ~log2(N) times per import).
+  // Without statistics — a partitioned table's parent is never analysed by
+  // autovacuum, and an import's own rows are invisible to it until commit
+  // — the planner read all of incidents for every batch's look-up (a merge
+  // join sorting every partition at 50k rows; a scan per key on the
+  // (country, admin1) index at 2k), which made a re-import quadratic in the
+  // table's size (50k unchanged rows: 114 s). ANALYZE inside the
+  // transaction samples the transaction's own new rows too.
+  Status AnalyzeIfStale(pqxx::transaction_base& tx, size_t batch_rows) {
+    constexpr size_t kLargeBatch = 500;
+    constexpr int64_t kMinGrowth = 10000;
+    if (batch_rows < kLargeBatch) return Status::Ok();
+    if (analyzed_ && added_since_analyze_ < std::max(kMinGrowth, rows_at_analyze_)) return Status::Ok();
+    // Only the columns the look-up joins and filters on: the text columns'
+    // statistics would cost most of the time and help no statement here.
+    tx.exec("ANALYZE incidents (country, id), incident_keys (country, source_key, incident_id)");
+    pqxx::result n = tx.exec("SELECT count(*) FROM incident_keys");
+    rows_at_analyze_ = Row{n[0]}.Int(0);
+    added_since_analyze_ = 0;
+    analyzed_ = true;
+    return Status::Ok();
+  }
+
   // Upserts incidents whose non-empty source keys are all different.
   Status UpsertRun(pqxx::transaction_base& tx, std::span<Incident> run, const Change& change,
                    std::vector<WriteOutcome>* outcomes) {
@@ -840,6 +866,7 @@ class PostgresStore final : public Store {
     }
     key_array += '}';
     if (key_array.size() > 2) {
+      RETURN_IF_ERROR(AnalyzeIfStale(tx, run.size()));
       for (const pqxx::row& r : tx.exec_prepared("fl_lookup_keys", key_array)) {
         Incident inc;
         RETURN_IF_ERROR(ReadIncident(Row{r}, &inc));
@@ -912,6 +939,7 @@ class PostgresStore final : public Store {
         return Internal("postgresql: a batch insert of " + std::to_string(fresh.size()) + " incidents returned " +
                         std::to_string(ids.size()) + " ids");
       }
+      added_since_analyze_ += static_cast<int64_t>(fresh.size());
       for (size_t j = 0; j < fresh.size(); ++j) {
         Incident& inc = run[fresh[j]];
         inc.id = Row{ids[static_cast<pqxx::result::size_type>(j)]}.Int(0);
@@ -964,6 +992,9 @@ class PostgresStore final : public Store {
   uint64_t cursor_serial_ = 0;
   ColumnArrays arrays_;  // reused by batch inserts: the arrays keep their capacity
   StagedRow staged_row_;  // reused by staged inserts: its strings keep their capacity
+  bool analyzed_ = false;           // AnalyzeIfStale ran in this session
+  int64_t rows_at_analyze_ = 0;     // incident_keys rows at that ANALYZE
+  int64_t added_since_analyze_ = 0; // incidents this session inserted since
   // New incidents in a batch from which they go through COPY and the
   // staging table rather than array parameters (a statement and a COPY
   // more per batch: not worth it for a few rows).
@@ -1032,17 +1063,10 @@ Status PostgresStore::Init() {
                                         " FROM incident_keys AS k JOIN incidents AS i"
                                         " ON i.country = k.country AND i.id = k.incident_id"
                                         " WHERE k.source_key = $1::text");
-    // One index look-up per key, whatever the statistics say: as a join
-    // with `source_key = ANY(...)` the planner, without statistics (right
-    // after a large import, before autovacuum's ANALYZE), sorted or scanned
-    // all of incidents for every batch, which made a re-import quadratic
-    // (50k unchanged rows: 114 s). OFFSET 0 keeps the subquery from being
-    // flattened back into that join.
     conn_->prepare("fl_lookup_keys", "SELECT " + IncidentSelectList("i.") +
-                                         " FROM unnest($1::text[]) AS q(key) CROSS JOIN LATERAL"
-                                         " (SELECT i.* FROM incident_keys AS k JOIN incidents AS i"
+                                         " FROM incident_keys AS k JOIN incidents AS i"
                                          " ON i.country = k.country AND i.id = k.incident_id"
-                                         " WHERE k.source_key = q.key OFFSET 0) AS i");
+                                         " WHERE k.source_key = ANY($1::text[])");
     conn_->prepare("fl_insert_batch", InsertBatchSql());
     conn_->prepare("fl_key_owner", "SELECT incident_id FROM incident_keys WHERE source_key = $1::text");
     conn_->prepare("fl_insert", InsertSql());

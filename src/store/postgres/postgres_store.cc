@@ -829,9 +829,10 @@ class PostgresStore final : public Store {
   }
 
   // Refreshes the planner's statistics of incidents and incident_keys
-  // before a large batch's key look-up: at the first large batch of the
-  // session, then whenever this session has added as many rows as the
-  // tables held at the last ANALYZE (at most ~log2(N) times per import).
+  // after a batch's key look-up found many stored keys (a re-import): the
+  // first time in the session, then whenever the session has added as many
+  // rows as the tables held at the last ANALYZE (~log2(N) times at most).
+  // A first import, whose look-ups find nothing, never pays for it.
   // Without statistics — a partitioned table's parent is never analysed by
   // autovacuum, and an import's own rows are invisible to it until commit
   // — the planner read all of incidents for every batch's look-up (a merge
@@ -839,10 +840,10 @@ class PostgresStore final : public Store {
   // (country, admin1) index at 2k), which made a re-import quadratic in the
   // table's size (50k unchanged rows: 114 s). ANALYZE inside the
   // transaction samples the transaction's own new rows too.
-  Status AnalyzeIfStale(pqxx::transaction_base& tx, size_t batch_rows) {
-    constexpr size_t kLargeBatch = 500;
+  Status AnalyzeIfStale(pqxx::transaction_base& tx, size_t found_keys) {
+    constexpr size_t kManyFound = 500;
     constexpr int64_t kMinGrowth = 10000;
-    if (batch_rows < kLargeBatch) return Status::Ok();
+    if (found_keys < kManyFound) return Status::Ok();
     if (analyzed_ && added_since_analyze_ < std::max(kMinGrowth, rows_at_analyze_)) return Status::Ok();
     // Only the columns the look-up joins and filters on: the text columns'
     // statistics would cost most of the time and help no statement here.
@@ -866,13 +867,13 @@ class PostgresStore final : public Store {
     }
     key_array += '}';
     if (key_array.size() > 2) {
-      RETURN_IF_ERROR(AnalyzeIfStale(tx, run.size()));
       for (const pqxx::row& r : tx.exec_prepared("fl_lookup_keys", key_array)) {
         Incident inc;
         RETURN_IF_ERROR(ReadIncident(Row{r}, &inc));
         std::string key = inc.source_key;
         stored.emplace(std::move(key), std::move(inc));
       }
+      RETURN_IF_ERROR(AnalyzeIfStale(tx, stored.size()));
     }
     std::vector<std::optional<WriteOutcome>> done(run.size());
     std::vector<size_t> fresh;

@@ -3,6 +3,12 @@
 # `make bench` (bench preset: optimised, no sanitizers) which calls this.
 # Usage: bench/run.sh [import|postgres|stats|changepoints|extract|serve|forecast|plan|report|all]   ROWS=1000000 STATS_ROWS=10000000 ARTICLES=10000 MILP_LIMIT=60
 #        REPORT_ROWS=1000000 CLAIMS=2000
+#        bench/run.sh import-ab|postgres-ab   BASE=/path/to/older/faultline ROUNDS=3 ROWS=...
+#          A/B of two builds' imports, interleaved with the reference loader so
+#          that both see the same machine load (postgres-ab: one throwaway
+#          server, a database per side, then this build re-imports the file,
+#          every row unchanged). Make BASE by copying build/bench/faultline
+#          aside before a change, or from `git worktree add` of an older commit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -29,7 +35,7 @@ measure() {
 }
 
 csv=$OUT/acled_${ROWS}.csv
-if [[ $what == import || $what == postgres || $what == all ]] && [ ! -f "$csv" ]; then
+if [[ $what == import* || $what == postgres* || $what == all ]] && [ ! -f "$csv" ]; then
   $B/bench/gen_acled "$ROWS" >"$csv"
 fi
 
@@ -44,7 +50,19 @@ if [[ $what == import || $what == all ]]; then
     'BEGIN{printf "rows/s: faultline %.0f, sqlite3 %.0f; faultline takes %.2fx the time of .import\n", r/a, r/b, a/b}'
 fi
 
-if [[ $what == postgres || $what == all ]]; then
+if [[ $what == import-ab ]]; then
+  echo "== A/B: $BASE vs $FL vs sqlite3 .import, $ROWS rows, ${ROUNDS:-3} rounds"
+  for r in $(seq "${ROUNDS:-3}"); do
+    echo "round $r (load $(cut -d' ' -f1 /proc/loadavg))"
+    rm -f "$OUT"/ab_*.db*
+    measure "before ($BASE)" "$BASE" --db "$OUT/ab_b.db" import --no-progress --input-format acled "$csv"
+    measure "after ($FL)" $FL --db "$OUT/ab_n.db" import --no-progress --input-format acled "$csv"
+    measure "sqlite3 .import" sqlite3 "$OUT/ab_r.db" ".mode csv" ".import $csv acled"
+  done
+  rm -f "$OUT"/ab_*.db*
+fi
+
+if [[ $what == postgres* || $what == all ]]; then
   echo "== import $ROWS ACLED-layout rows into PostgreSQL"
   pgdir=$(mktemp -d)
   chown postgres "$pgdir" 2>/dev/null || true
@@ -56,6 +74,20 @@ if [[ $what == postgres || $what == all ]]; then
   trap 'as_pg $bin/pg_ctl -D "$pgdir/data" -m immediate stop >/dev/null 2>&1; rm -rf "$pgdir"' EXIT
   uri="postgresql://postgres@127.0.0.1:$port/postgres"
   chmod o+r "$csv"
+  if [[ $what == postgres-ab ]]; then
+    cols=$(head -1 "$csv" | sed 's/,/ text,/g; s/$/ text/')
+    for r in $(seq "${ROUNDS:-1}"); do
+      echo "round $r (load $(cut -d' ' -f1 /proc/loadavg))"
+      for d in b$r n$r c$r; do psql -q "$uri" -c "CREATE DATABASE $d"; done
+      base_uri=${uri%/postgres}
+      measure "before ($BASE)" "$BASE" --db "$base_uri/b$r" import --no-progress --input-format acled "$csv"
+      measure "after ($FL)" $FL --db "$base_uri/n$r" import --no-progress --input-format acled "$csv"
+      psql -q "$base_uri/c$r" -c "CREATE TABLE acled_raw ($cols)"
+      measure "psql \\copy (no validation)" psql -q "$base_uri/c$r" -c "\\copy acled_raw FROM '$csv' CSV HEADER"
+    done
+    measure "after, re-import (all unchanged)" $FL --db "$base_uri/n1" import --no-progress --input-format acled "$csv"
+    exit 0
+  fi
   measure "faultline import into PostgreSQL" $FL --db "$uri" import --no-progress --input-format acled "$csv"
   fl_secs=$LAST_SECS
   cols=$(head -1 "$csv" | sed 's/,/ text,/g; s/$/ text/')

@@ -122,6 +122,7 @@ struct ImportArgs {
   std::string quarantine;
   int64_t batch_size = 0;
   bool no_progress = false;
+  std::string encoding;
 };
 
 Status RunImportCommand(const Global& g, const ImportArgs& a) {
@@ -146,6 +147,7 @@ Status RunImportCommand(const Global& g, const ImportArgs& a) {
     ctx.actors = actors;
     ctx.batch_id = NewBatchId();
     ctx.file_label = file == "-" ? "stdin" : file.substr(file.find_last_of('/') + 1);
+    ctx.encoding = a.encoding;
     ASSIGN_OR_RETURN(auto source, OpenRowSource(format, file, ctx));
     ImportOptions opt;
     opt.dry_run = a.dry_run;
@@ -673,6 +675,8 @@ int Main(int argc, char** argv) {
   imp->add_option("--quarantine", ia.quarantine, "commit valid rows; write rejected rows with reasons to FILE");
   imp->add_option("--batch-size", ia.batch_size, "commit every N rows (needs --quarantine)");
   imp->add_flag("--no-progress", ia.no_progress, "no progress bar even on a terminal");
+  imp->add_option("--encoding", ia.encoding,
+                  "text encoding of CSV/TSV input: utf-8, latin1, cp1252 (default: UTF-8; Latin-1 for PBC)");
   imp->callback([&] { run(RunImportCommand(g, ia)); });
 
   app.add_subcommand("imports", "list past imports with their row counts")->callback([&] { run(RunImportsCommand(g)); });

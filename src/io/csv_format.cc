@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 
 #include "model/incident_json.h"
 
@@ -55,10 +56,56 @@ class ResolveCache {
 
 namespace {
 
+// Windows-1252's characters for 0x80-0x9F (0: no character).
+constexpr char16_t kCp1252High[32] = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+
+}  // namespace
+
+std::optional<TextEncoding> ParseTextEncoding(std::string_view name) {
+  std::string folded;
+  for (char c : name) {
+    if (c != '-' && c != '_') folded += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (folded == "utf8") return TextEncoding::kUtf8;
+  if (folded == "latin1" || folded == "iso88591") return TextEncoding::kLatin1;
+  if (folded == "cp1252" || folded == "windows1252") return TextEncoding::kCp1252;
+  return std::nullopt;
+}
+
+std::optional<size_t> Cp1252ToUtf8(std::string_view in, std::string* out) {
+  out->clear();
+  out->reserve(in.size() + in.size() / 8);
+  for (size_t i = 0; i < in.size(); ++i) {
+    const auto c = static_cast<unsigned char>(in[i]);
+    uint32_t cp = c;
+    if (c >= 0x80 && c < 0xA0) {
+      cp = kCp1252High[c - 0x80];
+      if (cp == 0) return i;
+    }
+    if (cp < 0x80) {
+      *out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      *out += static_cast<char>(0xC0 | (cp >> 6));
+      *out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      *out += static_cast<char>(0xE0 | (cp >> 12));
+      *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      *out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
 class CsvRowSource final : public RowSource {
  public:
-  CsvRowSource(std::unique_ptr<CsvFormat> format, std::unique_ptr<CsvReader> reader, ImportContext ctx)
-      : format_(std::move(format)), reader_(std::move(reader)), ctx_(std::move(ctx)) {
+  CsvRowSource(std::unique_ptr<CsvFormat> format, std::unique_ptr<CsvReader> reader, ImportContext ctx,
+               TextEncoding encoding)
+      : format_(std::move(format)), reader_(std::move(reader)), ctx_(std::move(ctx)), encoding_(encoding) {
     if (!ctx_.cache) ctx_.cache = std::make_shared<ResolveCache>();
     ReadHeader();
   }
@@ -109,7 +156,11 @@ class CsvRowSource final : public RowSource {
     columns_.clear();
     for (auto& f : rec_.fields) {
       std::string name(Trim(f));
-      if (format_->encoding() == TextEncoding::kLatin1) name = Latin1ToUtf8(name);
+      if (encoding_ == TextEncoding::kLatin1) name = Latin1ToUtf8(name);
+      if (encoding_ == TextEncoding::kCp1252) {
+        std::string utf8;
+        if (!Cp1252ToUtf8(name, &utf8)) name = std::move(utf8);  // a byte without a character stays as read
+      }
       columns_.push_back(std::move(name));
     }
     Index();
@@ -157,21 +208,33 @@ class CsvRowSource final : public RowSource {
       return;
     }
     const std::vector<std::string>* fields = &raw;
-    if (format_->encoding() == TextEncoding::kLatin1) {
+    if (encoding_ != TextEncoding::kUtf8) {
       bool ascii = true;
       for (const std::string& f : raw) {
         for (unsigned char c : f) ascii &= c < 0x80;
       }
       if (!ascii) {  // rare: convert a copy, raw_fields stays the row as read
-        converted_ = raw;
-        for (std::string& f : converted_) f = Latin1ToUtf8(f);
+        converted_.resize(raw.size());
+        for (size_t i = 0; i < raw.size(); ++i) {
+          if (encoding_ == TextEncoding::kLatin1) {
+            converted_[i] = Latin1ToUtf8(raw[i]);
+          } else if (auto bad = Cp1252ToUtf8(raw[i], &converted_[i])) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(raw[i][*bad]));
+            Reject(row, i < columns_.size() ? columns_[i] : "",
+                   "byte " + std::string(hex) + " at byte " + std::to_string(*bad) +
+                       " of the field is not a Windows-1252 character (is the file UTF-8 or Latin-1?)");
+            return;
+          }
+        }
         fields = &converted_;
       }
     } else {
       for (size_t i = 0; i < raw.size(); ++i) {
         if (auto bad = FindInvalidUtf8(raw[i])) {
           Reject(row, i < columns_.size() ? columns_[i] : "",
-                 "invalid UTF-8 at byte " + std::to_string(*bad) + " of the field");
+                 "invalid UTF-8 at byte " + std::to_string(*bad) +
+                     " of the field (if the file is Latin-1 or Windows-1252, pass --encoding latin1 or cp1252)");
           return;
         }
       }
@@ -193,6 +256,7 @@ class CsvRowSource final : public RowSource {
   std::unique_ptr<CsvFormat> format_;
   std::unique_ptr<CsvReader> reader_;
   ImportContext ctx_;
+  const TextEncoding encoding_;
   CsvRecord rec_;
   std::vector<std::string> converted_;  // a Latin-1 row converted to UTF-8
   std::vector<std::string> columns_;
@@ -205,7 +269,9 @@ class CsvRowSource final : public RowSource {
 
 std::unique_ptr<RowSource> MakeCsvRowSource(std::unique_ptr<CsvFormat> format, std::unique_ptr<CsvReader> reader,
                                             const ImportContext& context) {
-  return std::make_unique<CsvRowSource>(std::move(format), std::move(reader), context);
+  const TextEncoding encoding =
+      context.encoding.empty() ? format->encoding() : ParseTextEncoding(context.encoding).value_or(format->encoding());
+  return std::make_unique<CsvRowSource>(std::move(format), std::move(reader), context, encoding);
 }
 
 std::optional<std::string> CountryCode(const ImportContext& ctx, std::string_view name_or_code) {

@@ -50,7 +50,16 @@ class RowView {
   const ColumnIndex& index_;
 };
 
-enum class TextEncoding { kUtf8, kLatin1 };
+enum class TextEncoding { kUtf8, kLatin1, kCp1252 };
+
+// The encoding named `name` (one of ImportEncodings(), some spellings
+// folded: "UTF8", "ISO-8859-1", "windows-1252"); nullopt when unknown.
+std::optional<TextEncoding> ParseTextEncoding(std::string_view name);
+
+// Windows-1252 to UTF-8. Returns the offset of the first byte that has no
+// character in Windows-1252 (0x81, 0x8D, 0x8F, 0x90, 0x9D) instead, and
+// leaves `out` unspecified then.
+std::optional<size_t> Cp1252ToUtf8(std::string_view in, std::string* out);
 
 class CsvFormat {
  public:

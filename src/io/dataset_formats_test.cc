@@ -5,6 +5,8 @@
 // dictionary and skip when those cannot be loaded.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -337,6 +339,88 @@ TEST(GtdFormat, ImportsEveryFixtureRow) {
   EXPECT_EQ(rows.all.size(), 9u);
   EXPECT_EQ(rows.by_key.size(), 9u);
   ExpectAllValid(rows, "gtd-terms");
+}
+
+// GTD's CSV as Excel writes it is Windows-1252 (curly quotes, dashes,
+// accented letters), not UTF-8: rejected as such by default, with the way
+// out in the reason; read with --encoding cp1252.
+TEST(GtdFormat, Cp1252FileIsRejectedAsUtf8WithAHint) {
+  Rows rows = ReadAll("gtd", "gtd_cp1252.csv");
+  ASSERT_EQ(rows.all.size(), 2u);
+  ASSERT_EQ(rows.rejected.size(), 2u);
+  EXPECT_EQ(rows.rejected[0].column, "summary");
+  EXPECT_NE(rows.rejected[0].reason.find("invalid UTF-8"), std::string::npos);
+  EXPECT_NE(rows.rejected[0].reason.find("--encoding"), std::string::npos);
+}
+
+TEST(GtdFormat, Cp1252FileReadWithEncoding) {
+  ImportContext ctx;
+  ctx.encoding = "cp1252";
+  Rows rows = ReadAll("gtd", "gtd_cp1252.csv", ctx);
+  ASSERT_EQ(rows.by_key.size(), 2u);
+  ExpectAllValid(rows, "gtd-terms");
+  const std::string& notes = Get(rows, "gtd:202211270091").notes;
+  EXPECT_NE(notes.find("\u201cTehrik-i-Taliban Pakistan\u201d (TTP) \u2013 caf\u00e9 owner\u2019s account \u2013 claimed"),
+            std::string::npos)
+      << notes;
+  EXPECT_NE(Get(rows, "gtd:202106000092").notes.find("opened fire \u2026"), std::string::npos);
+  // The quarantine keeps the row as read, not as converted.
+  EXPECT_NE(rows.all[0].raw_fields[18].find('\x93'), std::string::npos);
+}
+
+TEST(GtdFormat, Latin1ReadsHighBytesAsLatin1) {
+  ImportContext ctx;
+  ctx.encoding = "ISO-8859-1";
+  Rows rows = ReadAll("gtd", "gtd_cp1252.csv", ctx);
+  ASSERT_EQ(rows.by_key.size(), 2u);
+  // 0xE9 is e-acute in both; 0x93 is a C1 control in Latin-1, not a quote.
+  const std::string& notes = Get(rows, "gtd:202211270091").notes;
+  EXPECT_NE(notes.find("caf\u00e9"), std::string::npos);
+  EXPECT_NE(notes.find("\u0093Tehrik"), std::string::npos);
+}
+
+TEST(TextEncodings, Cp1252ByteWithoutACharacterIsRejected) {
+  std::string out;
+  EXPECT_EQ(Cp1252ToUtf8("ab\x81", &out), std::optional<size_t>(2));
+  EXPECT_EQ(Cp1252ToUtf8("\x80\x9f\xff", &out), std::nullopt);
+  EXPECT_EQ(out, "\u20ac\u0178\u00ff");
+
+  std::ifstream in(Fixture("gtd_cp1252.csv"), std::ios::binary);
+  std::string csv((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t at = csv.find('\x85');
+  ASSERT_NE(at, std::string::npos);
+  csv[at] = '\x8d';  // no character in Windows-1252
+  ImportContext ctx;
+  ctx.batch_id = "b1";
+  ctx.file_label = "x.csv";
+  ctx.encoding = "windows-1252";
+  auto source = OpenRowSourceFromString("gtd", csv, ctx);
+  ASSERT_TRUE(source.ok()) << source.status().ToString();
+  ImportedRow row;
+  ASSERT_TRUE((*source)->Next(&row));
+  EXPECT_EQ(row.kind, ImportedRow::Kind::kIncident);
+  ASSERT_TRUE((*source)->Next(&row));
+  ASSERT_EQ(row.kind, ImportedRow::Kind::kRejected);
+  EXPECT_EQ(row.line, 3u);
+  EXPECT_EQ(row.column, "summary");
+  EXPECT_NE(row.reason.find("byte 0x8D at byte 34 of the field is not a Windows-1252 character"), std::string::npos)
+      << row.reason;
+  EXPECT_FALSE((*source)->Next(&row));
+}
+
+TEST(TextEncodings, UnknownEncodingAndNdjsonOtherThanUtf8AreRefused) {
+  ImportContext ctx;
+  ctx.encoding = "ebcdic";
+  auto a = OpenRowSourceFromString("gtd", "", ctx);
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(a.status().message().find("unknown encoding \"ebcdic\""), std::string::npos);
+  ctx.encoding = "latin1";
+  auto b = OpenRowSourceFromString("ndjson", "", ctx);
+  ASSERT_FALSE(b.ok());
+  EXPECT_NE(b.status().message().find("UTF-8 only"), std::string::npos);
+  ctx.encoding = "UTF8";
+  EXPECT_TRUE(OpenRowSourceFromString("ndjson", "", ctx).ok());
 }
 
 TEST(GtdFormat, ClaimedSuicideBombingWithFractionalCounts) {

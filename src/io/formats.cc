@@ -35,6 +35,28 @@ Status UnknownFormat(std::string_view name) {
 
 }  // namespace
 
+const std::vector<std::string_view>& ImportEncodings() {
+  static const std::vector<std::string_view> kNames = {"utf-8", "latin1", "cp1252"};
+  return kNames;
+}
+
+namespace {
+
+// An --encoding the format can take: a known name, and UTF-8 only for NDJSON.
+Status CheckEncoding(const FormatEntry& f, const ImportContext& context) {
+  if (context.encoding.empty()) return Status::Ok();
+  auto e = ParseTextEncoding(context.encoding);
+  if (!e) {
+    return InvalidArgument("unknown encoding \"" + context.encoding + "\" (one of: utf-8, latin1, cp1252)");
+  }
+  if (f.make == nullptr && *e != TextEncoding::kUtf8) {
+    return InvalidArgument("the " + std::string(f.name) + " format is UTF-8 only; convert the file with iconv");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 const std::vector<std::string_view>& ImportFormats() {
   static const std::vector<std::string_view> kNames = [] {
     std::vector<std::string_view> v;
@@ -67,6 +89,7 @@ Result<std::unique_ptr<RowSource>> OpenRowSource(std::string_view format, const 
                                                  const ImportContext& context) {
   const FormatEntry* f = Find(format);
   if (f == nullptr) return UnknownFormat(format);
+  RETURN_IF_ERROR(CheckEncoding(*f, context));
   if (f->make == nullptr) return OpenNdjsonSource(path, context);
   auto csv = f->make();
   ASSIGN_OR_RETURN(auto reader, CsvReader::Open(path, csv->csv_options()));
@@ -77,6 +100,7 @@ Result<std::unique_ptr<RowSource>> OpenRowSourceFromString(std::string_view form
                                                            const ImportContext& context) {
   const FormatEntry* f = Find(format);
   if (f == nullptr) return UnknownFormat(format);
+  RETURN_IF_ERROR(CheckEncoding(*f, context));
   if (f->make == nullptr) return NdjsonSourceFromString(std::move(data), context);
   auto csv = f->make();
   auto reader = CsvReader::FromString(std::move(data), csv->csv_options());

@@ -27,6 +27,10 @@ struct ImportContext {
   const ActorDictionary* actors = nullptr;  // may be null
   std::string batch_id;
   std::string file_label;  // the name used in messages and provenance
+  // The text encoding of the input: "" for the format's own (UTF-8 but for
+  // the PBC files, which are Latin-1), or one of ImportEncodings(). Only
+  // CSV/TSV formats can be read in another encoding than UTF-8.
+  std::string encoding;
   // Filled by the row source: datasets repeat the same places and actors on
   // most rows, so look-ups are memoised per import (bounded size).
   std::shared_ptr<ResolveCache> cache;
@@ -57,6 +61,11 @@ class RowSource {
   // rejected (PBC totals rows); for the summary.
   virtual std::string_view format() const = 0;
 };
+
+// The encodings `faultline import --encoding` accepts: utf-8, latin1
+// (ISO-8859-1), cp1252 (Windows-1252, Latin-1 with printable characters in
+// 0x80-0x9F, as Excel writes it).
+const std::vector<std::string_view>& ImportEncodings();
 
 // The formats `faultline import --format` accepts.
 const std::vector<std::string_view>& ImportFormats();

@@ -33,6 +33,18 @@ contains detect "(csv): read 2 rows = 2 stored (1 new, 0 updated, 1 unchanged)"
 check reimport 0 "$fl" import "$here/bad/bom_crlf.csv"
 contains reimport "0 new, 0 updated, 2 unchanged"
 
+# A Windows-1252 file (GTD as Excel writes it): rejected as UTF-8 with the
+# option named, imported with --encoding cp1252; an unknown encoding is a
+# usage error. A database of its own, so the counts below are unaffected.
+check encoding-utf8 2 "$fl" --db "$tmp/enc.db" import --input-format gtd "$here/fixtures/gtd_cp1252.csv"
+contains encoding-hint "pass --encoding latin1 or cp1252"
+check encoding-cp1252 0 "$fl" --db "$tmp/enc.db" import --input-format gtd --encoding cp1252 "$here/fixtures/gtd_cp1252.csv"
+contains encoding-cp1252 "read 2 rows = 2 stored (2 new, 0 updated, 0 unchanged) + 0 rejected"
+check encoding-text 0 "$fl" --db "$tmp/enc.db" query --count --text "café"
+contains encoding-text "1"
+check encoding-unknown 2 "$fl" --db "$tmp/enc.db" import --input-format gtd --encoding ebcdic "$here/fixtures/gtd_cp1252.csv"
+contains encoding-unknown "unknown encoding \"ebcdic\""
+
 # Queries, filters and formats.
 check query-json 0 "$fl" --format json query --admin1 Baluchistan
 contains query-json '"admin1":"Balochistan"'

@@ -3,6 +3,7 @@
 // database error does to an explicit transaction.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <pqxx/pqxx>
 
 #include "faultline/store.h"
@@ -50,6 +51,61 @@ class PostgresStoreTest : public testing::Test {
   std::unique_ptr<TestDatabase> db_;
   std::unique_ptr<Store> store_;
 };
+
+// A batch with many new incidents goes through COPY and the staging
+// table: text that COPY's format must escape (tabs, newlines, backslashes,
+// a literal \N), absent values, and ids in row order; the same batch again
+// is all unchanged, and edited rows become version 2 with their history.
+TEST_F(PostgresStoreTest, LargeBatchGoesThroughCopyUnchanged) {
+  std::vector<Incident> rows;
+  for (int i = 0; i < 300; ++i) {
+    Incident inc = Sample(i);
+    if (i % 3 == 0) inc.notes = "tab\there, newline\nthere, CR\r, backslash \\ and \\N, quote \" and {brace}";
+    if (i % 3 == 1) {
+      inc.lat = 34.0 + i / 1000.0;
+      inc.lon = 71.5;
+      inc.casualties.Killed(CasualtyCategory::kCivilians) = {1, 2, 3};
+      Source src;
+      src.outlet = "Dawn\t";
+      src.headline = "line\nbreak \\N";
+      inc.sources.push_back(src);
+    }
+    if (i == 7) inc.source_key.clear();  // keyless rows are inserted too
+    rows.push_back(std::move(inc));
+  }
+  std::vector<Incident> batch = rows;
+  std::vector<WriteOutcome> outcomes;
+  ASSERT_TRUE(store_->Begin().ok());
+  Status s = store_->UpsertBatch(batch, {.who = "import", .reason = "bulk"}, &outcomes);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_TRUE(store_->Commit().ok());
+  ASSERT_EQ(outcomes.size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(outcomes[i], WriteOutcome::kInserted) << i;
+    if (i > 0) EXPECT_GT(batch[i].id, batch[i - 1].id) << i;
+    auto got = store_->Get(batch[i].id);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    Incident want = rows[i];
+    want.id = batch[i].id;
+    want.version = 1;
+    EXPECT_TRUE(*got == want) << i << ": " << got->notes;
+  }
+  EXPECT_EQ(Query("SELECT count(*) FROM incident_keys"), "299");
+  EXPECT_EQ(Query("SELECT count(*) FROM incident_history WHERE version = 1 AND reason = 'bulk'"), "300");
+
+  batch = rows;
+  for (int i = 0; i < 100; ++i) batch[static_cast<size_t>(i)].notes += " (edited)";
+  outcomes.clear();
+  s = store_->UpsertBatch(batch, {.who = "import"}, &outcomes);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), WriteOutcome::kUpdated), 99);  // the keyless row is new
+  EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), WriteOutcome::kUnchanged), 200);
+  auto history = store_->History(batch[0].id);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].incident.notes, rows[0].notes);
+  EXPECT_EQ((*history)[1].incident.notes, rows[0].notes + " (edited)");
+}
 
 TEST_F(PostgresStoreTest, SchemaIsCitusShaped) {
   EXPECT_EQ(store_->Backend(), "postgresql");

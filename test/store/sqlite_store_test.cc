@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <random>
 
@@ -186,6 +188,111 @@ TEST_F(SqliteStoreTest, SinkMayWriteDuringScan) {
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->version, 2);
   EXPECT_EQ(got->notes, "sample incident number 1 (reviewed)");
+}
+
+// The incidents of a load with repeated keys: `n` rows, every fifth one a
+// later edit of an earlier row's key (different notes), so a batch both
+// inserts and updates.
+std::vector<Incident> LoadWithRepeats(int n) {
+  std::vector<Incident> rows;
+  for (int i = 0; i < n; ++i) {
+    Incident inc = Sample(i % 5 == 4 ? i - 3 : i);
+    if (i % 5 == 4) inc.notes = "edited later in the same file, row " + std::to_string(i);
+    rows.push_back(std::move(inc));
+  }
+  return rows;
+}
+
+std::string IndexSql(const std::string& path) {
+  return Query(path, "SELECT group_concat(sql, '; ') FROM (SELECT sql FROM sqlite_schema WHERE type = 'index' AND "
+                     "tbl_name = 'incidents' AND sql IS NOT NULL ORDER BY name)");
+}
+
+// A large first batch into an empty table is a bulk load (secondary indexes
+// built at commit, insert-first identity): checked against the same rows
+// upserted one by one, which takes the ordinary path.
+TEST_F(SqliteStoreTest, BulkLoadMatchesRowByRowUpserts) {
+  const std::string reference = path() + ".reference";
+  struct Cleanup {
+    std::string file;
+    ~Cleanup() {
+      for (const char* suffix : {"", "-wal", "-shm"}) std::remove((file + suffix).c_str());
+    }
+  } cleanup{reference};
+  const std::vector<Incident> rows = LoadWithRepeats(3000);
+  std::vector<WriteOutcome> bulk_outcomes, row_outcomes;
+  {
+    auto store = Store::Open(reference);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    for (Incident inc : rows) {
+      auto o = (*store)->Upsert(&inc, {.who = "import"});
+      ASSERT_TRUE(o.ok()) << o.status().ToString();
+      row_outcomes.push_back(*o);
+    }
+  }
+  const std::string indexes = IndexSql(reference);
+  {
+    auto store = Store::Open(path());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ASSERT_TRUE((*store)->Begin().ok());
+    std::vector<Incident> batch(rows.begin(), rows.begin() + 2000), rest(rows.begin() + 2000, rows.end());
+    ASSERT_TRUE((*store)->UpsertBatch(batch, {.who = "import"}, &bulk_outcomes).ok());
+    // Inside the load the indexes are gone for this connection only: another
+    // one still sees the committed schema.
+    EXPECT_EQ(IndexSql(path()), indexes);
+    ASSERT_TRUE((*store)->UpsertBatch(rest, {.who = "import"}, &bulk_outcomes).ok());
+    ASSERT_TRUE((*store)->Commit().ok());
+  }
+  EXPECT_EQ(bulk_outcomes, row_outcomes);
+  EXPECT_EQ(std::count(bulk_outcomes.begin(), bulk_outcomes.end(), WriteOutcome::kUpdated), 600);
+  EXPECT_EQ(IndexSql(path()), indexes);
+  EXPECT_EQ(Query(path(), "PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(Query(path(), "INSERT INTO incidents_fts (incidents_fts) VALUES ('integrity-check')"), "(none)");
+  auto bulk = Store::Open(path());
+  auto ref = Store::Open(reference);
+  ASSERT_TRUE(bulk.ok() && ref.ok());
+  std::vector<Incident> a, b;
+  ASSERT_TRUE((*bulk)->Scan({}, [&](const Incident& inc) { a.push_back(inc); return Status::Ok(); }).ok());
+  ASSERT_TRUE((*ref)->Scan({}, [&](const Incident& inc) { b.push_back(inc); return Status::Ok(); }).ok());
+  ASSERT_EQ(a.size(), 2400u);
+  EXPECT_TRUE(a == b);
+  for (int64_t id : {int64_t{1}, int64_t{750}, int64_t{2400}}) {
+    auto ha = (*bulk)->History(id);
+    auto hb = (*ref)->History(id);
+    ASSERT_TRUE(ha.ok() && hb.ok());
+    ASSERT_EQ(ha->size(), hb->size()) << id;
+    for (size_t v = 0; v < ha->size(); ++v) EXPECT_TRUE((*ha)[v].incident == (*hb)[v].incident) << id << " v" << v;
+  }
+  Filter edited;
+  edited.text = "\"edited later\"";
+  EXPECT_EQ(*(*bulk)->Count(edited), 600);
+  EXPECT_EQ(*(*ref)->Count(edited), 600);
+  Filter range;
+  range.date_from = 18262 + 100;
+  range.date_to = 18262 + 199;
+  EXPECT_EQ(*(*bulk)->Count(range), *(*ref)->Count(range));
+}
+
+TEST_F(SqliteStoreTest, RolledBackBulkLoadKeepsTheIndexes) {
+  { ASSERT_TRUE(Store::Open(path()).ok()); }
+  const std::string indexes = IndexSql(path());
+  ASSERT_NE(indexes.find("incidents_date_start"), std::string::npos);
+  auto store = Store::Open(path());
+  ASSERT_TRUE(store.ok());
+  std::vector<Incident> rows = LoadWithRepeats(1500);
+  std::vector<WriteOutcome> outcomes;
+  ASSERT_TRUE((*store)->Begin().ok());
+  ASSERT_TRUE((*store)->UpsertBatch(rows, {}, &outcomes).ok());
+  ASSERT_TRUE((*store)->Rollback().ok());
+  EXPECT_EQ(IndexSql(path()), indexes);
+  EXPECT_EQ(*(*store)->Count({}), 0);
+  // The next transaction loads again, and commits with every index.
+  outcomes.clear();
+  ASSERT_TRUE((*store)->Begin().ok());
+  ASSERT_TRUE((*store)->UpsertBatch(rows, {}, &outcomes).ok());
+  ASSERT_TRUE((*store)->Commit().ok());
+  EXPECT_EQ(IndexSql(path()), indexes);
+  EXPECT_EQ(*(*store)->Count({}), 1200);
 }
 
 }  // namespace

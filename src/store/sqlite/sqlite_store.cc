@@ -156,6 +156,7 @@ class SqliteStore final : public Store {
     db_error_ = false;
     RETURN_IF_ERROR(StepOnce(begin_.get(), "begin transaction"));
     explicit_tx_ = true;
+    bulk_checked_ = false;
     return Status::Ok();
   }
 
@@ -166,8 +167,10 @@ class SqliteStore final : public Store {
       Status why = std::exchange(tx_failed_, Status::Ok());
       return FailedPrecondition("the transaction was rolled back after an earlier error: " + why.ToString());
     }
-    Status s = StepOnce(commit_.get(), "commit");
+    Status s = RestoreDeferredIndexes();
+    if (s.ok()) s = StepOnce(commit_.get(), "commit");
     if (!s.ok()) RollbackQuietly();
+    EndBulkSettings();
     return s;
   }
 
@@ -178,7 +181,11 @@ class SqliteStore final : public Store {
       tx_failed_ = Status::Ok();
       return Status::Ok();
     }
-    return StepOnce(rollback_.get(), "rollback");
+    deferred_indexes_.clear();  // the rollback restores them
+    bulk_ = false;
+    Status s = StepOnce(rollback_.get(), "rollback");
+    EndBulkSettings();
+    return s;
   }
 
   Result<WriteOutcome> Upsert(Incident* incident, const Change& change) override {
@@ -386,8 +393,81 @@ class SqliteStore final : public Store {
   }
 
   void RollbackQuietly() {
-    StmtUse use(rollback_.get());
-    sqlite3_step(rollback_.get());
+    deferred_indexes_.clear();  // the rollback restores them
+    bulk_ = false;
+    {
+      StmtUse use(rollback_.get());
+      sqlite3_step(rollback_.get());
+    }
+    EndBulkSettings();
+  }
+
+  // Building an index sorts every row: SQLite's sorter keeps up to the page
+  // cache's size in memory and spills the rest to temporary files, which
+  // temp_store = MEMORY would keep in memory too (memory growing with the
+  // file). A bulk load therefore spills to real temporary files, and builds
+  // the indexes with a smaller page cache, so that page cache plus sorter
+  // stay within the import's memory bound whatever the table's size.
+  static constexpr const char* kBulkTempStore = "PRAGMA temp_store = FILE";
+  static constexpr const char* kNormalTempStore = "PRAGMA temp_store = MEMORY";
+  static constexpr const char* kIndexBuildCache = "PRAGMA cache_size = -32768";
+  static constexpr const char* kNormalCache = "PRAGMA cache_size = -131072";
+
+  void EndBulkSettings() {
+    if (!bulk_settings_) return;
+    bulk_settings_ = false;
+    sqlite3_exec(db_, kNormalCache, nullptr, nullptr, nullptr);
+    sqlite3_exec(db_, kNormalTempStore, nullptr, nullptr, nullptr);
+  }
+
+  // A bulk load: the first large batch of an explicit transaction that
+  // finds `incidents` empty. The secondary (non-unique) indexes of
+  // `incidents` are dropped inside the transaction and created again by
+  // Commit(), which sorts each one once instead of inserting every row into
+  // every B-tree; the unique source-key index stays, it is the identity.
+  // DDL is transactional in SQLite: a rollback, an error or a crash keeps
+  // the indexes, and other connections never see them missing.
+  static constexpr size_t kBulkMinBatch = 1000;
+
+  Status MaybeStartBulk(size_t batch_rows) {
+    if (!explicit_tx_ || bulk_checked_) return Status::Ok();
+    bulk_checked_ = true;
+    if (batch_rows < kBulkMinBatch) return Status::Ok();
+    ASSIGN_OR_RETURN(StmtPtr any, Prepare("SELECT 1 FROM incidents LIMIT 1", false));
+    int rc = sqlite3_step(any.get());
+    if (rc == SQLITE_ROW) return Status::Ok();
+    if (rc != SQLITE_DONE) return Fail(rc, "check for a bulk load");
+    ASSIGN_OR_RETURN(StmtPtr list, Prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND "
+                                           "tbl_name = 'incidents' AND sql IS NOT NULL AND "
+                                           "sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name",
+                                           false));
+    std::vector<std::pair<std::string, std::string>> indexes;
+    while ((rc = sqlite3_step(list.get())) == SQLITE_ROW) {
+      Row row{list.get()};
+      indexes.emplace_back(std::string(row.Text(0)), std::string(row.Text(1)));
+    }
+    if (rc != SQLITE_DONE) return Fail(rc, "list indexes");
+    list.reset();
+    // Refused inside a transaction once the connection has temporary
+    // tables: then no bulk load (the ordinary path is just slower).
+    if (sqlite3_exec(db_, kBulkTempStore, nullptr, nullptr, nullptr) != SQLITE_OK) return Status::Ok();
+    bulk_settings_ = true;
+    for (const auto& [name, sql] : indexes) {
+      RETURN_IF_ERROR(Exec(("DROP INDEX \"" + name + "\"").c_str(), "drop index " + name + " for a bulk load"));
+      deferred_indexes_.push_back(sql);
+    }
+    bulk_ = true;
+    return Status::Ok();
+  }
+
+  // Creates the indexes a bulk load dropped; called before COMMIT.
+  Status RestoreDeferredIndexes() {
+    bulk_ = false;
+    std::vector<std::string> sqls = std::exchange(deferred_indexes_, {});
+    if (sqls.empty()) return Status::Ok();
+    RETURN_IF_ERROR(Exec(kIndexBuildCache, "shrink the page cache for index builds"));
+    for (const std::string& sql : sqls) RETURN_IF_ERROR(Exec(sql.c_str(), "create index after a bulk load"));
+    return Status::Ok();
   }
 
   // Steps a bound statement that returns at most one incident.
@@ -515,6 +595,30 @@ class SqliteStore final : public Store {
   Result<WriteOutcome> UpsertImpl(Incident* inc, const Change& change) {
     WriteTx tx(this);
     RETURN_IF_ERROR(tx.Begin());
+    if (bulk_) {
+      // A bulk load into an empty table: nearly every key is new, so the
+      // insert itself is the key look-up; a key seen earlier in the load
+      // inserts nothing and takes the path below.
+      const std::string sources = SourcesToJson(inc->sources);
+      const std::string now = NowUtc();
+      StmtUse use(insert_new_.get());
+      Binder b(use.get());
+      b.Int(1);
+      BindContent(*inc, sources, b);
+      b.Text(now);
+      b.Text(change.who);
+      RETURN_IF_ERROR(CheckBind(b, "insert incident"));
+      RETURN_IF_ERROR(StepDone(use.get(), "insert incident"));
+      if (sqlite3_changes(db_) == 1) {
+        const int64_t id = sqlite3_last_insert_rowid(db_);
+        RETURN_IF_ERROR(IndexText(id, *inc, false));
+        RETURN_IF_ERROR(WriteHistory(inc->country, id, 1, now, change));
+        RETURN_IF_ERROR(tx.Commit());
+        inc->id = id;
+        inc->version = 1;
+        return WriteOutcome::kInserted;
+      }
+    }
     std::optional<Incident> current;
     if (!inc->source_key.empty()) {
       StmtUse use(lookup_key_.get());
@@ -554,6 +658,7 @@ class SqliteStore final : public Store {
   Status UpsertBatchImpl(std::span<Incident> incidents, const Change& change, std::vector<WriteOutcome>* outcomes) {
     WriteTx tx(this);
     RETURN_IF_ERROR(tx.Begin());
+    RETURN_IF_ERROR(MaybeStartBulk(incidents.size()));
     for (Incident& inc : incidents) {
       ASSIGN_OR_RETURN(WriteOutcome o, UpsertImpl(&inc, change));
       outcomes->push_back(o);
@@ -900,7 +1005,11 @@ class SqliteStore final : public Store {
   bool write_tx_open_ = false;  // a WriteTx of this store began its own transaction
   Status tx_failed_;       // why an explicit transaction was rolled back early
   bool db_error_ = false;  // the last call failed in SQLite itself
-  StmtPtr begin_, commit_, rollback_, schema_version_, get_, lookup_key_, key_owner_, insert_, update_,
+  bool bulk_checked_ = false;                  // this explicit transaction looked for a bulk load
+  bool bulk_ = false;                          // a bulk load into an empty table is under way
+  bool bulk_settings_ = false;                 // temp_store/cache_size changed for it (EndBulkSettings)
+  std::vector<std::string> deferred_indexes_;  // CREATE INDEX statements Commit() runs
+  StmtPtr begin_, commit_, rollback_, schema_version_, get_, lookup_key_, key_owner_, insert_, insert_new_, update_,
       insert_history_, seal_history_, fts_insert_, fts_delete_, history_country_, history_, record_import_, imports_;
   StmtPtr news_window_, news_window_any_;  // ScanNewsWindow, prepared on first use
 };
@@ -985,6 +1094,7 @@ Status SqliteStore::Init() {
       {&fts_delete_, "INSERT INTO incidents_fts (incidents_fts, rowid, notes, sources) VALUES ('delete', ?, ?, ?)"},
       {&history_country_, "UPDATE incident_history SET country = ? WHERE incident_id = ?"},
       {&insert_, InsertSql()},
+      {&insert_new_, InsertSql() + " ON CONFLICT (source_key) WHERE source_key <> '' DO NOTHING"},
       {&update_, UpdateSql()},
       {&insert_history_,
        "INSERT INTO incident_history (country, incident_id, version, changed_at, changed_by, reason)"
@@ -1010,6 +1120,12 @@ Status SqliteStore::Init() {
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  // SQLite's memory statistics take a process-wide mutex on every
+  // allocation, which the import's two threads then contend for; faultline
+  // never reads them. Only possible before SQLite initialises (otherwise
+  // SQLITE_MISUSE, and the statistics stay on: harmless).
+  static const int kNoMemStatus = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)kNoMemStatus;
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                            nullptr);

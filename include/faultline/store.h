@@ -153,6 +153,16 @@ class Store {
   virtual Status Scan(const Filter& filter, const std::function<Status(const Incident&)>& sink) = 0;
   virtual Status ScanFacts(const Filter& filter, const std::function<void(const IncidentFacts&)>& sink) = 0;
   virtual Result<int64_t> Count(const Filter& filter) = 0;
+  // An opaque stamp of what the database has committed, for caches kept
+  // beside it (the server's): two calls on the same Store give different
+  // stamps when another connection (this process or another) committed a
+  // write in between. It may also change without a write to incidents (any
+  // table, any commit; on PostgreSQL any transaction of the cluster), so a
+  // changed stamp means "maybe changed"; an equal one means "unchanged".
+  // Stamps from different Store objects are not comparable. Writes through
+  // this Store itself need not change it: watch from a handle that does not
+  // write. Costs one cheap statement (SQLite: PRAGMA data_version).
+  virtual Result<std::string> ChangeStamp() = 0;
 
   virtual Status RecordImport(const ImportRecord& record) = 0;
   virtual Result<std::vector<ImportRecord>> Imports() = 0;

@@ -4,11 +4,17 @@
 # the same questions asked through the CLI (one process per question, which
 # is what a script does without the server). Called by bench/run.sh serve;
 # needs build/bench (make bench builds it) and wrk (install-deps).
-# Usage: bench/serve.sh   SERVE_ROWS=1000000 DURATION=30s THREADS=8 CONNECTIONS=8
+# REF=/path/to/an/older/faultline runs every server line with that binary
+# first, for a side-by-side comparison in one run. `bench/serve.sh memory`
+# instead serves both routes under load for MEMORY_MINUTES (10) and samples
+# the server's RSS every 30 s.
+# `bench/serve.sh dashboard` times the dashboard in headless chromium.
+# Usage: bench/serve.sh [memory|dashboard]   SERVE_ROWS=1000000 DURATION=30s THREADS=8 CONNECTIONS=8 REF=
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=build/bench
-FL=$B/faultline
+FL=${FL:-$B/faultline}
+REF=${REF:-}
 OUT=${BENCH_OUT:-bench/out}
 ROWS=${SERVE_ROWS:-1000000}
 DURATION=${DURATION:-30s}
@@ -25,8 +31,8 @@ fi
 $FL --db "$db" users list | grep -q '^bench ' || $FL --db "$db" users add bench --role viewer >/dev/null
 token=$($FL --db "$db" users token bench --label bench 2>/dev/null)
 
-run_server() {  # run_server CACHE_SECONDS
-  $FL --db "$db" serve --port "$PORT" --no-web --quiet --rate-limit 0 --threads "$THREADS" \
+run_server() {  # run_server CACHE_SECONDS [BINARY]
+  ${2:-$FL} --db "$db" serve --port "$PORT" --no-web --quiet --rate-limit 0 --threads "$THREADS" \
     --cache-seconds "$1" >"$OUT/serve.out" 2>"$OUT/serve.err" &
   pid=$!
   for _ in $(seq 1 600); do grep -q serving "$OUT/serve.out" 2>/dev/null && return; sleep 0.05; done
@@ -51,19 +57,67 @@ cli() {  # cli LABEL CMD...
   printf '%-58s %10s s per question (one process each)\n' "$label" "$(cat "$OUT/time.txt")"
 }
 
-echo "== HTTP API over $ROWS incidents (SQLite), wrk -t2 -c$CONNECTIONS -d$DURATION, server --threads $THREADS"
-run_server 10
-# One request first, so the cached rows measure the cache, not its first fill.
-curl -s -o /dev/null -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/api/v1/stats"
-curl -s -o /dev/null -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/api/v1/stats?by=month,admin1"
-bench "GET /api/v1/incidents?limit=100" "/api/v1/incidents?limit=100"
-bench "GET /api/v1/incidents?limit=100&admin1=Balochistan" "/api/v1/incidents?limit=100&admin1=Balochistan"
-bench "GET /api/v1/stats (cached, 10 s)" "/api/v1/stats"
-bench "GET /api/v1/stats?by=month,admin1 (cached, 10 s)" "/api/v1/stats?by=month,admin1"
-kill "$pid"; wait "$pid" 2>/dev/null || true
-run_server 0
-DURATION=${UNCACHED_DURATION:-10s} bench "GET /api/v1/stats (no cache: a full scan per request)" "/api/v1/stats"
-kill "$pid"; wait "$pid" 2>/dev/null || true
+pid=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true' EXIT
+get() { curl -s -o /dev/null -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT$1"; }
+
+if [ "${1:-}" = dashboard ]; then
+  # First load and filter changes in headless chromium, with the reference
+  # binary first when REF is set.
+  password="bench-dashboard-only"  # a throwaway account in the generated bench database
+  $FL --db "$db" users list | grep -q '^benchadmin ' ||
+    echo "$password" | $FL --db "$db" users add benchadmin --role admin --password-stdin >/dev/null
+  for bin in $REF $FL; do
+    echo "== dashboard over $ROWS incidents: $bin ($(uptime | sed 's/.*load/load/'))"
+    $bin --db "$db" serve --port "$PORT" --web web --quiet --rate-limit 0 --threads "$THREADS" \
+      >"$OUT/serve.out" 2>"$OUT/serve.err" &
+    pid=$!
+    for _ in $(seq 1 600); do grep -q serving "$OUT/serve.out" 2>/dev/null && break; sleep 0.05; done
+    node bench/dashboard.mjs "http://127.0.0.1:$PORT/" benchadmin "$password" || echo "(dashboard timing failed)"
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+  done
+  exit 0
+fi
+
+if [ "${1:-}" = memory ]; then
+  minutes=${MEMORY_MINUTES:-10}
+  echo "== RSS of the server under wrk on both routes for $minutes min ($ROWS incidents, --threads $THREADS)"
+  run_server 10
+  get /api/v1/stats
+  wrk -t1 -c4 -d"${minutes}m" --timeout 30s -H "Authorization: Bearer $token" \
+    "http://127.0.0.1:$PORT/api/v1/incidents?limit=100" >"$OUT/wrk_mem_list.txt" &
+  w1=$!
+  wrk -t1 -c4 -d"${minutes}m" --timeout 30s -H "Authorization: Bearer $token" \
+    "http://127.0.0.1:$PORT/api/v1/stats" >"$OUT/wrk_mem_stats.txt" &
+  w2=$!
+  for i in $(seq 0 $((minutes * 2))); do
+    printf '%5d s  %s\n' $((i * 30)) "$(rss)"
+    [ "$i" -lt $((minutes * 2)) ] && sleep 30
+  done
+  wait "$w1" "$w2" || true
+  grep -hE "Requests/sec|Non-2xx|Socket errors" "$OUT/wrk_mem_list.txt" "$OUT/wrk_mem_stats.txt" || true
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  exit 0
+fi
+
+for bin in $REF $FL; do
+  tag=$([ "$bin" = "$FL" ] && echo "" || echo " [REF]")
+  echo "== HTTP API over $ROWS incidents (SQLite), wrk -t2 -c$CONNECTIONS -d$DURATION, server --threads $THREADS: $bin ($(uptime | sed 's/.*load/load/'))"
+  run_server 10 "$bin"
+  # One request first, so the cached rows measure the cache, not its first fill.
+  get /api/v1/stats
+  get "/api/v1/stats?by=month,admin1"
+  bench "GET /api/v1/incidents?limit=100$tag" "/api/v1/incidents?limit=100"
+  bench "GET /api/v1/incidents?limit=100&admin1=Balochistan$tag" "/api/v1/incidents?limit=100&admin1=Balochistan"
+  bench "GET /api/v1/stats (cached, 10 s)$tag" "/api/v1/stats"
+  bench "GET /api/v1/stats?by=month,admin1 (cached, 10 s)$tag" "/api/v1/stats?by=month,admin1"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  run_server 0 "$bin"
+  get /api/v1/stats  # the cube (if the binary keeps one) is loaded once
+  bench "GET /api/v1/incidents?limit=100 (no response cache)$tag" "/api/v1/incidents?limit=100"
+  DURATION=${UNCACHED_DURATION:-10s} bench "GET /api/v1/stats (no response cache)$tag" "/api/v1/stats"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+done
 echo "== the same questions through the CLI"
 cli "faultline query --limit 100 --format json" $FL --db "$db" --format json query --limit 100
 cli "faultline stats (totals)" $FL --db "$db" --format json stats

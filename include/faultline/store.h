@@ -192,11 +192,22 @@ class Store {
   // [date_from, date_to] and that have no source of url
   // window.exclude_source_url; and, whatever its place, date, importer,
   // status or sources, the incident whose source_key is window.source_key.
-  // Read through an
-  // index on (country, admin1, date) of news rows only (migration 0007), so
-  // the cost follows the window, not the store. Stops early like Scan.
+  // Read through an index on (country, admin1, date) of news rows only
+  // (migration 0007), so the cost follows the window, not the store. Stops
+  // early like Scan.
   virtual Status ScanNewsWindow(const NewsWindow& window,
                                 const std::function<Status(const IncidentSketch&)>& sink) = 0;
+
+  // An opaque stamp of what the database has committed, for caches kept
+  // beside it (the server's): two calls on the same Store give different
+  // stamps when another connection (this process or another) committed a
+  // write in between. It may also change without a write to incidents (any
+  // table, any commit; on PostgreSQL any transaction of the cluster), so a
+  // changed stamp means "maybe changed"; an equal one means "unchanged".
+  // Stamps from different Store objects are not comparable. Writes through
+  // this Store itself need not change it: watch from a handle that does not
+  // write. Costs one cheap statement (SQLite: PRAGMA data_version).
+  virtual Result<std::string> ChangeStamp() = 0;
 
   virtual Status RecordImport(const ImportRecord& record) = 0;
   virtual Result<std::vector<ImportRecord>> Imports() = 0;

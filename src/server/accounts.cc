@@ -180,6 +180,8 @@ Result<NewSession> Accounts::SignIn(const std::string& name, const std::string& 
   return s;
 }
 
+std::string SecretDigest(std::string_view secret) { return HashSecret(secret); }
+
 Result<Principal> Accounts::Authenticate(std::string_view secret) {
   // flt_<24 hex>_<secret> or fls_<24 hex>_<secret>
   if (secret.size() < 4 + kLookupBytes * 2 + 2 || secret.size() > 256) return Denied();
@@ -212,6 +214,7 @@ Result<Principal> Accounts::Authenticate(std::string_view secret) {
   p.credential_id = c->id;
   p.session = session;
   if (session) p.csrf_token = HashSecret(secret, "faultline csrf v1:");
+  p.expires_at = c->expires_at;
   return p;
 }
 

@@ -40,6 +40,7 @@ struct Principal {
   int64_t credential_id = 0;  // the token or session that proved it
   bool session = false;       // signed in through the dashboard (needs CSRF)
   std::string csrf_token;     // for sessions: what X-CSRF-Token must carry
+  std::string expires_at;     // the credential's end (UTC, as UtcNow()); "" = none
 };
 
 struct NewUser {
@@ -55,6 +56,9 @@ struct NewSession {
 
 // Now, UTC, ISO 8601 to the second ("2024-05-01T12:00:00Z").
 std::string UtcNow(int64_t plus_seconds = 0);
+// The BLAKE2b hash of a token or session secret, as the credentials table
+// keeps it: a key for caches that must not hold secrets themselves.
+std::string SecretDigest(std::string_view secret);
 
 class Accounts {
  public:

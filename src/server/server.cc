@@ -24,6 +24,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "analysis/cube.h"
 #include "analysis/stats.h"
 #include "common/date.h"
 #include "common/text.h"
@@ -172,6 +173,7 @@ class ResponseCache {
     auto it = map_.find(key);
     if (it == map_.end()) return false;
     if (it->second.generation != generation_ || std::chrono::steady_clock::now() - it->second.at > ttl_) {
+      bytes_ -= it->second.body.size();
       map_.erase(it);
       return false;
     }
@@ -183,8 +185,15 @@ class ResponseCache {
   void Put(const std::string& key, uint64_t generation, std::string body) {
     if (ttl_.count() <= 0) return;
     std::lock_guard<std::mutex> lock(mu_);
-    if (map_.size() >= 512) map_.clear();
-    map_[key] = Entry{std::chrono::steady_clock::now(), generation, std::move(body)};
+    // Bounded in entries and bytes (list pages run to ~1 MB each): full means
+    // start again, which keeps memory flat under any mix of keys.
+    if (map_.size() >= 512 || bytes_ + body.size() > kMaxBytes) {
+      map_.clear();
+      bytes_ = 0;
+    }
+    auto& e = map_[key];
+    bytes_ = bytes_ - e.body.size() + body.size();
+    e = Entry{std::chrono::steady_clock::now(), generation, std::move(body)};
   }
   // One computation per key at a time: concurrent misses on the same key
   // wait for the first instead of each scanning the store (a stampede on a
@@ -204,6 +213,7 @@ class ResponseCache {
     std::lock_guard<std::mutex> lock(mu_);
     ++generation_;
     map_.clear();
+    bytes_ = 0;
   }
 
  private:
@@ -212,11 +222,117 @@ class ResponseCache {
     uint64_t generation;
     std::string body;
   };
+  static constexpr size_t kMaxBytes = size_t{64} << 20;
   std::chrono::seconds ttl_;
   std::mutex mu_;
   uint64_t generation_ = 0;
+  size_t bytes_ = 0;
   std::unordered_map<std::string, Entry> map_;
   std::unordered_map<std::string, std::shared_ptr<std::mutex>> locks_;
+};
+
+// ---- freshness -----------------------------------------------------------------
+
+// Whether the database may have changed since the last look, whoever wrote
+// it (this server, the CLI, another server): one Store handle that never
+// writes, polled for its ChangeStamp (PRAGMA data_version on SQLite) before
+// a cached answer is used. Thread-safe; a poll costs one cheap statement.
+class ChangeWatch {
+ public:
+  explicit ChangeWatch(std::string uri) : uri_(std::move(uri)) {}
+  // True when the stamp moved (or on the first poll). Errors as Store::Open
+  // and ChangeStamp; a failed handle is reopened on the next poll.
+  Result<bool> Poll() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!store_) {
+      ASSIGN_OR_RETURN(store_, Store::Open(uri_));
+      stamp_.reset();
+    }
+    auto now = store_->ChangeStamp();
+    if (!now.ok()) {
+      store_.reset();
+      return now.status();
+    }
+    const bool moved = !stamp_ || *stamp_ != *now;
+    stamp_ = std::move(*now);
+    return moved;
+  }
+
+ private:
+  std::string uri_;
+  std::mutex mu_;
+  std::unique_ptr<Store> store_;
+  std::optional<std::string> stamp_;
+};
+
+// The statistics cube of every incident, loaded on first use and reloaded
+// when the response cache's generation moved (a write through this server,
+// or a change another process made, seen by ChangeWatch), so stats and time
+// series are grouped in memory in milliseconds instead of a full scan each.
+// Answers are exactly ComputeStats's (the same cube, loaded the same way).
+// Thread-safe: the cube is immutable once published; one load at a time.
+class CubeHolder {
+ public:
+  // The cube as of `generation` or later; loads through `store` if needed.
+  Result<std::shared_ptr<const Cube>> Get(Store* store, uint64_t generation) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (cube_ && generation_ == generation) return cube_;
+    }
+    std::lock_guard<std::mutex> one_load(load_mu_);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (cube_ && generation_ == generation) return cube_;
+    }
+    ASSIGN_OR_RETURN(std::unique_ptr<Cube> loaded, Cube::Load(store));
+    std::shared_ptr<const Cube> cube(std::move(loaded));
+    std::lock_guard<std::mutex> lock(mu_);
+    // A load for an older generation must not replace a newer cube.
+    if (!cube_ || generation >= generation_) {
+      cube_ = cube;
+      generation_ = generation;
+    }
+    return cube;
+  }
+
+ private:
+  std::mutex mu_, load_mu_;
+  std::shared_ptr<const Cube> cube_;
+  uint64_t generation_ = 0;
+};
+
+// Who a token or session is, remembered between requests so that each one
+// does not repeat two credential look-ups. Keyed by the secret's digest
+// (never the secret); an entry is good for the cache generation it was made
+// in — any write, such as a revocation, a disabled user or a new role,
+// through this server or from outside (ChangeWatch), retires it — and
+// until the credential expires. Thread-safe.
+class AuthCache {
+ public:
+  std::optional<Principal> Find(const std::string& digest, uint64_t generation) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = map_.find(digest);
+    if (it == map_.end()) return std::nullopt;
+    if (it->second.generation != generation ||
+        (!it->second.who.expires_at.empty() && it->second.who.expires_at <= UtcNow())) {
+      map_.erase(it);
+      return std::nullopt;
+    }
+    return it->second.who;
+  }
+  void Put(const std::string& digest, uint64_t generation, const Principal& who) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (map_.size() >= 4096) map_.clear();
+    map_[digest] = Entry{generation, who};
+  }
+
+ private:
+  struct Entry {
+    uint64_t generation;
+    Principal who;
+  };
+  std::mutex mu_;
+  std::unordered_map<std::string, Entry> map_;
 };
 
 // ---- request parsing -------------------------------------------------------
@@ -405,11 +521,14 @@ struct Server::Impl {
   RateLimiter limiter;
   RateLimiter signin_limiter{0.5, 20};
   ResponseCache cache;
+  ChangeWatch watch;
+  CubeHolder cube;
+  AuthCache auth_cache;
   std::optional<StaticFiles> files;
   int port = 0;
 
   explicit Impl(ServerOptions o)
-      : opt(std::move(o)), pool(opt.db_uri), limiter(opt.rate_per_second, opt.rate_burst), cache(opt.cache_seconds) {}
+      : opt(std::move(o)), pool(opt.db_uri), limiter(opt.rate_per_second, opt.rate_burst), cache(opt.cache_seconds), watch(opt.db_uri) {}
 
   void Route(const char* method, const std::string& pattern, Access access, Handler h);
   void Dispatch(Access access, const Handler& h, const httplib::Request& req, httplib::Response& res);
@@ -421,6 +540,13 @@ struct Server::Impl {
     if (!s.ok() && opt.access_log) opt.access_log("audit log write failed: " + s.ToString());
   }
   Result<Reply> Cached(Ctx& c, const std::function<Result<Reply>()>& compute);
+  // Clears the response cache (and so retires the cube and the known
+  // identities) when ChangeWatch says the database moved. Dispatch calls it
+  // first thing in every request.
+  Status Refresh();
+  // ComputeStats over the held cube.
+  Result<StatsTable> CubeStats(Ctx& c, const Filter& f, const std::vector<Dimension>& by,
+                               const std::vector<Measure>& measures);
 
   // Handlers.
   Result<Reply> Health(Ctx& c);
@@ -602,6 +728,12 @@ void Server::Impl::Dispatch(Access access, const Handler& h, const httplib::Requ
   Lease lease(&pool, std::move(taken).value());
   Ctx c{req, res, lease, std::nullopt};
   const bool write = req.method != "GET" && req.method != "HEAD";
+  // Whatever this request reads comes after this look for outside writes,
+  // so no cached answer or identity older than them is used.
+  if (Status fresh = Refresh(); !fresh.ok()) {
+    Send(res, ErrorReply(fresh));
+    return;
+  }
   if (access != Access::kPublic) {
     std::string secret;
     std::string auth = req.get_header_value("Authorization");
@@ -616,7 +748,11 @@ void Server::Impl::Dispatch(Access access, const Handler& h, const httplib::Requ
       Send(res, r);
       return;
     }
-    auto p = lease.accounts()->Authenticate(secret);
+    const uint64_t generation = cache.Generation();
+    const std::string digest = SecretDigest(secret);
+    std::optional<Principal> known = auth_cache.Find(digest, generation);
+    Result<Principal> p = known ? Result<Principal>(std::move(*known)) : lease.accounts()->Authenticate(secret);
+    if (p.ok() && !known) auth_cache.Put(digest, generation, *p);
     if (!p.ok()) {
       if (p.status().code() == StatusCode::kPermissionDenied) {
         Reply r = ErrorReply(401, "unauthenticated", p.status().message());
@@ -667,6 +803,20 @@ void Server::Impl::Dispatch(Access access, const Handler& h, const httplib::Requ
   }
   if (write && r->status < 400) cache.Invalidate();
   Send(res, *r);
+}
+
+Status Server::Impl::Refresh() {
+  ASSIGN_OR_RETURN(bool moved, watch.Poll());
+  if (moved) cache.Invalidate();
+  return Status::Ok();
+}
+
+Result<StatsTable> Server::Impl::CubeStats(Ctx& c, const Filter& f, const std::vector<Dimension>& by,
+                                           const std::vector<Measure>& measures) {
+  if (measures.empty()) return InvalidArgument("stats needs at least one measure");
+  ASSIGN_OR_RETURN(auto held, cube.Get(c.store(), cache.Generation()));
+  ASSIGN_OR_RETURN(auto q, held->Compile(f, c.store()));
+  return held->GroupBy(*q, by, measures);
 }
 
 Result<Reply> Server::Impl::Cached(Ctx& c, const std::function<Result<Reply>()>& compute) {
@@ -895,86 +1045,90 @@ Result<Reply> Server::Impl::ListIncidents(Ctx& c) {
   ASSIGN_OR_RETURN(std::string cursor, q.One("cursor"));
   ASSIGN_OR_RETURN(bool want_total, q.Bool("total"));
 
-  std::string out = "{\"incidents\":[";
-  bool first = true;
-  std::optional<std::string> next;
-  auto add = [&](const Incident& inc) {
-    out += first ? "" : ",";
-    out += IncidentView(inc);
-    first = false;
-  };
-  if (sort == SortKey::kId && order == "asc") {
-    // Keyset pagination: the cursor is the last id seen.
-    if (!cursor.empty()) {
-      auto after = ParseInt(cursor);
-      if (!after.ok() || *after < 0) return InvalidArgument("parameter cursor: not a cursor this list gave");
-      f.after_id = *after;
-    }
-    f.limit = limit + 1;
-    int64_t n = 0, last = 0;
-    RETURN_IF_ERROR(c.store()->Scan(f, [&](const Incident& inc) {
-      if (++n > limit) {
-        next = std::to_string(last);
+  // Pages are cached like stats: the key is the whole query, and any write
+  // (through this server or seen by ChangeWatch) clears the cache.
+  return Cached(c, [&]() -> Result<Reply> {
+    std::string out = "{\"incidents\":[";
+    bool first = true;
+    std::optional<std::string> next;
+    auto add = [&](const Incident& inc) {
+      out += first ? "" : ",";
+      out += IncidentView(inc);
+      first = false;
+    };
+    if (sort == SortKey::kId && order == "asc") {
+      // Keyset pagination: the cursor is the last id seen.
+      if (!cursor.empty()) {
+        auto after = ParseInt(cursor);
+        if (!after.ok() || *after < 0) return InvalidArgument("parameter cursor: not a cursor this list gave");
+        f.after_id = *after;
+      }
+      f.limit = limit + 1;
+      int64_t n = 0, last = 0;
+      RETURN_IF_ERROR(c.store()->Scan(f, [&](const Incident& inc) {
+        if (++n > limit) {
+          next = std::to_string(last);
+          return Status::Ok();
+        }
+        add(inc);
+        last = inc.id;
         return Status::Ok();
+      }));
+      f.limit = 0;
+      f.after_id = 0;
+    } else {
+      // Any other order sorts the matching facts in memory, so it is bounded:
+      // the filter must leave at most max_sort_rows incidents.
+      int64_t offset = 0;
+      if (!cursor.empty()) {
+        auto o = cursor.starts_with("o") ? ParseInt(std::string_view(cursor).substr(1)) : Result<int64_t>(InvalidArgument(""));
+        if (!o.ok() || *o < 0) return InvalidArgument("parameter cursor: not a cursor this list gave");
+        offset = *o;
       }
-      add(inc);
-      last = inc.id;
-      return Status::Ok();
-    }));
-    f.limit = 0;
-    f.after_id = 0;
-  } else {
-    // Any other order sorts the matching facts in memory, so it is bounded:
-    // the filter must leave at most max_sort_rows incidents.
-    int64_t offset = 0;
-    if (!cursor.empty()) {
-      auto o = cursor.starts_with("o") ? ParseInt(std::string_view(cursor).substr(1)) : Result<int64_t>(InvalidArgument(""));
-      if (!o.ok() || *o < 0) return InvalidArgument("parameter cursor: not a cursor this list gave");
-      offset = *o;
-    }
-    ASSIGN_OR_RETURN(int64_t n, c.store()->Count(f));
-    if (n > opt.max_sort_rows) {
-      return ErrorReply(422, "too_costly",
-                        "sorting by " + sort_s + " covers " + std::to_string(n) + " incidents; narrow the filter to " +
-                            std::to_string(opt.max_sort_rows) + " or fewer, or sort by id");
-    }
-    std::vector<SortRow> rows;
-    rows.reserve(static_cast<size_t>(n));
-    RETURN_IF_ERROR(c.store()->ScanFacts(f, [&](const IncidentFacts& x) {
-      SortRow r{x.id, 0, {}};
-      switch (sort) {
-        case SortKey::kId: r.num = x.id; break;
-        case SortKey::kDate: r.num = x.date; break;
-        case SortKey::kKilled: for (int32_t k : x.killed) r.num += k; break;
-        case SortKey::kInjured: for (int32_t k : x.injured) r.num += k; break;
-        case SortKey::kAdmin1: r.text = x.admin1; break;
-        case SortKey::kPerpetrator: r.text = x.perpetrator; break;
-        case SortKey::kAttackType: r.text = Name(x.attack_type); break;
-        case SortKey::kTarget: r.text = Name(x.target); break;
+      ASSIGN_OR_RETURN(int64_t n, c.store()->Count(f));
+      if (n > opt.max_sort_rows) {
+        return ErrorReply(422, "too_costly",
+                          "sorting by " + sort_s + " covers " + std::to_string(n) + " incidents; narrow the filter to " +
+                              std::to_string(opt.max_sort_rows) + " or fewer, or sort by id");
       }
-      rows.push_back(std::move(r));
-    }));
-    const bool desc = order == "desc";
-    std::sort(rows.begin(), rows.end(), [desc](const SortRow& x, const SortRow& y) {
-      if (x.num != y.num) return desc ? x.num > y.num : x.num < y.num;
-      if (x.text != y.text) return desc ? x.text > y.text : x.text < y.text;
-      return x.id < y.id;  // ties in id order, always ascending: a stable page boundary
-    });
-    size_t end = std::min(rows.size(), static_cast<size_t>(offset + limit));
-    for (size_t i = static_cast<size_t>(std::min<int64_t>(offset, static_cast<int64_t>(rows.size()))); i < end; ++i) {
-      ASSIGN_OR_RETURN(Incident inc, c.store()->Get(rows[i].id));
-      add(inc);
+      std::vector<SortRow> rows;
+      rows.reserve(static_cast<size_t>(n));
+      RETURN_IF_ERROR(c.store()->ScanFacts(f, [&](const IncidentFacts& x) {
+        SortRow r{x.id, 0, {}};
+        switch (sort) {
+          case SortKey::kId: r.num = x.id; break;
+          case SortKey::kDate: r.num = x.date; break;
+          case SortKey::kKilled: for (int32_t k : x.killed) r.num += k; break;
+          case SortKey::kInjured: for (int32_t k : x.injured) r.num += k; break;
+          case SortKey::kAdmin1: r.text = x.admin1; break;
+          case SortKey::kPerpetrator: r.text = x.perpetrator; break;
+          case SortKey::kAttackType: r.text = Name(x.attack_type); break;
+          case SortKey::kTarget: r.text = Name(x.target); break;
+        }
+        rows.push_back(std::move(r));
+      }));
+      const bool desc = order == "desc";
+      std::sort(rows.begin(), rows.end(), [desc](const SortRow& x, const SortRow& y) {
+        if (x.num != y.num) return desc ? x.num > y.num : x.num < y.num;
+        if (x.text != y.text) return desc ? x.text > y.text : x.text < y.text;
+        return x.id < y.id;  // ties in id order, always ascending: a stable page boundary
+      });
+      size_t end = std::min(rows.size(), static_cast<size_t>(offset + limit));
+      for (size_t i = static_cast<size_t>(std::min<int64_t>(offset, static_cast<int64_t>(rows.size()))); i < end; ++i) {
+        ASSIGN_OR_RETURN(Incident inc, c.store()->Get(rows[i].id));
+        add(inc);
+      }
+      if (end < rows.size()) next = "o" + std::to_string(end);
     }
-    if (end < rows.size()) next = "o" + std::to_string(end);
-  }
-  out += "],\"next_cursor\":" + (next ? "\"" + *next + "\"" : std::string("null"));
-  out += ",\"sort\":\"" + std::string(sort == SortKey::kId ? "id" : sort_s) + "\",\"order\":\"" + order + "\"";
-  if (want_total) {
-    ASSIGN_OR_RETURN(int64_t total, c.store()->Count(f));
-    out += ",\"total\":" + std::to_string(total);
-  }
-  out += "}";
-  return Reply{200, std::move(out), "application/json", {}, false};
+    out += "],\"next_cursor\":" + (next ? "\"" + *next + "\"" : std::string("null"));
+    out += ",\"sort\":\"" + std::string(sort == SortKey::kId ? "id" : sort_s) + "\",\"order\":\"" + order + "\"";
+    if (want_total) {
+      ASSIGN_OR_RETURN(int64_t total, c.store()->Count(f));
+      out += ",\"total\":" + std::to_string(total);
+    }
+    out += "}";
+    return Reply{200, std::move(out), "application/json", {}, false};
+  });
 }
 
 Result<Reply> Server::Impl::GetIncident(Ctx& c) {
@@ -1191,7 +1345,7 @@ Result<Reply> Server::Impl::Stats(Ctx& c) {
     measures.push_back(*x);
   }
   return Cached(c, [&]() -> Result<Reply> {
-    ASSIGN_OR_RETURN(StatsTable t, ComputeStats(c.store(), f, dims, measures));
+    ASSIGN_OR_RETURN(StatsTable t, CubeStats(c, f, dims, measures));
     Json j;
     Json cols = Json::array();
     for (const auto& k : t.key_columns) cols.push_back(k);
@@ -1228,7 +1382,7 @@ Result<Reply> Server::Impl::TimeSeries(Ctx& c) {
   }
   ASSIGN_OR_RETURN(Dimension dim, ParseDimension(interval));
   return Cached(c, [&]() -> Result<Reply> {
-    ASSIGN_OR_RETURN(StatsTable t, ComputeStats(c.store(), f, {dim}, measures));
+    ASSIGN_OR_RETURN(StatsTable t, CubeStats(c, f, {dim}, measures));
     Json points = Json::array();
     for (size_t i = 0; i < t.keys.size(); ++i) {
       Json p{{"period", t.keys[i][0]}};

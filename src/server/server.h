@@ -6,8 +6,12 @@
 // admin). Writes go to the audit log with who, what, when, before and after.
 //
 // The server keeps a small pool of Store connections (one per worker thread
-// at most; Store is not thread-safe) and caches stats, time series and map
-// responses for a few seconds (a write through the server clears the cache).
+// at most; Store is not thread-safe), the statistics cube of every incident
+// in memory (stats and time series are grouped from it), and caches list
+// pages, stats, time series, map responses and who each token is. Every
+// request first asks one more, read-only, Store handle whether the database
+// moved (Store::ChangeStamp): any write — through this server or another
+// process — clears the caches and retires the cube before anything is read.
 // The header stays free of the HTTP library: include it anywhere.
 //
 //   ServerOptions o;
@@ -41,7 +45,7 @@ struct ServerOptions {
   double rate_per_second = 50;     // per token or session; 0 = no limit
   double rate_burst = 200;
   int64_t session_seconds = 12 * 3600;
-  int cache_seconds = 10;          // stats/time series/map cache; 0 = off
+  int cache_seconds = 10;          // list/stats/time series/map cache lifetime; 0 = off
   bool secure_cookies = false;     // set when TLS is in front (docs/api.md)
   std::string tls_cert, tls_key;   // both set: serve HTTPS directly
   int threads = 8;

@@ -82,7 +82,9 @@ TEST_F(PostgresStoreTest, LargeBatchGoesThroughCopyUnchanged) {
   ASSERT_EQ(outcomes.size(), rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     EXPECT_EQ(outcomes[i], WriteOutcome::kInserted) << i;
-    if (i > 0) EXPECT_GT(batch[i].id, batch[i - 1].id) << i;
+    if (i > 0) {
+      EXPECT_GT(batch[i].id, batch[i - 1].id) << i;
+    }
     auto got = store_->Get(batch[i].id);
     ASSERT_TRUE(got.ok()) << got.status().ToString();
     Incident want = rows[i];

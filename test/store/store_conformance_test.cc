@@ -275,6 +275,7 @@ struct Outcome {
   std::vector<HistoryEntry> history;
   std::optional<Incident> incident;
   std::optional<Json> json;
+  std::optional<bool> stamp_moved;  // `stamp`: did the watcher's ChangeStamp move
   bool checked = false;         // an expect line looked at it
   bool error_expected = false;  // an `expect error` line named its error
 };
@@ -304,6 +305,7 @@ class ScriptRunner {
       }
     }
     FinishCommand();
+    watcher_.reset();
     store_.reset();
   }
 
@@ -557,6 +559,27 @@ class ScriptRunner {
       out.status = store_->Rollback();
     } else if (command == "reopen") {
       out.status = Reopen();
+    } else if (command == "watch") {
+      // A second handle that never writes, as the server's cache watcher.
+      auto w = Store::Open(uri_);
+      out.status = w.status();
+      if (w.ok()) {
+        watcher_ = std::move(*w);
+        auto st = watcher_->ChangeStamp();
+        out.status = st.status();
+        if (st.ok()) stamp_ = *st;
+      }
+    } else if (command == "stamp" || command == "own_stamp") {
+      // stamp: the watcher's; own_stamp: this store's own handle's.
+      Store* of = command == "stamp" ? watcher_.get() : store_.get();
+      std::string& last = command == "stamp" ? stamp_ : own_stamp_;
+      if (of == nullptr) return bad(InvalidArgument("stamp before watch"));
+      auto st = of->ChangeStamp();
+      out.status = st.status();
+      if (st.ok()) {
+        out.stamp_moved = *st != last;
+        last = *st;
+      }
     } else if (command == "schema_version") {
       auto r = store_->SchemaVersion();
       out.status = r.status();
@@ -877,6 +900,15 @@ class ScriptRunner {
       auto ids = IdList(p, 1);
       if (!ids.ok()) return Fail(ids.status().ToString());
       if (*ids != out.ids) Fail(context + ": expected ids [" + Join(*ids) + "], got [" + Join(out.ids) + "]");
+    } else if (kind == "stamp") {
+      if (p.args.size() != 2 || (p.args[1].items[0] != "same" && p.args[1].items[0] != "moved")) {
+        return Fail("expect stamp same|moved");
+      }
+      if (!out.stamp_moved) return Fail(context + ": has no stamp");
+      const bool want_moved = p.args[1].items[0] == "moved";
+      if (*out.stamp_moved != want_moved) {
+        Fail(context + ": expected the stamp " + std::string(want_moved ? "to move" : "to stay the same"));
+      }
     } else if (kind == "count" || kind == "schema") {
       std::optional<int64_t> value = out.count;
       if (kind == "schema") value = out.schema ? std::optional<int64_t>(*out.schema) : std::nullopt;
@@ -1015,6 +1047,8 @@ class ScriptRunner {
 
   std::string file_, uri_;
   std::unique_ptr<Store> store_;
+  std::unique_ptr<Store> watcher_;  // `watch`: a second handle on the same database
+  std::string stamp_, own_stamp_;
   std::map<std::string, int64_t> vars_;
   std::map<std::string, Json> templates_;
   std::optional<Outcome> last_;

@@ -454,6 +454,16 @@ class PostgresStore final : public Store {
     }));
   }
 
+  // The current snapshot (xmin:xmax:in-progress xids) changes whenever a
+  // transaction that writes begins or ends anywhere in the cluster.
+  Result<std::string> ChangeStamp() override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(Run("read change stamp", false, [&](pqxx::transaction_base& tx) -> Result<std::string> {
+      pqxx::result r = tx.exec("SELECT pg_current_snapshot()::text");
+      return std::string(Row{r[0]}.Text(0));
+    }));
+  }
+
   Status RecordImport(const ImportRecord& record) override {
     RETURN_IF_ERROR(Usable());
     if (record.batch_id.empty()) return InvalidArgument("import record: batch_id is empty");

@@ -242,6 +242,11 @@ class SqliteStore final : public Store {
     return Guard(RecordImportImpl(record));
   }
 
+  Result<std::string> ChangeStamp() override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(ChangeStampImpl());
+  }
+
   Result<std::vector<ImportRecord>> Imports() override {
     RETURN_IF_ERROR(Usable());
     return Guard(ImportsImpl());
@@ -807,6 +812,19 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
+  // PRAGMA data_version changes when another connection commits; the
+  // total of this connection's own changes is added so that the stamp moves
+  // on writes through this handle too.
+  Result<std::string> ChangeStampImpl() {
+    if (!data_version_) {
+      ASSIGN_OR_RETURN(data_version_, Prepare("PRAGMA data_version", true));
+    }
+    StmtUse use(data_version_.get());
+    int rc = sqlite3_step(use.get());
+    if (rc != SQLITE_ROW) return Fail(rc, "read data_version");
+    return std::to_string(sqlite3_column_int64(use.get(), 0)) + ":" + std::to_string(sqlite3_total_changes64(db_));
+  }
+
   Status RecordImportImpl(const ImportRecord& r) {
     if (r.batch_id.empty()) return InvalidArgument("import record: batch_id is empty");
     StmtUse use(record_import_.get());
@@ -1012,6 +1030,7 @@ class SqliteStore final : public Store {
   StmtPtr begin_, commit_, rollback_, schema_version_, get_, lookup_key_, key_owner_, insert_, insert_new_, update_,
       insert_history_, seal_history_, fts_insert_, fts_delete_, history_country_, history_, record_import_, imports_;
   StmtPtr news_window_, news_window_any_;  // ScanNewsWindow, prepared on first use
+  StmtPtr data_version_;  // prepared on the first ChangeStamp()
 };
 
 Status SqliteStore::Migrate() {

@@ -277,7 +277,10 @@ namespace {
   q = q * r + 1.0;
   const int64_t ki = std::bit_cast<int64_t>(kd) - std::bit_cast<int64_t>(kShift);
   const int64_t under = (ki + 1022) >> 63;  // all ones when exp(x) < 2^-1022
-  return std::bit_cast<double>((std::bit_cast<int64_t>(q) + (ki << 52)) & ~under);
+  // Unsigned: the sum wraps (defined) where x is out of range and the
+  // value is then meaningless anyway; signed overflow would be undefined.
+  const uint64_t bits = std::bit_cast<uint64_t>(q) + (static_cast<uint64_t>(ki) << 52);
+  return std::bit_cast<double>(bits & ~static_cast<uint64_t>(under));
 }
 
 // A double's bits as an integer that orders as the doubles do (NaN aside):

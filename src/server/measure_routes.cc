@@ -12,13 +12,19 @@
 namespace faultline::server {
 namespace {
 
+// {"<name>": [json(item), ...]}.
+template <typename T, typename F>
+Reply ListReply(std::string_view name, const std::vector<T>& items, F json) {
+  std::string out = "{\"" + std::string(name) + "\":[";
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + json(items[i]);
+  out += "]}";
+  return Reply{200, std::move(out), "application/json", {}, false};
+}
+
 Result<Reply> ListClaims(RouteContext& c) {
   RETURN_IF_ERROR(Query(c.req).Allow({}));
   ASSIGN_OR_RETURN(auto claims, c.store->Claims());
-  std::string out = "{\"claims\":[";
-  for (size_t i = 0; i < claims.size(); ++i) out += (i ? "," : "") + ClaimJson(claims[i]);
-  out += "]}";
-  return Reply{200, std::move(out), "application/json", {}, false};
+  return ListReply("claims", claims, ClaimJson);
 }
 
 // {"tolerance": percent (default 10), "keys": ["..."] (default all)}.
@@ -60,10 +66,7 @@ Result<Reply> CheckClaimsRoute(StageEnv* env, RouteContext& c) {
 Result<Reply> ListPhases(RouteContext& c) {
   RETURN_IF_ERROR(Query(c.req).Allow({}));
   ASSIGN_OR_RETURN(auto phases, c.store->Phases());
-  std::string out = "{\"phases\":[";
-  for (size_t i = 0; i < phases.size(); ++i) out += (i ? "," : "") + PhaseJson(phases[i]);
-  out += "]}";
-  return Reply{200, std::move(out), "application/json", {}, false};
+  return ListReply("phases", phases, PhaseJson);
 }
 
 // {"key", "type", "name", "parties": [..] | "a|b", "country", "start", "end",

@@ -186,6 +186,17 @@ Json BodyOf(const httplib::Result& r) {
   }
 }
 
+// A 400 invalid_argument (as the admin) whose message names `what`.
+void ExpectRejected(const ApiServer& api, const std::string& method, const std::string& path, const std::string& body,
+                    const std::string& what) {
+  auto r = api.Call(method, path, Role::kAdmin, body);
+  ASSERT_TRUE(r) << path;
+  EXPECT_EQ(r->status, 400) << method << " " << path << " " << body << ": " << r->body;
+  Json j = BodyOf(r);
+  EXPECT_EQ(j["code"], "invalid_argument") << path;
+  EXPECT_NE(j.value("message", "").find(what), std::string::npos) << path << " " << body << ": " << j.dump();
+}
+
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -425,14 +436,7 @@ TEST_F(ApiTest, MalformedFiltersGet400WithAMessageNamingTheParameter) {
       {"/api/v1/review?limit=-1", "limit"},
       {"/api/v1/audit?limit=abc", "limit"},
   };
-  for (const auto& [path, param] : cases) {
-    auto r = api_->Call("GET", path, Role::kAdmin);
-    ASSERT_TRUE(r) << path;
-    EXPECT_EQ(r->status, 400) << path << ": " << r->body;
-    Json j = BodyOf(r);
-    EXPECT_EQ(j["code"], "invalid_argument") << path;
-    EXPECT_NE(j.value("message", "").find(param), std::string::npos) << path << ": " << j.dump();
-  }
+  for (const auto& [path, param] : cases) ExpectRejected(*api_, "GET", path, "", param);
   // Bodies too.
   for (const auto& [path, body] : std::vector<std::pair<std::string, std::string>>{
            {"/api/v1/incidents", "not json"},
@@ -925,14 +929,7 @@ TEST_F(ApiTest, StageRoutesRejectMalformedInputWithTheFieldNamed) {
       {"/api/v1/alerts?rules=notjson", "rules"},
       {"/api/v1/plans/1?x=1", "x"},
   };
-  for (const auto& [path, param] : gets) {
-    auto r = api_->Call("GET", path, Role::kAdmin);
-    ASSERT_TRUE(r) << path;
-    EXPECT_EQ(r->status, 400) << path << ": " << r->body;
-    Json j = BodyOf(r);
-    EXPECT_EQ(j["code"], "invalid_argument") << path;
-    EXPECT_NE(j.value("message", "").find(param), std::string::npos) << path << ": " << j.dump();
-  }
+  for (const auto& [path, param] : gets) ExpectRejected(*api_, "GET", path, "", param);
   const std::vector<std::tuple<std::string, std::string, std::string>> posts = {
       {"/api/v1/claims/check", "not json", "JSON"},
       {"/api/v1/claims/check", R"({"tolerance":"high"})", "tolerance"},
@@ -962,12 +959,7 @@ TEST_F(ApiTest, StageRoutesRejectMalformedInputWithTheFieldNamed) {
       {"/api/v1/plans", R"({"kind":"allocate","resources":1,"as_of":"soon"})", "as_of"},
       {"/api/v1/plans?country=Atlantis", R"({"kind":"allocate","resources":1})", "country"},
   };
-  for (const auto& [path, body, what] : posts) {
-    auto r = api_->Call("POST", path, Role::kAdmin, body);
-    ASSERT_TRUE(r) << path;
-    EXPECT_EQ(r->status, 400) << path << " " << body << ": " << r->body;
-    EXPECT_NE(BodyOf(r).value("message", "").find(what), std::string::npos) << path << " " << body << ": " << r->body;
-  }
+  for (const auto& [path, body, what] : posts) ExpectRejected(*api_, "POST", path, body, what);
 }
 
 TEST_F(ApiTest, StageRoutesHaveLimits) {

@@ -167,11 +167,16 @@ Result<Reply> Changepoints(StageEnv* env, RouteContext& c) {
   ASSIGN_OR_RETURN(double hazard, DoubleParam(q, "hazard", 0.01, 1e-9, 1));
   ASSIGN_OR_RETURN(int64_t max_run, q.Int("max_run", 500, 1, static_cast<int64_t>(env->limits().max_bocpd_run)));
   ASSIGN_OR_RETURN(auto cube, env->CubeOf(c.store, c.generation));
-  ASSIGN_OR_RETURN(Series s, LoadSeries(*cube, c.store, sq.filter, sq.period, sq.measure));
-  if (s.values.size() > env->limits().max_series_periods) {
-    return FailedPrecondition("the series has " + std::to_string(s.values.size()) + " periods; the limit is " +
+  // The span is checked before the series is built, so a century of days
+  // costs nothing.
+  const int32_t from = sq.filter.date_from.value_or(cube->MinDate());
+  const int32_t to = sq.filter.date_to.value_or(cube->MaxDate());
+  const int64_t n = to < from ? 0 : static_cast<int64_t>(PeriodOf(sq.period, to)) - PeriodOf(sq.period, from) + 1;
+  if (n > static_cast<int64_t>(env->limits().max_series_periods)) {
+    return FailedPrecondition("the series would have " + std::to_string(n) + " periods; the limit is " +
                               std::to_string(env->limits().max_series_periods) + " (narrow from/to or a longer by)");
   }
+  ASSIGN_OR_RETURN(Series s, LoadSeries(*cube, c.store, sq.filter, sq.period, sq.measure));
   std::vector<size_t> cps;
   Json j;
   j["method"] = method;

@@ -21,6 +21,7 @@
 #include "forecast/charts.h"
 #include "forecast/models.h"
 #include "forecast/panel.h"
+#include "forecast/run.h"
 #include "io/native_csv.h"
 
 namespace faultline {
@@ -115,7 +116,7 @@ struct Loaded {
   Filter filter;
 };
 
-Result<Loaded> LoadPanel(const CliContext& ctx, const SeriesOptions& o) {
+Result<Loaded> LoadPanelOf(const CliContext& ctx, const SeriesOptions& o) {
   if (o.horizon < 1) return InvalidArgument("--horizon must be at least 1");
   if (o.samples < 10) return InvalidArgument("--samples must be at least 10");
   if (o.at_least < 1) return InvalidArgument("--at-least must be at least 1");
@@ -123,22 +124,17 @@ Result<Loaded> LoadPanel(const CliContext& ctx, const SeriesOptions& o) {
   ASSIGN_OR_RETURN(po.unit, ParseUnitKind(Trim(o.unit)));
   ASSIGN_OR_RETURN(po.period, ParsePeriod(Trim(o.period)));
   ASSIGN_OR_RETURN(po.measure, ParseMeasure(Trim(o.measure)));
-  if (!(po.measure == Measure::Incidents()) && !(po.measure == Measure::Killed())) {
-    return InvalidArgument("--measure: incidents or killed");
-  }
   Loaded l;
   ASSIGN_OR_RETURN(l.filter, BuildFilter(o.filter));
   ASSIGN_OR_RETURN(l.store, Store::Open(ctx.db_uri()));
-  if (po.unit == UnitKind::kGrid) {
-    ASSIGN_OR_RETURN(auto phases, l.store->Phases());
-    int64_t skipped = 0;
-    ASSIGN_OR_RETURN(l.panel, BuildGridPanel(l.store.get(), l.filter, phases, po, &skipped));
-    if (skipped > 0) std::fprintf(stderr, "(%lld incidents without coordinates left out of the grid)\n", static_cast<long long>(skipped));
-  } else {
-    ASSIGN_OR_RETURN(auto cube, Cube::Load(l.store.get()));
-    ASSIGN_OR_RETURN(auto q, cube->Compile(l.filter, l.store.get()));
-    ASSIGN_OR_RETURN(l.panel, BuildPanel(*cube, *q, l.filter.date_from, l.filter.date_to, po));
+  int64_t skipped = 0;
+  auto panel = LoadPanel(l.store.get(), l.filter, po, &skipped);
+  if (!panel.ok() && panel.status().message().rfind("measure:", 0) == 0) {
+    return InvalidArgument("--measure: incidents or killed");
   }
+  if (!panel.ok()) return panel.status();
+  l.panel = std::move(panel).value();
+  if (skipped > 0) std::fprintf(stderr, "(%lld incidents without coordinates left out of the grid)\n", static_cast<long long>(skipped));
   return l;
 }
 
@@ -182,19 +178,6 @@ std::string FilterWords(const FilterOptions& f) {
   return s;
 }
 
-std::string UtcStamp() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
-
-int32_t TodayDay() {
-  return static_cast<int32_t>(std::time(nullptr) / 86400);
-}
-
 // ---- forecast -------------------------------------------------------------
 
 struct ForecastArgs {
@@ -206,72 +189,28 @@ struct ForecastArgs {
 
 Status RunForecast(const CliContext& ctx, const ForecastArgs& a) {
   const std::string format = ctx.format();
-  ASSIGN_OR_RETURN(Loaded l, LoadPanel(ctx, a.series));
+  ASSIGN_OR_RETURN(Loaded l, LoadPanelOf(ctx, a.series));
   const Panel& panel = l.panel;
-  BacktestOptions bo = MakeBacktestOptions(a.series);
-  ModelOptions mo = bo.model;
-  std::string chosen = a.model;
-  std::string verdict;
-  std::vector<std::pair<std::string, double>> weights;
-  if (a.model == "auto" || a.model == "ensemble") {
-    // The default model is the one that wins out of sample on this data.
-    ASSIGN_OR_RETURN(BacktestResult r, RunBacktestWithProgress(panel, bo));
-    verdict = r.Verdict();
-    weights = EnsembleWeights(r);
-    if (a.model == "auto") chosen = r.winner;
-  }
-  ASSIGN_OR_RETURN(auto model, MakeModel(chosen, mo));
-  if (auto* e = dynamic_cast<EnsembleModel*>(model.get()); e != nullptr && !weights.empty()) e->SetWeights(weights);
-  ASSIGN_OR_RETURN(UnitForecasts f, model->Forecast(panel, a.series.horizon, a.series.seed));
-  // Records.
+  ForecastRunOptions fo;
+  fo.model = a.model;
+  fo.backtest = MakeBacktestOptions(a.series);
+  ProgressBar bar("backtest", 0);
+  fo.backtest.progress = [&](size_t done, size_t total) { bar.Update(done, total); };
+  fo.keep_samples = a.keep_samples;
+  fo.filter_words = FilterWords(a.series.filter);
+  StampNow(&fo);
+  auto ran = RunForecasts(panel, fo);
+  bar.Finish();
+  if (!ran.ok()) return ran.status();
+  ForecastRun& fr = *ran;
+  std::vector<ForecastRecord>& records = fr.records;
+  const std::string& chosen = fr.model;
+  const std::string& verdict = fr.verdict;
+  const std::string& run = fr.run;
   const size_t n = panel.periods();
-  const std::string run = UtcStamp() + "-" + chosen + "-seed" + std::to_string(a.series.seed);
-  std::vector<ForecastRecord> records;
-  const int64_t k_max = std::max<int64_t>(10, a.series.at_least);
-  for (size_t u = 0; u < panel.units.size(); ++u) {
-    for (int h = 1; h <= a.series.horizon; ++h) {
-      const Predictive& p = f[u][static_cast<size_t>(h - 1)];
-      ForecastRecord r;
-      r.run = run;
-      r.model = chosen;
-      r.model_version = std::string(model->version());
-      r.measure = panel.measure;
-      r.unit_kind = std::string(Name(panel.unit_kind));
-      r.unit = panel.units[u];
-      r.period = std::string(Name(panel.period));
-      r.target = panel.Label(n - 1 + static_cast<size_t>(h));
-      r.horizon = h;
-      r.issued = TodayDay();
-      r.train_from = panel.PeriodFirstDayAt(0);
-      r.train_to = panel.PeriodFirstDayAt(n) - 1;
-      r.filter = FilterWords(a.series.filter);
-      r.seed = static_cast<int64_t>(a.series.seed);
-      r.mean = p.Mean();
-      for (size_t i = 0; i < kQuantileLevels.size(); ++i) r.quantiles[i] = static_cast<double>(p.Quantile(kQuantileLevels[i]));
-      for (int64_t k = 1; k <= k_max; ++k) r.p_at_least.push_back(p.ProbAtLeast(k));
-      if (a.keep_samples) r.samples = p.samples().empty() ? p.Draw(a.series.samples, a.series.seed + u * 131 + static_cast<uint64_t>(h)) : p.samples();
-      records.push_back(std::move(r));
-    }
-  }
   if (!a.no_save) RETURN_IF_ERROR(l.store->AddForecasts(&records));
   if (format == "json") {
-    Json out;
-    out["run"] = run;
-    out["model"] = chosen;
-    out["saved"] = !a.no_save;
-    if (!verdict.empty()) out["backtest"] = verdict;
-    out["describe"] = model->Describe();
-    out["forecasts"] = Json::array();
-    for (const auto& r : records) {
-      Json j = {{"unit", r.unit}, {"target", r.target}, {"horizon", r.horizon}, {"mean", r.mean}};
-      Json q;
-      for (size_t i = 0; i < kQuantileLevels.size(); ++i) q[FixedStr(kQuantileLevels[i], 2)] = r.quantiles[i];
-      j["quantiles"] = q;
-      j["p_at_least"] = r.p_at_least;
-      if (!r.samples.empty()) j["samples"] = r.samples;
-      out["forecasts"].push_back(std::move(j));
-    }
-    std::cout << out.dump(2) << "\n";
+    std::cout << ForecastRunJson(fr, !a.no_save, 2) << "\n";
     return Status::Ok();
   }
   if (format == "table") {
@@ -279,7 +218,7 @@ Status RunForecast(const CliContext& ctx, const ForecastArgs& a) {
     std::printf("%s forecasts of %s per %s by %s from %s..%s (%zu units)%s%s\n", chosen.c_str(), panel.measure.c_str(),
                 std::string(Name(panel.period)).c_str(), std::string(Name(panel.unit_kind)).c_str(),
                 panel.Label(0).c_str(), panel.Label(n - 1).c_str(), panel.units.size(),
-                model->Describe().empty() ? "" : ": ", model->Describe().c_str());
+                fr.describe.empty() ? "" : ": ", fr.describe.c_str());
   }
   const std::string k = std::to_string(a.series.at_least);
   std::vector<std::vector<std::string>> rows;
@@ -309,7 +248,7 @@ struct BacktestArgs {
 Status RunBacktest(const CliContext& ctx, const BacktestArgs& a) {
   const std::string format = ctx.format();
   if (a.chart_format != "png" && a.chart_format != "svg") return InvalidArgument("--chart-format: png or svg");
-  ASSIGN_OR_RETURN(Loaded l, LoadPanel(ctx, a.series));
+  ASSIGN_OR_RETURN(Loaded l, LoadPanelOf(ctx, a.series));
   BacktestOptions bo = MakeBacktestOptions(a.series);
   if (!a.models.empty()) {
     bo.models.clear();
@@ -356,24 +295,7 @@ Status RunBacktest(const CliContext& ctx, const BacktestArgs& a) {
     rows.push_back(std::move(row));
   }
   if (format == "json") {
-    Json out;
-    out["verdict"] = r.Verdict();
-    out["winner"] = r.winner;
-    out["best_baseline"] = r.best_baseline;
-    out["improvement"] = r.improvement;
-    out["origins"] = Json::array();
-    for (int o : r.origins) out["origins"].push_back(p.Label(static_cast<size_t>(o)));
-    out["models"] = Json::array();
-    for (const auto& m : r.models) {
-      Json j = {{"model", m.model}, {"baseline", m.baseline}, {"crps", m.all.crps}, {"log_score", m.all.log_score},
-                {"cover50", m.all.cover50}, {"cover80", m.all.cover80}, {"cover95", m.all.cover95},
-                {"brier_ge1", m.all.brier1}, {"brier_ge" + k, m.all.brier_k}, {"pit", m.pit},
-                {"fallbacks", m.fallbacks}, {"describe", m.describe}};
-      j["crps_by_horizon"] = Json::array();
-      for (const auto& s : m.by_horizon) j["crps_by_horizon"].push_back(s.crps);
-      out["models"].push_back(std::move(j));
-    }
-    std::cout << out.dump(2) << "\n";
+    std::cout << BacktestJson(r, p, 2) << "\n";
   } else {
     Print(format, header, rows, numeric);
   }
@@ -432,19 +354,17 @@ Status RunAlertList(const CliContext& ctx, AlertArgs a) {
   for (const auto& r : rules) {
     if (r.kind == AlertRule::Kind::kProbability) a.series.horizon = std::max(a.series.horizon, r.horizon);
   }
-  ASSIGN_OR_RETURN(Loaded l, LoadPanel(ctx, a.series));
+  ASSIGN_OR_RETURN(Loaded l, LoadPanelOf(ctx, a.series));
   BacktestOptions bo = MakeBacktestOptions(a.series);
-  std::string chosen = a.model;
-  std::vector<std::pair<std::string, double>> weights;
-  if (a.model == "auto" || a.model == "ensemble") {
-    ASSIGN_OR_RETURN(BacktestResult r, RunBacktestWithProgress(l.panel, bo));
-    if (a.model == "auto") chosen = r.winner;
-    weights = EnsembleWeights(r);
-    if (ctx.format() == "table") std::printf("model %s (%s)\n", chosen.c_str(), r.Verdict().c_str());
+  ProgressBar bar("backtest", 0);
+  bo.progress = [&](size_t done, size_t total) { bar.Update(done, total); };
+  auto chosen = ForecastWithModel(l.panel, a.model, bo);
+  bar.Finish();
+  if (!chosen.ok()) return chosen.status();
+  if (!chosen->verdict.empty() && ctx.format() == "table") {
+    std::printf("model %s (%s)\n", chosen->model.c_str(), chosen->verdict.c_str());
   }
-  ASSIGN_OR_RETURN(auto model, MakeModel(chosen, bo.model));
-  if (auto* e = dynamic_cast<EnsembleModel*>(model.get()); e != nullptr && !weights.empty()) e->SetWeights(weights);
-  ASSIGN_OR_RETURN(UnitForecasts f, model->Forecast(l.panel, a.series.horizon, a.series.seed));
+  const UnitForecasts& f = chosen->forecasts;
   std::vector<Alert> alerts = EvaluateAlerts(rules, l.panel, f);
   if (ctx.format() == "json") {
     std::cout << AlertsJson(alerts) << "\n";

@@ -14,6 +14,7 @@
 #include "analysis/changepoint.h"
 #include "analysis/cube.h"
 #include "analysis/effect.h"
+#include "analysis/measure.h"
 #include "analysis/stats.h"
 #include "cli/filter_options.h"
 #include "cli/forecast_commands.h"
@@ -265,25 +266,7 @@ Status RunQueryCommand(const Global& g, QueryArgs a) {
 
 // ---- stats, phases, changepoints, effect ----------------------------------
 
-// The cube over the whole store, with perpetrators rolled up to the group at
-// the top of their parent chain in the actor dictionary.
-Result<std::unique_ptr<Cube>> LoadCube(Store* store) {
-  ASSIGN_OR_RETURN(auto cube, Cube::Load(store));
-  if (auto actors = ActorDictionary::Default(); actors.ok()) {
-    std::unordered_map<std::string, std::string> top;
-    for (const Actor& a : (*actors)->actors()) {
-      const Actor* at = &a;
-      for (int hops = 0; hops < 16 && !at->parent_id.empty(); ++hops) {
-        const Actor* parent = (*actors)->FindById(at->parent_id);
-        if (parent == nullptr) break;
-        at = parent;
-      }
-      if (at != &a) top[a.id] = at->id;
-    }
-    cube->SetPerpetratorRollUp(std::move(top));
-  }
-  return cube;
-}
+Result<std::unique_ptr<Cube>> LoadCube(Store* store) { return LoadRolledUpCube(store); }
 
 std::string Fixed(double v, int digits = 1) {
   if (std::isnan(v)) return "";
@@ -358,18 +341,9 @@ struct PhaseArgs {
 };
 
 Result<Phase> PhaseFromArgs(const PhaseArgs& a) {
-  Phase p = a.phase;
-  ASSIGN_OR_RETURN(p.type, ParsePhaseType(Trim(a.type)));
-  ASSIGN_OR_RETURN(CivilDate start, CivilDate::Parse(Trim(a.start)));
-  p.start = start.days();
-  if (!a.end.empty()) {
-    ASSIGN_OR_RETURN(CivilDate end, CivilDate::Parse(Trim(a.end)));
-    p.end = end.days();
-  }
-  for (const auto& party : Split(a.parties, '|')) {
-    if (!Trim(party).empty()) p.parties.emplace_back(Trim(party));
-  }
-  return p;
+  PhaseFields f{a.phase.key, a.type, a.phase.name, a.parties, a.phase.country, a.start, a.end, a.phase.source,
+                a.phase.notes};
+  return PhaseFromFields(f);
 }
 
 Status RunPhasesAdd(const Global& g, const PhaseArgs& a) {
@@ -445,16 +419,12 @@ struct SeriesArgs {
   std::string measure = "incidents";
 };
 
-// The series a change-point or effect command works on.
-Result<Series> LoadSeries(Cube* cube, Store* store, const SeriesArgs& a, std::optional<int32_t> from,
-                          std::optional<int32_t> to, Filter* filter_out = nullptr) {
+// The series a change-point command works on.
+Result<Series> LoadSeriesOf(Cube* cube, Store* store, const SeriesArgs& a) {
   ASSIGN_OR_RETURN(Period period, ParsePeriod(Trim(a.by)));
   ASSIGN_OR_RETURN(Measure measure, ParseMeasure(Trim(a.measure)));
   ASSIGN_OR_RETURN(Filter f, BuildFilter(a.filter));
-  if (filter_out != nullptr) *filter_out = f;
-  ASSIGN_OR_RETURN(auto q, cube->Compile(f, store));
-  if (cube->size() == 0) return FailedPrecondition("the database holds no incidents");
-  return cube->SeriesOf(*q, period, measure, from, to);
+  return LoadSeries(*cube, store, f, period, measure);
 }
 
 struct ChangepointArgs {
@@ -473,17 +443,11 @@ Status RunChangepointsCommand(const Global& g, const ChangepointArgs& a) {
   if (a.min_segment < 1) return InvalidArgument("--min-segment must be at least 1");
   ASSIGN_OR_RETURN(auto store, OpenStore(g));
   ASSIGN_OR_RETURN(auto cube, LoadCube(store.get()));
-  ASSIGN_OR_RETURN(Series s, LoadSeries(cube.get(), store.get(), a.series, std::nullopt, std::nullopt));
+  ASSIGN_OR_RETURN(Series s, LoadSeriesOf(cube.get(), store.get(), a.series));
   auto segments_of = [&](const std::vector<size_t>& cps) {
     std::vector<std::vector<std::string>> rows;
-    size_t from = 0;
-    for (size_t k = 0; k <= cps.size(); ++k) {
-      size_t to = k < cps.size() ? cps[k] : s.values.size();
-      int64_t total = 0;
-      for (size_t i = from; i < to; ++i) total += s.values[i];
-      rows.push_back({s.Label(from), s.Label(to - 1), std::to_string(to - from), std::to_string(total),
-                      Fixed(static_cast<double>(total) / static_cast<double>(to - from), 2)});
-      from = to;
+    for (const SeriesSegment& seg : SegmentsBetween(s, cps)) {
+      rows.push_back({seg.from, seg.to, std::to_string(seg.end - seg.first), std::to_string(seg.total), Fixed(seg.mean, 2)});
     }
     return rows;
   };
@@ -543,76 +507,37 @@ struct EffectArgs {
 Status RunEffectCommand(const Global& g, const EffectArgs& a) {
   RETURN_IF_ERROR(CheckFormat(g.format));
   if (a.phase.empty() && a.at.empty()) return InvalidArgument("effect needs --phase ID|KEY or --at DATE");
-  ASSIGN_OR_RETURN(Period period, ParsePeriod(Trim(a.series.by)));
-  ASSIGN_OR_RETURN(auto store, OpenStore(g));
-  ASSIGN_OR_RETURN(auto cube, LoadCube(store.get()));
-  // Boundaries as days, with their words.
-  std::vector<std::pair<int32_t, std::string>> bounds;
-  if (!a.phase.empty()) {
-    const Phase* found = nullptr;
-    for (const Phase& p : cube->phases()) {
-      if (p.key == a.phase || std::to_string(p.id) == a.phase) found = &p;
-    }
-    if (found == nullptr) return NotFound("--phase: no phase \"" + a.phase + "\" (see `faultline phases list`)");
-    bounds.emplace_back(found->start, "the start of " + found->name + " (" + CivilDate(found->start).ToString() + ")");
-    if (found->end) {
-      bounds.emplace_back(*found->end + 1, "the end of " + found->name + " (" + CivilDate(*found->end).ToString() + ")");
-    }
-  }
+  EffectRequest r;
+  r.phase = a.phase;
+  ASSIGN_OR_RETURN(r.period, ParsePeriod(Trim(a.series.by)));
+  ASSIGN_OR_RETURN(r.measure, ParseMeasure(Trim(a.series.measure)));
+  r.measure_name = a.series.measure;
   for (const auto& d : a.at) {
     ASSIGN_OR_RETURN(CivilDate day, CivilDate::Parse(Trim(d)));
-    bounds.emplace_back(day.days(), day.ToString());
+    r.at.push_back(day.days());
   }
-  std::sort(bounds.begin(), bounds.end());
-  ASSIGN_OR_RETURN(Filter f, BuildFilter(a.series.filter));
-  // Default span: two years before the first boundary to one after the last, within the data.
-  int32_t from = f.date_from ? *f.date_from : std::max(cube->MinDate(), bounds.front().first - 730);
-  int32_t to = f.date_to ? *f.date_to : std::min(cube->MaxDate(), bounds.back().first + 365);
-  ASSIGN_OR_RETURN(Series s, LoadSeries(cube.get(), store.get(), a.series, from, to));
-  std::vector<size_t> idx;
-  std::vector<std::string> labels;
-  for (const auto& [day, label] : bounds) {
-    // The first whole period on or after the boundary.
-    int32_t p = PeriodOf(period, day);
-    if (PeriodFirstDay(period, p) < day) ++p;
-    const int64_t i = p - s.first;
-    if (i <= 0 || i >= static_cast<int64_t>(s.values.size())) {
-      std::fprintf(stderr, "(%s is outside the series %s..%s: left out)\n", label.c_str(), s.Label(0).c_str(),
-                   s.Label(s.values.size() - 1).c_str());
-      continue;
-    }
-    if (!idx.empty() && idx.back() == static_cast<size_t>(i)) continue;
-    idx.push_back(static_cast<size_t>(i));
-    labels.push_back(label);
+  ASSIGN_OR_RETURN(r.filter, BuildFilter(a.series.filter));
+  r.options.window_periods = static_cast<int>(std::max<int64_t>(1, a.window));
+  r.options.slope_changes = !a.no_slope;
+  r.options.seasonality = !a.no_season;
+  ASSIGN_OR_RETURN(auto store, OpenStore(g));
+  ASSIGN_OR_RETURN(auto cube, LoadCube(store.get()));
+  auto report = EstimatePhaseEffects(*cube, store.get(), r);
+  if (!report.ok() && report.status().code() == StatusCode::kNotFound && !a.phase.empty()) {
+    return NotFound("--phase: no phase \"" + a.phase + "\" (see `faultline phases list`)");
   }
-  EffectOptions opt;
-  opt.window_periods = static_cast<int>(std::max<int64_t>(1, a.window));
-  opt.slope_changes = !a.no_slope;
-  opt.seasonality = !a.no_season;
-  ASSIGN_OR_RETURN(EffectEstimate est, EstimateEffects(s, idx, labels, opt));
-  auto rr = [](const RateRatio& r) { return Fixed(r.estimate, 2) + " (" + Fixed(r.low, 2) + "-" + Fixed(r.high, 2) + ")"; };
+  if (!report.ok()) return report.status();
+  for (const auto& why : report->left_out) std::fprintf(stderr, "(%s: left out)\n", why.c_str());
+  const Series& s = report->series;
+  const EffectEstimate& est = report->estimate;
   if (g.format == "json") {
-    nlohmann::ordered_json out;
-    out["series"] = {{"period", Name(s.period)}, {"from", s.Label(0)}, {"to", s.Label(s.values.size() - 1)},
-                     {"measure", a.series.measure}, {"n", s.values.size()}};
-    out["alpha"] = est.fit.alpha;
-    out["coefficients"] = nlohmann::ordered_json::object();
-    for (size_t j = 0; j < est.columns.size(); ++j) {
-      out["coefficients"][est.columns[j]] = {{"estimate", est.fit.coef[j]}, {"se", est.fit.se[j]}};
-    }
-    for (const auto& e : est.effects) {
-      auto r = [](const RateRatio& x) { return nlohmann::ordered_json{{"estimate", x.estimate}, {"low", x.low}, {"high", x.high}}; };
-      out["effects"].push_back({{"boundary", e.label}, {"period", s.Label(e.index)}, {"level", r(e.level)},
-                                {"slope", r(e.slope)}, {"window", r(e.window)}, {"window_periods", e.window_periods},
-                                {"mean_before", e.mean_before}, {"mean_after", e.mean_after},
-                                {"text", DescribeEffect(e, a.series.measure, s.period)}});
-    }
-    std::cout << out.dump(2) << "\n";
+    std::cout << EffectReportJson(*report, 2) << "\n";
     return Status::Ok();
   }
+  auto rr = [](const RateRatio& x) { return Fixed(x.estimate, 2) + " (" + Fixed(x.low, 2) + "-" + Fixed(x.high, 2) + ")"; };
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : est.effects) {
-    rows.push_back({e.label, s.Label(e.index), rr(e.level), opt.slope_changes ? rr(e.slope) : "", rr(e.window),
+    rows.push_back({e.label, s.Label(e.index), rr(e.level), r.options.slope_changes ? rr(e.slope) : "", rr(e.window),
                     Fixed(e.mean_before, 2), Fixed(e.mean_after, 2)});
   }
   if (g.format == "table") {

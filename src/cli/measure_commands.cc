@@ -10,26 +10,13 @@
 
 #include "analysis/claims.h"
 #include "analysis/cube.h"
+#include "analysis/measure.h"
 #include "cli/filter_options.h"
 #include "common/date.h"
 #include "common/text.h"
 #include "report/report.h"
 
 namespace faultline {
-
-Result<Filter> ClaimFilter(const Claim& claim) {
-  ASSIGN_OR_RETURN(ClaimFilters cf, ParseClaimFilters(claim.filters));
-  FilterOptions o;
-  if (!cf.country.empty()) o.countries.push_back(cf.country);
-  if (!cf.admin1.empty()) o.admin1.push_back(cf.admin1);
-  if (!cf.admin2.empty()) o.admin2.push_back(cf.admin2);
-  if (!cf.perpetrator.empty()) o.perpetrators.push_back(cf.perpetrator);
-  o.with_affiliates = cf.affiliates;
-  if (cf.event_type) o.event_types.emplace_back(Name(*cf.event_type));
-  if (cf.attack_type) o.attack_types.emplace_back(Name(*cf.attack_type));
-  if (cf.target) o.targets.emplace_back(Name(*cf.target));
-  return BuildFilter(o);
-}
 
 namespace {
 
@@ -170,39 +157,7 @@ Status RunClaimsCheck(const MeasureContext& ctx, const ClaimArgs& a) {
   }
   if (shown.empty()) return NotFound("claims check: no stored claim has the keys given");
   if (format == "json") {
-    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
-    for (size_t i : shown) {
-      const ClaimCheck& r = checks[i];
-      const Claim& c = claims[i];
-      nlohmann::ordered_json j = {{"id", c.id},         {"key", c.key},         {"source", c.source},
-                                  {"standing", Name(c.standing)}, {"metric", Name(c.metric)},
-                                  {"category", CategoryName(c)},  {"filters", c.filters},
-                                  {"period", c.period}, {"value", c.value},     {"citation", c.citation},
-                                  {"data", Name(r.data)}};
-      j["computed"] = r.computed ? nlohmann::ordered_json(*r.computed) : nlohmann::ordered_json(nullptr);
-      j["diff_percent"] = r.data == DataVerdict::kConsistent || r.data == DataVerdict::kDiffers
-                              ? nlohmann::ordered_json(r.diff_percent)
-                              : nlohmann::ordered_json(nullptr);
-      j["coverage"] = nlohmann::ordered_json::array();
-      for (const auto& s : r.coverage) {
-        j["coverage"].push_back({{"importer", s.importer}, {"incidents", s.incidents},
-                                 {"from", CivilDate(s.first).ToString()}, {"to", CivilDate(s.last).ToString()}});
-      }
-      j["claims"] = Name(r.peer);
-      j["peers"] = nlohmann::ordered_json::array();
-      for (const auto& p : r.peers) {
-        j["peers"].push_back({{"key", claims[p.other].key},
-                              {"relation", p.relation == PeerRelation::kSame       ? "same"
-                                           : p.relation == PeerRelation::kNarrower ? "narrower"
-                                                                                   : "wider"},
-                              {"value", claims[p.other].value},
-                              {"diff_percent", p.diff_percent},
-                              {"conflict", p.conflict}});
-      }
-      j["summary"] = r.summary;
-      arr.push_back(std::move(j));
-    }
-    std::cout << arr.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    std::cout << ClaimChecksJson(claims, checks, shown, 2) << "\n";
     return Status::Ok();
   }
   std::vector<std::vector<std::string>> rows;

@@ -30,11 +30,6 @@ struct MeasureContext {
 
 void AddMeasureCommands(CLI::App* app, const MeasureContext& ctx);
 
-// The store Filter for a claim's filters, without dates: names resolved
-// through the gazetteer and the actor dictionary as `--country`, `--admin1`,
-// `--perpetrator [--with-affiliates]` would be.
-Result<Filter> ClaimFilter(const Claim& claim);
-
 }  // namespace faultline
 
 #endif  // FAULTLINE_CLI_MEASURE_COMMANDS_H_

@@ -12,7 +12,6 @@
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <numeric>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
@@ -23,6 +22,7 @@
 #include "common/text.h"
 #include "faultline/store.h"
 #include "gazetteer/gazetteer.h"
+#include "plan/allocate.h"
 #include "plan/bayesian.h"
 #include "plan/heterogeneous.h"
 #include "plan/patrol.h"
@@ -341,12 +341,6 @@ Status WriteSecretFile(const std::string& path, const std::string& content) {
   return s;
 }
 
-uint64_t ChooseSeed(const std::optional<uint64_t>& given) {
-  if (given) return *given;
-  std::random_device rd;
-  return (static_cast<uint64_t>(rd()) << 32) ^ rd();
-}
-
 Status WriteGeoJson(const std::string& path, const Json& features) {
   Json fc = {{"type", "FeatureCollection"}, {"features", features}};
   std::ofstream out(path);
@@ -403,22 +397,6 @@ struct AllocateArgs {
   std::optional<uint64_t> seed;
 };
 
-struct TargetRow {
-  double coverage = 0, attacker_utility = 0, defender_utility = 0;
-  bool in_attack_set = false;
-  std::string reason;
-};
-
-// Coverage and both utilities of target t; the reason is the caller's.
-TargetRow RowAt(const std::vector<Payoffs>& payoffs, const std::vector<double>& coverage, size_t t, bool in_set) {
-  TargetRow r;
-  r.coverage = coverage[t];
-  r.attacker_utility = payoffs[t].Attacker(coverage[t]);
-  r.defender_utility = payoffs[t].Defender(coverage[t]);
-  r.in_attack_set = in_set;
-  return r;
-}
-
 Status RunAllocate(const CliContext& ctx, AllocateArgs a) {
   const std::string format = ctx.format();
   if (format != "table" && format != "json") return InvalidArgument("--format: plan prints table or json");
@@ -459,11 +437,11 @@ Status RunAllocate(const CliContext& ctx, AllocateArgs a) {
 
   std::vector<Target> targets;
   std::vector<AttackerType> attackers;
-  std::string source, formula;
+  AllocationNotes notes;
   if (derived) {
     ASSIGN_OR_RETURN(Filter f, BuildFilter(a.filter));
     ASSIGN_OR_RETURN(auto store, Store::Open(ctx.db_uri()));
-    ThreatTable threat;
+    ThreatGame g;
     if (a.from_data) {
       HistoryOptions ho;
       ho.window_days = a.window_days;
@@ -471,52 +449,35 @@ Status RunAllocate(const CliContext& ctx, AllocateArgs a) {
         ASSIGN_OR_RETURN(CivilDate d, CivilDate::Parse(a.as_of));
         ho.as_of = d.days();
       }
-      ASSIGN_OR_RETURN(threat, ThreatFromHistory(store.get(), f, ho));
+      ASSIGN_OR_RETURN(g, GameFromHistory(store.get(), f, ho, a.rule, a.resources, a.model == "bayesian"));
     } else {
       ForecastThreatOptions fo;
       fo.run = a.forecast_run;
       fo.horizon = a.horizon;
       fo.casualty_run = a.casualty_run;
       fo.group_window_days = a.window_days;
-      ASSIGN_OR_RETURN(threat, ThreatFromForecast(store.get(), f, fo));
+      ASSIGN_OR_RETURN(g, GameFromForecast(store.get(), f, fo, a.rule, a.resources, a.model == "bayesian"));
     }
-    source = threat.source;
-    if (threat.without_district > 0) {
-      source += "; " + std::to_string(threat.without_district) + " attacks without a district left out";
-    }
-    formula = PayoffFormula(a.rule);
-    SecurityGame g = GameFromThreat(threat, a.rule, a.resources);
-    targets = g.targets;
-    if (a.model == "bayesian") {
-      BayesianGame b = BayesianGameFromThreat(threat, a.rule, a.resources);
-      attackers = b.types;
-    }
-    Result<const Gazetteer*> gz = Gazetteer::Default();
-    for (size_t i = 0; gz.ok() && i < targets.size(); ++i) {
-      const TargetThreat& t = threat.targets[i];
-      const AdminUnit* u = (*gz)->FindAdmin2(t.country, t.name);
-      if (u && u->lat && u->lon) {
-        targets[i].lat = u->lat;
-        targets[i].lon = u->lon;
-      }
-    }
+    targets = std::move(g.targets);
+    attackers = std::move(g.attackers);
+    notes.source = g.source;
+    notes.formula = g.formula;
   } else {
     RETURN_IF_ERROR(LoadTargets(a.targets_file, &targets, &attackers));
     if (!a.attackers_file.empty()) {
       attackers.clear();
       RETURN_IF_ERROR(LoadAttackers(a.attackers_file, targets, &attackers));
     }
-    source = "payoffs from " + a.targets_file + (a.attackers_file.empty() ? "" : " and " + a.attackers_file);
-    formula = "as given";
+    notes.source = "payoffs from " + a.targets_file + (a.attackers_file.empty() ? "" : " and " + a.attackers_file);
   }
   if (a.model == "bayesian" && attackers.empty()) {
     return InvalidArgument("--model bayesian needs attacker types: --attackers FILE, an \"attackers\" array, or --from-data");
   }
-  std::vector<ResourceKind> kinds;
+  AllocationOptions ao;
   if (!a.unit_kinds_file.empty()) {
-    RETURN_IF_ERROR(LoadUnitKinds(a.unit_kinds_file, targets, &kinds));
+    RETURN_IF_ERROR(LoadUnitKinds(a.unit_kinds_file, targets, &ao.kinds));
     int slots = 0;
-    for (const auto& k : kinds) slots += k.slots();
+    for (const auto& k : ao.kinds) slots += k.slots();
     if (a.resources >= 0 && std::fabs(a.resources - slots) > 1e-9) {
       return InvalidArgument(a.unit_kinds_file + " gives " + std::to_string(slots) + " slots but --resources is " +
                              F(a.resources, 0));
@@ -524,209 +485,20 @@ Status RunAllocate(const CliContext& ctx, AllocateArgs a) {
     a.resources = slots;
   }
   const size_t n = targets.size();
-  SecurityGame game{targets, a.resources};
-  std::vector<Payoffs> payoffs;
-  for (const auto& t : targets) payoffs.push_back(t.payoffs);
-
-  std::vector<double> coverage;
-  std::vector<TargetRow> rows(n);
-  Json summary;
-  std::vector<Deviation> deviations;
-  Json types_json = Json::array();
-  std::vector<std::vector<double>> assignment;  // y[kind][target] with --unit-kinds
-  if (a.model == "sse" && !kinds.empty()) {
-    ASSIGN_OR_RETURN(HeterogeneousSolution s, SolveHeterogeneous(game, kinds));
-    coverage = s.coverage;
-    assignment = s.assignment;
-    const double level = s.attacker_utility;
-    std::vector<bool> in_set(n, false);
-    for (int t : s.attack_set) in_set[t] = true;
-    for (size_t t = 0; t < n; ++t) {
-      TargetRow& r = rows[t];
-      r = RowAt(payoffs, coverage, t, in_set[t]);
-      std::string by;
-      for (size_t k = 0; k < kinds.size(); ++k) {
-        if (s.assignment[k][t] > 1e-9) {
-          by += (by.empty() ? "" : ", ") + kinds[k].name + " " + F(s.assignment[k][t], 2) + " x " +
-                F(kinds[k].effectiveness, 2);
-        }
-      }
-      bool reachable = false;
-      for (const auto& k : kinds) {
-        reachable = reachable || (k.slots() > 0 && (k.allowed.empty() ||
-                                                      std::binary_search(k.allowed.begin(), k.allowed.end(),
-                                                                         static_cast<int>(t))));
-      }
-      if (!reachable) {
-        r.reason = "no unit kind may cover it";
-      } else if (in_set[t]) {
-        r.reason = "in the attack set at level " + F(level, 1);
-      } else {
-        r.reason = "below the level " + F(level, 1);
-      }
-      if (!by.empty()) r.reason += "; covered by " + by;
-      if (static_cast<int>(t) == s.attacked) r.reason += "; attacked in equilibrium (ties broken for the defender)";
-    }
-    summary = {{"defender_utility", s.defender_utility}, {"attacker_utility", level},
-               {"attacked", targets[s.attacked].id}, {"attack_set_size", s.attack_set.size()}};
-    Json kj = Json::array();
-    for (size_t k = 0; k < kinds.size(); ++k) {
-      double used = std::accumulate(s.assignment[k].begin(), s.assignment[k].end(), 0.0);
-      kj.push_back({{"kind", kinds[k].name}, {"slots", kinds[k].slots()}, {"effectiveness", kinds[k].effectiveness},
-                    {"expected_slots_used", used}});
-    }
-    summary["unit_kinds"] = kj;
-    deviations = DeviationReport(payoffs, coverage, a.lambda);
-  } else if (a.model == "sse") {
-    ASSIGN_OR_RETURN(Solution s, SolveOrigami(game));
-    const double level = s.attacker_utility;
-    std::vector<bool> in_set(n, false);
-    for (int t : s.attack_set) in_set[t] = true;
-    Solution spent = s;
-    SpendSpareResources(game, &spent);
-    coverage = spent.coverage;
-    for (size_t t = 0; t < n; ++t) {
-      TargetRow& r = rows[t];
-      r = RowAt(payoffs, coverage, t, in_set[t]);
-      const Payoffs& p = payoffs[t];
-      if (in_set[t] && s.coverage[t] >= 1 - 1e-12) {
-        r.reason = "fully covered and still worth " + F(level, 1) + " to the attacker: the level cannot go lower";
-      } else if (in_set[t] && s.coverage[t] > 0) {
-        r.reason = "in the attack set: covered until the attacker's payoff falls from " + F(p.attacker_uncovered, 1) +
-                   " to the shared level " + F(level, 1);
-      } else if (in_set[t]) {
-        r.reason = "in the attack set with no coverage: its uncovered payoff equals the level " + F(level, 1);
-      } else if (coverage[t] > 0) {
-        r.reason = "spare units: uncovered payoff " + F(p.attacker_uncovered, 1) + " is already below the level " +
-                   F(level, 1) + "; covering it hedges against deviation";
-      } else {
-        r.reason = "no coverage needed: uncovered payoff " + F(p.attacker_uncovered, 1) + " is below the level " +
-                   F(level, 1);
-      }
-      if (static_cast<int>(t) == s.attacked) r.reason += "; attacked in equilibrium (ties broken for the defender)";
-    }
-    summary = {{"defender_utility", s.defender_utility}, {"attacker_utility", level},
-               {"attacked", targets[s.attacked].id}, {"attack_set_size", s.attack_set.size()}};
-    deviations = DeviationReport(payoffs, coverage, a.lambda);
-  } else if (a.model == "bayesian") {
-    BayesianGame bg{targets, attackers, a.resources};
-    ASSIGN_OR_RETURN(BayesianSolution s, SolveDobss(bg, 600));
-    coverage = s.coverage;
-    double total_w = 0;
-    for (const auto& t : attackers) total_w += t.weight;
-    std::vector<std::vector<std::string>> attacked_by(n), in_set_of(n);
-    for (size_t l = 0; l < attackers.size(); ++l) {
-      const Solution& r = s.by_type[l];
-      attacked_by[r.attacked].push_back(attackers[l].name);
-      for (int t : r.attack_set) in_set_of[t].push_back(attackers[l].name);
-      types_json.push_back({{"name", attackers[l].name}, {"weight", attackers[l].weight / total_w},
-                            {"attacks", targets[r.attacked].id}, {"attacker_utility", r.attacker_utility},
-                            {"defender_utility", r.defender_utility}});
-    }
-    for (size_t t = 0; t < n; ++t) {
-      TargetRow& r = rows[t];
-      r.coverage = coverage[t];
-      r.defender_utility = payoffs[t].Defender(coverage[t]);
-      r.attacker_utility = payoffs[t].Attacker(coverage[t]);
-      r.in_attack_set = !in_set_of[t].empty();
-      auto join = [](const std::vector<std::string>& v) {
-        std::string s2;
-        for (const auto& x : v) s2 += (s2.empty() ? "" : ", ") + x;
-        return s2;
-      };
-      if (!attacked_by[t].empty()) {
-        r.reason = "attacked by " + join(attacked_by[t]) + " in equilibrium; coverage " + F(coverage[t], 2) +
-                   " is the MILP's trade-off across types";
-      } else if (!in_set_of[t].empty()) {
-        r.reason = "a best target for " + join(in_set_of[t]) + " too (tie broken for the defender)";
-      } else if (coverage[t] > 0) {
-        r.reason = "covered to keep it below what every type gets elsewhere";
-      } else {
-        r.reason = "no type prefers it at this coverage";
-      }
-    }
-    summary = {{"defender_utility", s.defender_utility}, {"types", types_json}};
-    // Deviation against the first (heaviest) type's payoffs is not the
-    // whole story; report against the prior-weighted mix of best responses
-    // and each type alone.
-    deviations.push_back({"each type best-responds (the model)", -1, s.defender_utility});
-    for (size_t l = 0; l < attackers.size(); ++l) {
-      deviations.push_back({"only " + attackers[l].name + " (best response)", -1, s.by_type[l].defender_utility});
-    }
-    double worst = 1e300;
-    for (size_t t = 0; t < n; ++t) worst = std::min(worst, payoffs[t].Defender(coverage[t]));
-    deviations.push_back({"worst case (any target)", -1, worst});
-  } else {
-    QrOptions qo;
-    qo.lambda = a.lambda;
-    qo.grid = a.grid;
-    ASSIGN_OR_RETURN(QrSolution s, SolveQuantalResponse(game, qo));
-    coverage = s.coverage;
-    for (size_t t = 0; t < n; ++t) {
-      TargetRow& r = rows[t];
-      r.coverage = coverage[t];
-      r.attacker_utility = payoffs[t].Attacker(coverage[t]);
-      r.defender_utility = payoffs[t].Defender(coverage[t]);
-      r.reason = "attacked with probability " + F(s.attack_probability[t], 3) + " by a quantal attacker (lambda " +
-                 F(a.lambda, 3) + "); coverage on a 1/" + std::to_string(a.grid) + " grid";
-    }
-    summary = {{"defender_utility", s.defender_utility}, {"lambda", a.lambda}, {"grid", a.grid},
-               {"binary_search_steps", s.iterations}};
-    deviations = DeviationReport(payoffs, coverage, a.lambda);
-    auto sse = SolveOrigami(game);
-    if (sse.ok()) {
-      deviations.push_back({"(reference) SSE coverage against this quantal attacker", a.lambda,
-                            QuantalDefenderUtility(payoffs, sse->coverage, a.lambda)});
-    }
-  }
+  ao.model = a.model;
+  ao.resources = a.resources;
+  ao.lambda = a.lambda;
+  ao.grid = a.grid;
+  ASSIGN_OR_RETURN(Allocation alloc, Allocate(targets, attackers, ao));
+  const auto& rows = alloc.rows;
 
   // Schedules: only to the 0600 file, never to the terminal.
-  std::string schedule_note = "not drawn (pass --schedule-out FILE; schedules are for the admin role only)";
-  if (!a.schedule_out.empty() && !kinds.empty()) {
+  notes.schedule = "not drawn (pass --schedule-out FILE; schedules are for the admin role only)";
+  if (!a.schedule_out.empty()) {
     uint64_t seed = ChooseSeed(a.seed);
-    std::mt19937_64 rng(seed);
-    Json j = {{"secret", "patrol/deployment schedule: admin only, never log"}, {"seed", seed},
-              {"model", a.model}, {"sampler", "dependent rounding over unit kinds x targets"}, {"days", Json::array()}};
-    for (int d = 0; d < a.days; ++d) {
-      std::vector<std::vector<int>> day = DrawAssignment(assignment, rng);
-      Json units_json = Json::array();
-      for (size_t k = 0; k < kinds.size(); ++k) {
-        size_t next = 0;
-        for (int u = 0; u < kinds[k].count; ++u) {
-          Json ts = Json::array();
-          for (int c = 0; c < kinds[k].capacity; ++c) {
-            ts.push_back(next < day[k].size() ? targets[day[k][next]].id : std::string("(reserve)"));
-            ++next;
-          }
-          units_json.push_back({{"unit", kinds[k].name + "-" + std::to_string(u + 1)}, {"targets", ts}});
-        }
-      }
-      j["days"].push_back({{"day", d + 1}, {"units", units_json}});
-    }
-    RETURN_IF_ERROR(WriteSecretFile(a.schedule_out, j.dump(1) + "\n"));
-    schedule_note = std::to_string(a.days) + " days written to " + a.schedule_out + " (mode 0600, admin only)";
-  } else if (!a.schedule_out.empty()) {
-    int slots = units.empty() ? static_cast<int>(std::ceil(a.resources - 1e-9)) : TotalSlots(units);
-    if (units.empty()) units.push_back({"unit", slots, 1});
-    double used = 0;
-    for (double x : coverage) used += x;
-    if (used > slots + 1e-6) return Internal("coverage exceeds the slots a day has");
-    ASSIGN_OR_RETURN(CombSampler comb, CombSampler::Create(coverage, slots));
-    uint64_t seed = ChooseSeed(a.seed);
-    auto days = DrawDeployments(comb, units, a.days, seed);
-    Json j = {{"secret", "patrol/deployment schedule: admin only, never log"}, {"seed", seed},
-              {"model", a.model}, {"days", Json::array()}};
-    for (size_t d = 0; d < days.size(); ++d) {
-      Json day = {{"day", d + 1}, {"units", Json::array()}};
-      for (const auto& u : days[d]) {
-        Json ts = Json::array();
-        for (int t : u.targets) ts.push_back(t < 0 ? std::string("(reserve)") : targets[t].id);
-        day["units"].push_back({{"unit", u.unit}, {"targets", ts}});
-      }
-      j["days"].push_back(std::move(day));
-    }
-    RETURN_IF_ERROR(WriteSecretFile(a.schedule_out, j.dump(1) + "\n"));
-    schedule_note = std::to_string(a.days) + " days written to " + a.schedule_out + " (mode 0600, admin only)";
+    ASSIGN_OR_RETURN(auto days, DrawAllocationSchedule(alloc, units, a.days, seed));
+    RETURN_IF_ERROR(WriteSecretFile(a.schedule_out, DeploymentScheduleJson(alloc, days, targets, seed, 1) + "\n"));
+    notes.schedule = std::to_string(a.days) + " days written to " + a.schedule_out + " (mode 0600, admin only)";
   }
 
   if (!a.geojson.empty()) {
@@ -744,41 +516,15 @@ Status RunAllocate(const CliContext& ctx, AllocateArgs a) {
   }
 
   if (format == "json") {
-    Json out = {{"model", a.model}, {"resources", a.resources}, {"source", source}, {"payoff_formula", formula},
-                {"tie_break", "strong Stackelberg: attacker ties go the defender's way"}};
-    out["summary"] = summary;
-    Json ts = Json::array();
-    for (size_t t = 0; t < n; ++t) {
-      ts.push_back({{"id", targets[t].id}, {"name", targets[t].name}, {"kind", targets[t].kind},
-                    {"coverage", rows[t].coverage}, {"attacker_utility", rows[t].attacker_utility},
-                    {"defender_utility_if_attacked", rows[t].defender_utility},
-                    {"in_attack_set", rows[t].in_attack_set}, {"reason", rows[t].reason},
-                    {"payoffs",
-                     {{"defender_covered", payoffs[t].defender_covered},
-                      {"defender_uncovered", payoffs[t].defender_uncovered},
-                      {"attacker_covered", payoffs[t].attacker_covered},
-                      {"attacker_uncovered", payoffs[t].attacker_uncovered}}},
-                    {"basis", targets[t].basis}});
-    }
-    out["targets"] = ts;
-    Json dev = Json::array();
-    for (const auto& d : deviations) {
-      Json o = {{"attacker", d.attacker}, {"defender_utility", d.defender_utility}};
-      if (d.lambda >= 0) o["lambda"] = d.lambda;
-      dev.push_back(o);
-    }
-    out["if_the_attacker_deviates"] = dev;
-    out["schedule"] = schedule_note;
-    std::cout << out.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+    std::cout << AllocationJson(alloc, targets, notes, 2) << "\n";
     return Status::Ok();
   }
   std::cout << "model: " << a.model << "   resources: " << F(a.resources, 2) << "   targets: " << n << "\n";
-  std::cout << "source: " << source << "\n";
-  if (derived) std::cout << "payoffs: " << formula << "\n";
-  std::cout << "defender's expected utility: " << F(summary["defender_utility"].get<double>(), 2);
+  std::cout << "source: " << notes.source << "\n";
+  if (derived) std::cout << "payoffs: " << notes.formula << "\n";
+  std::cout << "defender's expected utility: " << F(alloc.defender_utility, 2);
   if (a.model == "sse") {
-    std::cout << "   attacker held to: " << F(summary["attacker_utility"].get<double>(), 2)
-              << "   attacked: " << summary["attacked"].get<std::string>();
+    std::cout << "   attacker held to: " << F(alloc.attacker_utility, 2) << "   attacked: " << alloc.attacked;
   }
   std::cout << "\n\n";
   std::vector<size_t> order(n);
@@ -793,20 +539,17 @@ Status RunAllocate(const CliContext& ctx, AllocateArgs a) {
   if (a.model == "bayesian") {
     std::cout << "\n";
     std::vector<std::vector<std::string>> tt;
-    for (const auto& t : types_json) {
-      tt.push_back({t["name"].get<std::string>(), F(t["weight"].get<double>()), t["attacks"].get<std::string>(),
-                    F(t["defender_utility"].get<double>(), 1)});
-    }
+    for (const auto& t : alloc.types) tt.push_back({t.name, F(t.weight), t.attacks, F(t.defender_utility, 1)});
     PrintTable({"attacker type", "weight", "attacks", "defender"}, tt, {false, true, false, true});
   }
   std::cout << "\nif the attacker is not the one modelled:\n";
   std::vector<std::vector<std::string>> dt;
-  for (const auto& d : deviations) dt.push_back({d.attacker, F(d.defender_utility, 2)});
+  for (const auto& d : alloc.deviations) dt.push_back({d.attacker, F(d.defender_utility, 2)});
   PrintTable({"attacker", "defender utility"}, dt, {false, true});
   if (derived) {
     std::cout << "\nbasis per target: --format json (\"basis\")\n";
   }
-  std::cout << "schedule: " << schedule_note << "\n";
+  std::cout << "schedule: " << notes.schedule << "\n";
   return Status::Ok();
 }
 
@@ -829,46 +572,15 @@ Status RunPatrol(const CliContext& ctx, const PatrolArgs& a) {
   ASSIGN_OR_RETURN(Border border, LoadBorder(a.border));
   ASSIGN_OR_RETURN(PatrolPlan plan, SolvePatrol(border, a.units, a.range_km));
   const auto& seg = border.segments;
-  double expected_units = 0;
-  for (double y : plan.window_probability) expected_units += y;
-  std::vector<bool> best(seg.size(), false);
-  for (int s : plan.best_crossings) best[s] = true;
-  std::vector<std::string> reason(seg.size());
-  for (size_t s = 0; s < seg.size(); ++s) {
-    if (best[s]) {
-      reason[s] = plan.coverage[s] >= 1 - 1e-9 ? "always patrolled and still a best crossing"
-                                                : "a best crossing: patrolled just enough to hold it to the worst case";
-    } else if (plan.coverage[s] > 1e-9) {
-      reason[s] = "below the worst case; patrolled by windows that reach it, or spare units";
-    } else {
-      reason[s] = "risk " + F(seg[s].risk, 1) + " is below the worst case unpatrolled";
-    }
-  }
+  PatrolExplained ex = ExplainPatrol(border, plan);
+  const auto& best = ex.best;
+  const auto& reason = ex.reason;
+  const double expected_units = ex.expected_units;
   std::string schedule_note = "not drawn (pass --schedule-out FILE; schedules are for the admin role only)";
   if (!a.schedule_out.empty()) {
     uint64_t seed = ChooseSeed(a.seed);
-    auto shifts = DrawShifts(plan, a.units, a.days, seed);
-    if (shifts.size() != static_cast<size_t>(a.days)) return Internal("could not draw shifts from the plan");
-    Json j = {{"secret", "border patrol schedule: admin only, never log"}, {"seed", seed}, {"border", a.border},
-              {"days", Json::array()}};
-    for (size_t d = 0; d < shifts.size(); ++d) {
-      Json units = Json::array();
-      for (size_t u = 0; u < shifts[d].size(); ++u) {
-        int w = shifts[d][u];
-        Json o = {{"unit", "patrol-" + std::to_string(u + 1)}};
-        if (w < 0) {
-          o["segments"] = Json::array();
-          o["note"] = "held back";
-        } else {
-          Json ids = Json::array();
-          for (int s = plan.windows[w].first; s <= plan.windows[w].last; ++s) ids.push_back(seg[s].id);
-          o["segments"] = ids;
-        }
-        units.push_back(std::move(o));
-      }
-      j["days"].push_back({{"day", d + 1}, {"units", units}});
-    }
-    RETURN_IF_ERROR(WriteSecretFile(a.schedule_out, j.dump(1) + "\n"));
+    ASSIGN_OR_RETURN(std::string secret, PatrolScheduleJson(border, a.border, plan, a.units, a.days, seed, 1));
+    RETURN_IF_ERROR(WriteSecretFile(a.schedule_out, secret + "\n"));
     schedule_note = std::to_string(a.days) + " days written to " + a.schedule_out + " (mode 0600, admin only)";
   }
   if (!a.geojson.empty()) {
@@ -885,20 +597,7 @@ Status RunPatrol(const CliContext& ctx, const PatrolArgs& a) {
     RETURN_IF_ERROR(WriteGeoJson(a.geojson, features));
   }
   if (format == "json") {
-    Json out = {{"border", a.border}, {"units", a.units}, {"range_km", a.range_km},
-                {"model", "zero-sum: crosser's value = risk * (1 - detection * coverage); minimise its maximum"},
-                {"worst_case", plan.worst_case}, {"expected_units_out", expected_units},
-                {"windows", plan.windows.size()}};
-    Json ss = Json::array();
-    for (size_t s = 0; s < seg.size(); ++s) {
-      ss.push_back({{"id", seg[s].id}, {"name", seg[s].name}, {"length_km", seg[s].length_km},
-                    {"terrain", seg[s].terrain}, {"risk", seg[s].risk}, {"detection", seg[s].detection},
-                    {"coverage", plan.coverage[s]}, {"attacker_value", plan.attacker_value[s]},
-                    {"best_crossing", static_cast<bool>(best[s])}, {"reason", reason[s]}});
-    }
-    out["segments"] = ss;
-    out["schedule"] = schedule_note;
-    std::cout << out.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+    std::cout << PatrolJson(border, a.border, a.units, a.range_km, plan, schedule_note, 2) << "\n";
     return Status::Ok();
   }
   std::cout << "border: " << a.border << "   segments: " << seg.size() << "   units: " << a.units

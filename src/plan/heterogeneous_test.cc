@@ -2,10 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <random>
 
+#include <nlohmann/json.hpp>
+
+#include "plan/allocate.h"
 #include "plan/sse.h"
 
 namespace faultline {
@@ -214,6 +218,74 @@ TEST(Heterogeneous, DrawnShiftsMatchTheAssignmentChiSquare) {
   double k = cells, z = 3.090;
   double q = k * std::pow(1 - 2 / (9 * k) + z * std::sqrt(2 / (9 * k)), 3);
   EXPECT_LT(chi2, q) << cells << " cells";
+}
+
+// plan/allocate.h with unit kinds (what `plan allocate --unit-kinds` and a
+// server route share): the solver's coverage, a reason naming the kinds,
+// schedules that keep each kind to its targets, and no seed in the plan.
+TEST(Heterogeneous, AllocateWithUnitKinds) {
+  std::mt19937_64 rng(44);
+  for (int game = 0; game < 40; ++game) {
+    int n = 3 + static_cast<int>(rng() % 8);
+    SecurityGame g = RandomGame(rng, n);
+    std::vector<ResourceKind> kinds = RandomKinds(rng, n, 2, 3);
+    kinds[0].capacity = 2;
+    AllocationOptions o;
+    o.kinds = kinds;
+    o.resources = 99;  // ignored: the kinds' slots are the resources
+    auto a = Allocate(g.targets, {}, o);
+    auto h = SolveHeterogeneous(g, kinds);
+    ASSERT_TRUE(a.ok() && h.ok()) << a.status().ToString();
+    EXPECT_EQ(a->resources, kinds[0].slots() + kinds[1].slots());
+    EXPECT_NEAR(a->defender_utility, h->defender_utility, 1e-9);
+    for (int t = 0; t < n; ++t) {
+      EXPECT_NEAR(a->coverage[t], h->coverage[t], 1e-9);
+      if (a->coverage[t] > 1e-6) {
+        EXPECT_NE(a->rows[t].reason.find("covered by kind"), std::string::npos);
+      }
+    }
+    auto json = nlohmann::json::parse(AllocationJson(*a, g.targets, {}, -1));
+    ASSERT_EQ(json["summary"]["unit_kinds"].size(), 2u);
+    EXPECT_EQ(json["summary"]["unit_kinds"][0]["slots"], kinds[0].slots());
+    EXPECT_EQ(json.dump().find("seed"), std::string::npos);
+
+    const uint64_t seed = 1000 + game;
+    auto days = DrawAllocationSchedule(*a, {{"ignored", 7, 1}}, 25, seed);
+    ASSERT_TRUE(days.ok()) << days.status().ToString();
+    ASSERT_EQ(days->size(), 25u);
+    for (const DayDeployment& day : *days) {
+      ASSERT_EQ(day.size(), static_cast<size_t>(kinds[0].count + kinds[1].count));
+      std::vector<int> seen;
+      for (const UnitDeployment& u : day) {
+        const ResourceKind& k = u.unit.rfind("kind0-", 0) == 0 ? kinds[0] : kinds[1];
+        ASSERT_EQ(u.targets.size(), static_cast<size_t>(k.capacity));
+        for (int t : u.targets) {
+          if (t < 0) continue;
+          EXPECT_TRUE(std::binary_search(k.allowed.begin(), k.allowed.end(), t)) << u.unit << " at " << t;
+          seen.push_back(t);
+        }
+      }
+      std::sort(seen.begin(), seen.end());
+      EXPECT_EQ(std::adjacent_find(seen.begin(), seen.end()), seen.end()) << "two units at one target";
+    }
+    auto secret = nlohmann::json::parse(DeploymentScheduleJson(*a, *days, g.targets, seed, -1));
+    EXPECT_EQ(secret["seed"], seed);
+    EXPECT_EQ(secret["sampler"], "dependent rounding over unit kinds x targets");
+    auto again = DrawAllocationSchedule(*a, {}, 25, seed);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(nlohmann::json::parse(DeploymentScheduleJson(*a, *again, g.targets, seed, -1)), secret)
+        << "the seed reproduces the draw";
+  }
+  AllocationOptions bayes;
+  bayes.model = "bayesian";
+  bayes.kinds = {ResourceKind{"any", 1, 1, 1.0, {}}};
+  std::mt19937_64 rng2(1);
+  SecurityGame g = RandomGame(rng2, 3);
+  AttackerType type{"only", 1.0, {}};
+  for (const auto& t : g.targets) type.payoffs.push_back(t.payoffs);
+  auto refused = Allocate(g.targets, {type}, bayes);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().ToString().find("unit kinds work with the sse model"), std::string::npos);
 }
 
 }  // namespace

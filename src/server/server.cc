@@ -1,8 +1,10 @@
 // The HTTP server: routing, authentication, roles, CSRF, rate limits, the
 // audit log, error bodies, caching and the static dashboard. Route handlers
-// are in this file, grouped by resource; each one turns query parameters
-// into calls on the stages (store, resolve, analysis, io) and their results
-// into JSON. Only this folder includes the HTTP library.
+// for incidents, the map, stats, review, exports and accounts are in this
+// file, grouped by resource; the measure, forecast and plan stages' routes
+// are in their own files (stage_routes.h). Each turns query parameters into
+// calls on the stages and their results into JSON. Only this folder
+// includes the HTTP library.
 #include "server/server.h"
 
 #include <fcntl.h>
@@ -35,77 +37,18 @@
 #include "model/incident_json.h"
 #include "resolve/review.h"
 #include "server/accounts.h"
+#include "server/http_kit.h"
 #include "server/openapi.h"
 #include "server/rate_limiter.h"
+#include "server/stage_routes.h"
 #include "server/static_files.h"
 
 namespace faultline::server {
 namespace {
 
-using Json = nlohmann::ordered_json;
 constexpr std::string_view kApi = "/api/v1";
 constexpr std::string_view kSessionCookie = "fl_session";
 
-std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
-
-// ---- errors ---------------------------------------------------------------
-
-// The one table from status codes to HTTP statuses and error codes
-// (style.md: errors).
-int HttpStatus(StatusCode c) {
-  switch (c) {
-    case StatusCode::kOk: return 200;
-    case StatusCode::kInvalidArgument: return 400;
-    case StatusCode::kNotFound: return 404;
-    case StatusCode::kAlreadyExists: return 409;
-    case StatusCode::kConflict: return 409;
-    case StatusCode::kFailedPrecondition: return 422;
-    case StatusCode::kPermissionDenied: return 403;
-    case StatusCode::kIoError: return 500;
-    case StatusCode::kDataLoss: return 500;
-    case StatusCode::kUnavailable: return 503;
-    case StatusCode::kInternal: return 500;
-  }
-  return 500;
-}
-
-std::string ErrorCode(StatusCode c) {
-  std::string s(StatusCodeName(c));
-  std::replace(s.begin(), s.end(), ' ', '_');
-  if (s == "i/o_error") s = "io_error";
-  if (s == "internal_error") s = "internal";
-  return s;
-}
-
-// What a handler answers: a body, or (streamed) nothing because it wrote
-// the response itself.
-struct Reply {
-  int status = 200;
-  std::string body;
-  std::string content_type = "application/json";
-  std::vector<std::pair<std::string, std::string>> headers;
-  bool streamed = false;
-};
-
-Reply JsonReply(const Json& j, int status = 200) { return Reply{status, Dump(j), "application/json", {}, false}; }
-
-Reply ErrorReply(int status, std::string_view code, std::string_view message) {
-  Json j;
-  j["code"] = code;
-  j["message"] = message;
-  return JsonReply(j, status);
-}
-
-Reply ErrorReply(const Status& s) {
-  // Internal details (SQL, file paths) stay in the server log.
-  return ErrorReply(HttpStatus(s.code()), ErrorCode(s.code()), s.message());
-}
-
-Reply NotImplemented(std::string_view what, std::string_view stage) {
-  return ErrorReply(501, "not_implemented",
-                    std::string(what) + " is not implemented yet: it arrives with the " + std::string(stage) +
-                        " stage (docs/api.md lists what exists)");
-}
 
 // ---- connections -------------------------------------------------------------
 
@@ -335,101 +278,6 @@ class AuthCache {
   std::unordered_map<std::string, Entry> map_;
 };
 
-// ---- request parsing -------------------------------------------------------
-
-// Query parameters with the checks every route shares: only known names,
-// valid UTF-8, bounded lengths; lists repeat or use commas.
-class Query {
- public:
-  explicit Query(const httplib::Request& req) : req_(req) {}
-
-  Status Allow(const std::set<std::string_view>& names) const {
-    for (const auto& [k, v] : req_.params) {
-      if (!names.contains(k)) {
-        return InvalidArgument("unknown parameter \"" + k.substr(0, 40) + "\"");
-      }
-      if (v.size() > 1000) return InvalidArgument("parameter " + k + ": longer than 1000 bytes");
-      if (FindInvalidUtf8(v)) return InvalidArgument("parameter " + k + ": not valid UTF-8");
-    }
-    return Status::Ok();
-  }
-  Result<std::string> One(const std::string& name, std::string fallback = "") const {
-    size_t n = req_.get_param_value_count(name);
-    if (n == 0) return fallback;
-    if (n > 1) return InvalidArgument("parameter " + name + ": given more than once");
-    return req_.get_param_value(name);
-  }
-  Result<std::vector<std::string>> List(const std::string& name) const {
-    std::vector<std::string> out;
-    size_t n = req_.get_param_value_count(name);
-    for (size_t i = 0; i < n; ++i) {
-      const std::string value = req_.get_param_value(name, i);
-      for (std::string_view part : Split(value, ',')) {
-        std::string_view t = Trim(part);
-        if (!t.empty()) out.emplace_back(t);
-      }
-    }
-    if (out.size() > 50) return InvalidArgument("parameter " + name + ": more than 50 values");
-    return out;
-  }
-  Result<int64_t> Int(const std::string& name, int64_t fallback, int64_t min, int64_t max) const {
-    ASSIGN_OR_RETURN(std::string s, One(name));
-    if (s.empty()) return fallback;
-    auto v = ParseInt(s);
-    if (!v.ok()) return InvalidArgument("parameter " + name + ": \"" + s.substr(0, 40) + "\" is not a whole number");
-    if (*v < min || *v > max) {
-      return InvalidArgument("parameter " + name + ": must be between " + std::to_string(min) + " and " +
-                             std::to_string(max));
-    }
-    return *v;
-  }
-  Result<bool> Bool(const std::string& name) const {
-    ASSIGN_OR_RETURN(std::string s, One(name));
-    if (s.empty() || s == "false" || s == "0") return false;
-    if (s == "true" || s == "1") return true;
-    return InvalidArgument("parameter " + name + ": expected true or false");
-  }
-
- private:
-  const httplib::Request& req_;
-};
-
-const std::set<std::string_view>& FilterParams() {
-  static const std::set<std::string_view> k = {
-      "from",   "to",     "country", "admin1", "admin2", "perpetrator", "with_affiliates", "no_former",
-      "event_type", "attack_type", "target", "min_killed", "text", "bbox", "status", "source", "license"};
-  return k;
-}
-
-std::set<std::string_view> With(std::initializer_list<std::string_view> extra) {
-  std::set<std::string_view> s = FilterParams();
-  s.insert(extra.begin(), extra.end());
-  return s;
-}
-
-Result<Filter> FilterFromQuery(const Query& q) {
-  FilterSpec spec;
-  ASSIGN_OR_RETURN(spec.from, q.One("from"));
-  ASSIGN_OR_RETURN(spec.to, q.One("to"));
-  ASSIGN_OR_RETURN(spec.countries, q.List("country"));
-  ASSIGN_OR_RETURN(spec.admin1, q.List("admin1"));
-  ASSIGN_OR_RETURN(spec.admin2, q.List("admin2"));
-  ASSIGN_OR_RETURN(spec.perpetrators, q.List("perpetrator"));
-  ASSIGN_OR_RETURN(spec.with_affiliates, q.Bool("with_affiliates"));
-  ASSIGN_OR_RETURN(spec.no_former, q.Bool("no_former"));
-  ASSIGN_OR_RETURN(spec.event_types, q.List("event_type"));
-  ASSIGN_OR_RETURN(spec.attack_types, q.List("attack_type"));
-  ASSIGN_OR_RETURN(spec.targets, q.List("target"));
-  ASSIGN_OR_RETURN(spec.min_killed, q.Int("min_killed", -1, 0, 1000000000));
-  ASSIGN_OR_RETURN(spec.text, q.One("text"));
-  if (spec.text.size() > 200) return InvalidArgument("parameter text: longer than 200 bytes");
-  ASSIGN_OR_RETURN(spec.bbox, q.One("bbox"));
-  ASSIGN_OR_RETURN(spec.statuses, q.List("status"));
-  ASSIGN_OR_RETURN(spec.sources, q.List("source"));
-  ASSIGN_OR_RETURN(spec.licenses, q.List("license"));
-  return BuildFilter(spec, "");
-}
-
 // An incident as the API shows it: the canonical JSON plus the totals a
 // table sorts by.
 std::string IncidentView(const Incident& inc) {
@@ -442,29 +290,6 @@ std::string IncidentView(const Incident& inc) {
 }
 
 Json IncidentJson(const Incident& inc) { return Json::parse(IncidentView(inc)); }
-
-Result<Json> ParseBody(const httplib::Request& req, bool required) {
-  if (req.body.empty()) {
-    if (required) return InvalidArgument("request body: a JSON object is required");
-    return Json::object();
-  }
-  std::string ct = req.get_header_value("Content-Type");
-  if (ct.rfind("application/json", 0) != 0) return InvalidArgument("request body: Content-Type must be application/json");
-  if (FindInvalidUtf8(req.body)) return InvalidArgument("request body: not valid UTF-8");
-  try {
-    Json j = Json::parse(req.body);
-    if (!j.is_object()) return InvalidArgument("request body: expected a JSON object");
-    return j;
-  } catch (const std::exception& e) {
-    return InvalidArgument(std::string("request body: not JSON: ") + e.what());
-  }
-}
-
-std::string BodyString(const Json& body, const char* key) {
-  auto it = body.find(key);
-  if (it == body.end() || !it->is_string()) return "";
-  return it->get<std::string>();
-}
 
 // If-Match: "3", W/"3" or 3 -> 3. 0 when absent.
 Result<int32_t> IfMatchVersion(const httplib::Request& req) {
@@ -489,16 +314,8 @@ std::string Cookie(const httplib::Request& req, std::string_view name) {
   return "";
 }
 
-Result<int64_t> PathId(const httplib::Request& req, size_t group = 1) {
-  if (req.matches.size() <= group) return InvalidArgument("missing id in the path");
-  auto n = ParseInt(req.matches[group].str());
-  if (!n.ok() || *n <= 0) return InvalidArgument("id in the path: expected a positive whole number");
-  return *n;
-}
-
 // ---- the server ------------------------------------------------------------
 
-enum class Access { kPublic, kViewer, kAnalyst, kAdmin };
 
 struct Ctx {
   const httplib::Request& req;
@@ -868,35 +685,16 @@ void Server::Impl::RegisterRoutes() {
   Route("POST", a + "/users/([A-Za-z0-9._-]{1,64})/tokens", Access::kAdmin, bind(&Impl::AddToken));
   Route("DELETE", a + "/users/([A-Za-z0-9._-]{1,64})/tokens", Access::kAdmin, bind(&Impl::RevokeTokens));
 
-  // Designed in docs/openapi.yaml; the stages behind them have not landed.
-  // The role check runs first, so the access rules are already in force.
-  struct Stub {
-    const char* method;
-    const char* path;
-    Access access;
-    const char* what;
-    const char* stage;
-  };
-  const Stub stubs[] = {
-      {"GET", "/claims", Access::kViewer, "claims", "measure (claims check)"},
-      {"POST", "/claims/check", Access::kAnalyst, "claims check", "measure (claims check)"},
-      {"GET", "/phases", Access::kViewer, "phases", "measure (phases)"},
-      {"POST", "/phases", Access::kAnalyst, "phase editing", "measure (phases)"},
-      {"GET", "/changepoints", Access::kViewer, "change points", "measure (change points)"},
-      {"GET", "/effects", Access::kViewer, "effect estimates", "measure (effects)"},
-      {"GET", "/forecasts", Access::kViewer, "forecasts", "forecast"},
-      {"POST", "/forecasts", Access::kAnalyst, "forecast runs", "forecast"},
-      {"GET", "/backtests", Access::kViewer, "backtests", "forecast"},
-      {"GET", "/alerts", Access::kViewer, "alerts", "forecast (alerts)"},
-      {"GET", "/plans", Access::kAnalyst, "plans", "plan"},
-      {"POST", "/plans", Access::kAdmin, "planning", "plan"},
-      {"GET", "/plans/(\\d+)", Access::kAnalyst, "plan coverage", "plan"},
-      {"GET", "/plans/(\\d+)/schedule", Access::kAdmin, "patrol schedules", "plan"},
-      {"GET", "/plans/(\\d+)/seed", Access::kAdmin, "schedule seeds", "plan"},
-  };
-  for (const Stub& s : stubs) {
-    std::string what = s.what, stage = s.stage;
-    Route(s.method, a + s.path, s.access, [what, stage](Ctx&) -> Result<Reply> { return NotImplemented(what, stage); });
+  // Claims, phases, change points, effects, forecasts, backtests, alerts and
+  // plans: handlers in the stage route files (stage_routes.h).
+  for (RouteSpec& r : StageRoutes(opt)) {
+    Route(r.method.c_str(), a + r.pattern, r.access, [this, h = std::move(r.handler)](Ctx& c) -> Result<Reply> {
+      RouteContext rc{c.req, c.res, c.store(), *c.who,
+                      [this, &c](const std::string& target, std::optional<std::string> before,
+                                 std::optional<std::string> after) { Audit(c, target, std::move(before), std::move(after)); },
+                      cache.Generation()};
+      return h(rc);
+    });
   }
 
   if (files) {

@@ -1,17 +1,20 @@
 // Dashboard browser test: playwright-core drives Debian's chromium headless
 // (never a downloaded browser). Signs in, filters, checks that the map's
 // markers and the table agree with the API, opens an incident, accepts a
-// review item and sees the time series change. Waits only on conditions in
+// review item and sees the time series change; checks that the chart's
+// phases and change points, the analysis view (claims check, phases, change
+// points, forecasts with intervals, alerts) and the plans view agree with the
+// API, and that plans stay hidden from a viewer. Waits only on conditions in
 // the page (data-loading, data-generation), never on fixed delays. Every
 // request the page makes must go to the server that served it.
-// Usage: node dashboard.test.mjs URL NAME PASSWORD ARTIFACT_DIR
+// Usage: node dashboard.test.mjs URL NAME PASSWORD ARTIFACT_DIR VIEWER VIEWER_PASSWORD
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { chromium } = await import(path.join(here, '../../web/node_modules/playwright-core/index.mjs'));
-const [url, name, password, out] = process.argv.slice(2);
+const [url, name, password, out, viewerName, viewerPassword] = process.argv.slice(2);
 const origin = new URL(url).origin;
 
 const browser = await chromium.launch({
@@ -159,6 +162,106 @@ try {
     const after = Number(await page.$eval('#chart', (e) => e.dataset.confirmed));
     assert.equal(after, confirmedBefore + 1, 'one more confirmed incident in the chart');
     await page.screenshot({ path: path.join(out, '05-after-accept.png'), fullPage: true });
+  });
+
+  await check('the chart shades phases and marks change points as the API says', async () => {
+    const [confirmed, candidates, phases, cps] = await Promise.all([
+      apiGet('/timeseries?interval=month&measure=incidents,killed&status=confirmed'),
+      apiGet('/timeseries?interval=month&measure=incidents,killed&status=candidate'),
+      apiGet('/phases'),
+      apiGet('/changepoints?by=month&measure=incidents&status=confirmed'),
+    ]);
+    const months = [...confirmed.body.points, ...candidates.body.points].map((p) => p.period).sort();
+    const first = months[0], last = months.at(-1);
+    const expectedCps = cps.body.changepoints.map((c) => c.period).filter((p) => p >= first && p <= last);
+    assert.ok(expectedCps.length > 0, 'the demo series has change points');
+    const drawn = await page.$eval('#chart', (e) => e.dataset.changepoints);
+    assert.deepEqual(drawn.split(',').filter(Boolean), expectedCps, 'dashed lines = API change points');
+    assert.equal(await page.$$eval('#chart line[data-changepoint]', (ls) => ls.length), expectedCps.length);
+    const overlapping = phases.body.phases.filter((p) => p.start.slice(0, 7) <= last && (!p.end || p.end.slice(0, 7) >= first));
+    assert.ok(overlapping.length > 0, 'phases overlap the demo data');
+    assert.equal(Number(await page.$eval('#chart', (e) => e.dataset.phases)), overlapping.length, 'one shaded span per phase');
+    assert.equal(await page.$$eval('#chart rect[data-phase]', (rs) => rs.length), overlapping.length);
+  });
+
+  await check('analysis view agrees with the API', async () => {
+    await page.click('[data-testid=nav-analysis]');
+    await page.waitForFunction(() => Number(document.body.dataset.analysis || 0) >= 1 && document.body.dataset.loading === '0');
+    const [phases, cps, forecasts, alerts, claims] = await Promise.all([
+      apiGet('/phases'), apiGet('/changepoints?by=month&measure=incidents&status=confirmed'), apiGet('/forecasts'),
+      apiGet('/alerts?model=rolling-nb&period=month'), apiGet('/claims'),
+    ]);
+    assert.equal(Number(await page.$eval('#phases', (e) => e.dataset.count)), phases.body.phases.length);
+    assert.deepEqual(await page.$$eval('#phases tbody tr', (trs) => trs.map((t) => t.dataset.key)),
+      phases.body.phases.map((p) => p.key));
+    assert.equal(await page.$eval('#segments', (e) => e.dataset.changepoints), cps.body.changepoints.map((c) => c.period).join(','));
+    assert.equal(await page.$$eval('#segments tbody tr', (trs) => trs.length), cps.body.segments.length);
+    assert.equal(forecasts.status, 200, 'a forecast run is stored');
+    assert.equal(await page.$eval('#forecasts', (e) => e.dataset.run), forecasts.body.run);
+    const rows = await page.$$eval('#forecasts tbody tr', (trs) => trs.map((t) => ({
+      unit: t.dataset.unit, target: t.dataset.target, mean: t.children[2].textContent, i90: t.children[4].textContent })));
+    assert.equal(rows.length, forecasts.body.forecasts.length);
+    forecasts.body.forecasts.forEach((f, i) => {
+      assert.equal(rows[i].unit, f.unit);
+      assert.equal(rows[i].target, f.target);
+      assert.equal(rows[i].mean, f.mean.toFixed(2));
+      assert.equal(rows[i].i90, `${f.quantiles['0.05'].toFixed(0)}–${f.quantiles['0.95'].toFixed(0)}`);
+    });
+    assert.equal(alerts.status, 200);
+    assert.equal(Number(await page.$eval('#alerts', (e) => e.dataset.count)), alerts.body.alerts.length);
+    assert.deepEqual(await page.$$eval('#alerts li[data-rule]', (ls) => ls.map((l) => `${l.dataset.rule}/${l.dataset.unit}`)),
+      alerts.body.alerts.map((a) => `${a.rule}/${a.unit}`));
+    // The claims check, run from the page, shows what the API computes.
+    assert.ok(claims.body.claims.length > 0, 'claims are stored');
+    await page.click('[data-testid=claims-check]');
+    await page.waitForFunction(() => Number(document.getElementById('claims').dataset.checked || 0) > 0 && document.body.dataset.loading === '0');
+    const checked = await page.evaluate(async () => {
+      const s = await (await fetch('/api/v1/session')).json();
+      const r = await fetch('/api/v1/claims/check', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token }, body: '{}' });
+      return r.json();
+    });
+    const shown = await page.$$eval('#claims tbody tr', (trs) => trs.map((t) => [t.dataset.key, t.querySelector('[data-computed]')?.dataset.computed ?? '']));
+    const expected = checked.checks.map((c) => [c.key, c.computed === null ? '' : String(c.computed)]);
+    assert.deepEqual(shown, expected, 'database column = API claims check');
+    await page.screenshot({ path: path.join(out, '07-analysis.png'), fullPage: true });
+  });
+
+  await check('plans: the admin computes one and sees its schedule', async () => {
+    assert.equal(await page.$eval('#nav-plans', (e) => e.hidden), false, 'admin sees the plans link');
+    await page.click('[data-testid=nav-plans]');
+    await page.waitForSelector('[data-testid=plan-form]', { state: 'visible' });
+    await page.click('[data-testid=plan-submit]');
+    await page.waitForFunction(() => !document.getElementById('plan-detail').hidden && document.body.dataset.loading === '0');
+    const id = await page.$eval('#plan-detail', (e) => e.dataset.id);
+    const plan = await apiGet(`/plans/${id}`);
+    assert.equal(plan.status, 200);
+    const cov = await page.$$eval('#coverage tbody tr', (trs) => trs.map((t) => [t.dataset.id, t.children[1].textContent]));
+    assert.deepEqual(cov, plan.body.plan.segments.map((s) => [s.id, s.coverage.toFixed(3)]), 'coverage table = API');
+    assert.equal(JSON.stringify(plan.body).includes('"seed"'), false, 'no seed in the coverage');
+    await page.click('[data-testid=show-schedule]');
+    await page.waitForSelector('#schedule:not([hidden])');
+    const sched = await apiGet(`/plans/${id}/schedule`);
+    assert.equal(Number(await page.$eval('#schedule', (e) => e.dataset.days)), sched.body.schedule.days.length);
+    await page.screenshot({ path: path.join(out, '08-plans.png'), fullPage: true });
+  });
+
+  await check('a viewer sees no plans', async () => {
+    const ctx2 = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const v = await ctx2.newPage();
+    v.on('request', (r) => { const u = r.url(); if (!u.startsWith('data:') && new URL(u).origin !== origin) foreign.push(u); });
+    await v.goto(url);
+    await v.waitForSelector('#signin-form', { state: 'visible' });
+    await v.fill('#signin-form input[name=name]', viewerName);
+    await v.fill('#signin-form input[name=password]', viewerPassword);
+    await v.click('[data-testid=signin-submit]');
+    await v.waitForFunction(() => document.body.dataset.loading === '0' && Number(document.body.dataset.generation || 0) >= 1);
+    assert.equal(await v.$eval('#nav-plans', (e) => e.hidden), true, 'no plans link for a viewer');
+    const r = await v.evaluate(async () => (await fetch('/api/v1/plans')).status);
+    assert.equal(r, 403);
+    await v.click('[data-testid=nav-analysis]');
+    await v.waitForFunction(() => Number(document.body.dataset.analysis || 0) >= 1 && document.body.dataset.loading === '0');
+    assert.equal(await v.$eval('#claims-check', (e) => e.hidden), true, 'viewers do not run the check');
+    await ctx2.close();
   });
 
   await check('usable on a phone', async () => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Browser test of the dashboard: loads the demo facts and the sample news into
-# a fresh SQLite file, creates an admin, starts `faultline serve` on a free
+# Browser test of the dashboard: loads the demo facts, the sample news, the
+# phases, the published claims and a forecast run into a fresh SQLite file,
+# creates an admin and a viewer, starts `faultline serve` on a free
 # loopback port and runs dashboard.test.mjs (playwright-core driving Debian's
 # chromium headless). Screenshots go to ARTIFACT_DIR.
 # Usage: run.sh FAULTLINE_BINARY ARTIFACT_DIR
@@ -28,8 +29,14 @@ db=$tmp/dashboard.db
 "$FL" --db "$db" import --no-progress --input-format csv "$SRC/data/demo/pbc_suicide_facts.csv" \
   "$SRC/data/demo/pbc_drone_facts.csv" >/dev/null
 "$FL" --db "$db" ingest "$SRC/data/samples/news" >/dev/null 2>&1
+# Phases, published claims and a stored forecast run for the analysis view.
+"$FL" --db "$db" phases import "$SRC/data/phases/ttp_timeline.tsv" >/dev/null
+"$FL" --db "$db" claims import "$SRC/data/claims/published.tsv" >/dev/null
+"$FL" --db "$db" forecast --model rolling-nb --unit admin1 --period month --horizon 3 >/dev/null 2>&1
 password="browser-test-$RANDOM$RANDOM"
 echo "$password" | "$FL" --db "$db" users add admin --role admin --password-stdin >/dev/null
+viewer_password="browser-viewer-$RANDOM$RANDOM"
+echo "$viewer_password" | "$FL" --db "$db" users add viewer --role viewer --password-stdin >/dev/null
 "$FL" --db "$db" serve --port 0 --web "$SRC/web" --quiet >"$tmp/serve.out" 2>"$tmp/serve.err" &
 pid=$!
 # Wait for the line that says where it listens (a condition, not a fixed delay).
@@ -41,4 +48,4 @@ for _ in $(seq 1 1200); do
   sleep 0.05
 done
 [ -n "$url" ] || { echo "server did not start" >&2; cat "$tmp/serve.err" >&2; exit 1; }
-node "$SRC/test/browser/dashboard.test.mjs" "$url" admin "$password" "$OUT"
+node "$SRC/test/browser/dashboard.test.mjs" "$url" admin "$password" "$OUT" viewer "$viewer_password"

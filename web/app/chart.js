@@ -1,7 +1,8 @@
 // The time series: incidents per month as stacked bars (confirmed dark,
 // candidates awaiting review light), killed as a line on its own scale,
-// phases (ceasefires, talks, operations) shaded behind when the server
-// provides them. Plain SVG, no library.
+// phases (ceasefires, talks, operations) shaded behind, change points marked
+// as dashed lines at the first month of each new segment. Plain SVG, no
+// library.
 const NS = 'http://www.w3.org/2000/svg';
 
 function svg(tag, attrs = {}, text) {
@@ -16,7 +17,9 @@ function monthIndex(period) {
   return y * 12 + (m - 1);
 }
 
-export function renderChart(container, confirmed, candidates) {
+export function renderChart(container, confirmed, candidates, marks = {}) {
+  const phaseList = marks.phases || confirmed.phases || [];
+  const changepoints = marks.changepoints || [];
   const byMonth = new Map();
   const add = (series, key) => {
     for (const p of series.points) {
@@ -47,16 +50,21 @@ export function renderChart(container, confirmed, candidates) {
   const y = (v) => T + (H - T - B) * (1 - v / maxCount);
   const yk = (v) => T + (H - T - B) * (1 - v / maxKilled);
   const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'incidents per month' });
-  for (const ph of confirmed.phases || []) {
-    const s = monthIndex(ph.date_start.slice(0, 7));
-    const e = ph.date_end ? monthIndex(ph.date_end.slice(0, 7)) : last;
+  let shaded = 0;
+  for (const ph of phaseList) {
+    const startDay = ph.date_start || ph.start, endDay = ph.date_end ?? ph.end;
+    const s = monthIndex(startDay.slice(0, 7));
+    const e = endDay ? monthIndex(endDay.slice(0, 7)) : last;
+    if (e < first || s > last) continue;
     const x0 = L + Math.max(0, s - first) * bw, x1 = L + (Math.min(last, e) - first + 1) * bw;
     if (x1 > x0) {
       const r = svg('rect', { x: x0, y: T, width: x1 - x0, height: H - T - B, fill: '#ffe9a8', opacity: 0.6, 'data-phase': ph.name || '' });
-      r.append(svg('title', {}, `${ph.name || ph.type}: ${ph.date_start} – ${ph.date_end || 'ongoing'}`));
+      r.append(svg('title', {}, `${ph.name || ph.type}: ${startDay} – ${endDay || 'ongoing'}`));
       root.append(r);
+      shaded++;
     }
   }
+  container.dataset.phases = shaded;
   root.append(svg('line', { x1: L, x2: W - R, y1: H - B, y2: H - B, stroke: '#999' }));
   for (let i = first; i <= last; i++) {
     const r = byMonth.get(i);
@@ -74,6 +82,18 @@ export function renderChart(container, confirmed, candidates) {
     d += `${d ? 'L' : 'M'}${(L + (i - first + 0.5) * bw).toFixed(1)},${yk(k).toFixed(1)}`;
   }
   root.append(svg('path', { d, fill: 'none', stroke: '#b3261e', 'stroke-width': 1, opacity: 0.75 }));
+  const marked = [];
+  for (const cp of changepoints) {
+    const i = monthIndex(cp.period);
+    if (i < first || i > last) continue;
+    const x = L + (i - first) * bw;
+    const line = svg('line', { x1: x, x2: x, y1: T, y2: H - B, stroke: '#6a1b9a', 'stroke-width': 1.5,
+      'stroke-dasharray': '4 3', 'data-changepoint': cp.period });
+    line.append(svg('title', {}, `change point: a new level from ${cp.period}`));
+    root.append(line);
+    marked.push(cp.period);
+  }
+  container.dataset.changepoints = marked.join(',');
   const firstYear = Math.floor(first / 12), lastYear = Math.floor(last / 12);
   const step = Math.max(1, Math.ceil((lastYear - firstYear + 1) / 10));
   for (let yr = firstYear; yr <= lastYear; yr += step) {

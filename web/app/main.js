@@ -1,9 +1,12 @@
 // The faultline dashboard: plain ES modules, no build step, no request to
 // any host but the server that serves it (the page's Content-Security-Policy
-// says so too). Views: sign-in, overview (filters, map, time series, table),
-// incident page, review queue. Routing by location.hash.
+// says so too). Views: sign-in, overview (filters, map, time series with
+// phases and change points, table), incident page, review queue, analysis
+// (stages.js: claims check, phases, change points, forecasts, alerts) and
+// plans (admin only). Routing by location.hash.
 import { renderChart } from './chart.js';
 import { IncidentMap, attackColour } from './map.js';
+import { showAnalysis, showPlans } from './stages.js';
 
 const API = '/api/v1';
 const state = { me: null, csrf: '', vocab: null, filters: {}, sort: 'id', order: 'asc', cursor: null, map: null,
@@ -85,6 +88,8 @@ function renderWho() {
   document.getElementById('nav').hidden = !signed;
   document.getElementById('signout').hidden = !signed;
   document.getElementById('whoami').textContent = signed ? `${state.me.name} (${state.me.role})` : '';
+  // Plans and patrol schedules are the admin's (the server enforces it too).
+  document.getElementById('nav-plans').hidden = !(signed && state.me.role === 'admin');
 }
 
 document.getElementById('signin-form').addEventListener('submit', async (ev) => {
@@ -195,18 +200,24 @@ async function loadTable(more) {
 
 async function loadChart() {
   const f = state.filters;
-  const [confirmed, candidates] = await Promise.all([
+  // Change points of the confirmed monthly series; a series too short or
+  // empty has none (the server says why, the chart just shows no marks).
+  const changepoints = api('/changepoints' + query({ ...f, by: 'month', measure: 'incidents', status: 'confirmed' }))
+    .then((r) => r.data.changepoints, () => []);
+  const [confirmed, candidates, phases, cps] = await Promise.all([
     api('/timeseries' + query({ ...f, interval: 'month', measure: 'incidents,killed', status: 'confirmed' })),
     api('/timeseries' + query({ ...f, interval: 'month', measure: 'incidents,killed', status: 'candidate' })),
+    api('/phases').then((r) => r.data.phases),
+    changepoints,
   ]);
   const el = document.getElementById('chart');
-  renderChart(el, confirmed.data, candidates.data);
+  renderChart(el, confirmed.data, candidates.data, { phases, changepoints: cps });
   el.dataset.confirmed = confirmed.data.totals[0] ?? 0;
   el.dataset.candidates = candidates.data.totals[0] ?? 0;
-  const phases = confirmed.data.phases || [];
-  document.getElementById('chart-note').textContent = phases.length
-    ? `Shaded: ${phases.length} phases (ceasefires, talks, operations).`
-    : 'Dark: confirmed; light: candidates awaiting review. Phases (ceasefires, talks) will be shaded once the measure stage provides them.';
+  const shaded = Number(el.dataset.phases || 0);
+  document.getElementById('chart-note').textContent = 'Dark: confirmed; light: candidates awaiting review. ' +
+    (shaded ? `Shaded: ${shaded} phases (ceasefires, talks, operations). ` : '') +
+    (cps.length ? `Dashed: ${cps.length} change points (PELT, Poisson cost).` : '');
 }
 
 async function loadMap() {
@@ -384,6 +395,15 @@ async function route() {
   if (hash === '#/review') {
     show('review');
     return loadReview(false);
+  }
+  const ctx = { h, api, query, loading, fmt, state };
+  if (hash === '#/analysis') {
+    show('analysis');
+    return showAnalysis(ctx);
+  }
+  if (hash === '#/plans' && state.me.role === 'admin') {
+    show('plans');
+    return showPlans(ctx);
   }
   show('overview');
   await loading(loadVocabulary());

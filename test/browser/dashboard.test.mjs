@@ -245,6 +245,22 @@ try {
     await page.screenshot({ path: path.join(out, '08-plans.png'), fullPage: true });
   });
 
+  await check('plans: a district allocation is drawn on the map as the API gives it', async () => {
+    await page.selectOption('#plan-form select[name=kind]', 'allocate');
+    const before = await page.$eval('#plan-detail', (e) => e.dataset.id);
+    await page.click('[data-testid=plan-submit]');
+    await page.waitForFunction((b) => document.getElementById('plan-detail').dataset.id !== b && document.body.dataset.loading === '0', before);
+    const id = await page.$eval('#plan-detail', (e) => e.dataset.id);
+    const plan = await apiGet(`/plans/${id}`);
+    assert.equal(plan.status, 200);
+    const placed = plan.body.plan.targets.filter((t) => Number.isFinite(t.lat) && Number.isFinite(t.lon));
+    assert.ok(placed.length > 0, 'the demo districts have coordinates');
+    assert.equal(Number(await page.$eval('#plan-map', (e) => e.dataset.markers)), placed.length, 'map circles = targets with coordinates');
+    assert.equal(await page.$eval('#plan-map', (e) => e.hidden), false);
+    assert.equal(await page.$$eval('#plan-map path.leaflet-interactive', (p) => p.length), placed.length, 'circles drawn');
+    await page.screenshot({ path: path.join(out, '09-plan-map.png'), fullPage: true });
+  });
+
   await check('a viewer sees no plans', async () => {
     const ctx2 = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     const v = await ctx2.newPage();

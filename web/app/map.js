@@ -78,3 +78,39 @@ export class IncidentMap {
     this.container.dataset.points = String(points);
   }
 }
+
+// The map layer of a plan: one circle per target or segment that has
+// coordinates, darker and larger with more coverage, on the same offline
+// basemap. Targets without coordinates (a border file without them) are
+// only in the coverage table; the container's data-markers counts circles.
+export class CoverageMap {
+  constructor(container) {
+    this.container = container;
+    this.map = L.map(container, { worldCopyJump: true, minZoom: 3, maxZoom: 12 }).setView([31.5, 68.5], 5);
+    this.map.attributionControl.setPrefix(false);
+    this.map.attributionControl.addAttribution('Boundaries: Natural Earth via world-atlas');
+    this.layer = L.layerGroup().addTo(this.map);
+    fetch('/vendor/world-atlas/countries-50m.json').then((r) => r.json()).then((topo) => {
+      L.geoJSON(topojson.feature(topo, topo.objects.countries),
+        { style: { color: '#8a96a3', weight: 0.8, fillColor: '#eef1f4', fillOpacity: 1 }, interactive: false })
+        .addTo(this.map).bringToBack();
+    }).catch(() => { /* circles still work */ });
+  }
+
+  show(rows) {
+    this.layer.clearLayers();
+    const placed = rows.filter((r) => Number.isFinite(r.lat) && Number.isFinite(r.lon));
+    for (const r of placed) {
+      const c = Math.max(0, Math.min(1, r.coverage));
+      const m = L.circleMarker([r.lat, r.lon], { radius: 5 + 12 * c, color: '#0b3d91', weight: 1, fillColor: '#1565c0', fillOpacity: 0.15 + 0.75 * c });
+      const box = document.createElement('div');
+      box.textContent = `${r.name || r.id}: coverage ${c.toFixed(3)}`;
+      m.bindPopup(box);
+      this.layer.addLayer(m);
+    }
+    this.container.hidden = placed.length === 0;
+    this.map.invalidateSize();  // it may have been hidden, with no size
+    if (placed.length) this.map.fitBounds(L.latLngBounds(placed.map((r) => [r.lat, r.lon])).pad(0.2), { maxZoom: 8 });
+    this.container.dataset.markers = String(placed.length);
+  }
+}

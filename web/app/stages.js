@@ -4,6 +4,8 @@
 // the API as it is; nothing is recomputed here. `ctx` lends main.js's
 // helpers: h (elements), api, query, loading, fmt, state.
 
+import { CoverageMap } from './map.js';
+
 const fixed = (v, d = 2) => (v === null || v === undefined || Number.isNaN(v) ? '' : Number(v).toFixed(d));
 
 // An interval bar: the 90% range light, the 50% range dark, the mean a tick,
@@ -141,6 +143,8 @@ export async function showAnalysis(ctx) {
 
 // ---- plans (admin) ------------------------------------------------------------
 
+let coverageMap = null;
+
 async function showPlan(ctx, id) {
   const { h, api, loading } = ctx;
   const { data } = await loading(api(`/plans/${id}`));
@@ -151,6 +155,8 @@ async function showPlan(ctx, id) {
   const rows = data.kind === 'patrol' ? data.plan.segments : data.plan.targets;
   document.querySelector('#coverage tbody').replaceChildren(...rows.map((r) => h('tr', { 'data-id': r.id },
     h('td', {}, r.name || r.id), h('td', { class: 'num' }, fixed(r.coverage, 3)), h('td', {}, r.reason))));
+  coverageMap ??= new CoverageMap(document.getElementById('plan-map'));
+  coverageMap.show(rows);
   const pre = document.getElementById('schedule');
   pre.hidden = true;
   pre.textContent = '';

@@ -75,12 +75,29 @@ TEST_F(SqliteStoreTest, FileIsWalAndPassesIntegrityCheck) {
     ASSERT_TRUE((*store)->Update(inc, 1, {}).ok());
   }
   EXPECT_EQ(Query(path(), "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(Query(path(), "PRAGMA page_size"), "16384");
   EXPECT_EQ(Query(path(), "PRAGMA integrity_check"), "ok");
   EXPECT_EQ(Query(path(), "PRAGMA foreign_key_check"), "(none)");
   EXPECT_EQ(Query(path(), "INSERT INTO incidents_fts (incidents_fts) VALUES ('integrity-check')"), "(none)");
   EXPECT_EQ(Query(path(), "SELECT COUNT(*) FROM incident_keys"), "200");
   EXPECT_EQ(Query(path(), "SELECT incident_id FROM incident_keys WHERE source_key = 'test:renamed'"), "4");
   EXPECT_EQ(Query(path(), "SELECT COUNT(*) FROM incident_history"), "201");
+}
+
+// 16 KiB pages are for new files only: an existing database keeps its own.
+TEST_F(SqliteStoreTest, ExistingFileKeepsItsPageSize) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA page_size = 4096; CREATE TABLE older (a)", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  {
+    auto store = Store::Open(path());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    Incident inc = Sample(1);
+    ASSERT_TRUE((*store)->Upsert(&inc, {}).ok());
+  }
+  EXPECT_EQ(Query(path(), "PRAGMA page_size"), "4096");
+  EXPECT_EQ(Query(path(), "PRAGMA integrity_check"), "ok");
 }
 
 TEST_F(SqliteStoreTest, SchemaVersionIsRecordedOnce) {
@@ -246,6 +263,8 @@ TEST_F(SqliteStoreTest, BulkLoadMatchesRowByRowUpserts) {
   EXPECT_EQ(bulk_outcomes, row_outcomes);
   EXPECT_EQ(std::count(bulk_outcomes.begin(), bulk_outcomes.end(), WriteOutcome::kUpdated), 600);
   EXPECT_EQ(IndexSql(path()), indexes);
+  // The text index merges at FTS5's default again once the load commits.
+  EXPECT_EQ(Query(path(), "SELECT v FROM incidents_fts_config WHERE k = 'automerge'"), "4");
   EXPECT_EQ(Query(path(), "PRAGMA integrity_check"), "ok");
   EXPECT_EQ(Query(path(), "INSERT INTO incidents_fts (incidents_fts) VALUES ('integrity-check')"), "(none)");
   auto bulk = Store::Open(path());
@@ -285,6 +304,7 @@ TEST_F(SqliteStoreTest, RolledBackBulkLoadKeepsTheIndexes) {
   ASSERT_TRUE((*store)->UpsertBatch(rows, {}, &outcomes).ok());
   ASSERT_TRUE((*store)->Rollback().ok());
   EXPECT_EQ(IndexSql(path()), indexes);
+  EXPECT_EQ(Query(path(), "SELECT v FROM incidents_fts_config WHERE k = 'automerge'"), "(none)");
   EXPECT_EQ(*(*store)->Count({}), 0);
   // The next transaction loads again, and commits with every index.
   outcomes.clear();

@@ -181,8 +181,9 @@ class SqliteStore final : public Store {
       tx_failed_ = Status::Ok();
       return Status::Ok();
     }
-    deferred_indexes_.clear();  // the rollback restores them
+    deferred_indexes_.clear();  // the rollback restores them and the merge setting
     bulk_ = false;
+    bulk_automerge_ = false;
     Status s = StepOnce(rollback_.get(), "rollback");
     EndBulkSettings();
     return s;
@@ -398,8 +399,9 @@ class SqliteStore final : public Store {
   }
 
   void RollbackQuietly() {
-    deferred_indexes_.clear();  // the rollback restores them
+    deferred_indexes_.clear();  // the rollback restores them and the merge setting
     bulk_ = false;
+    bulk_automerge_ = false;
     {
       StmtUse use(rollback_.get());
       sqlite3_step(rollback_.get());
@@ -433,6 +435,18 @@ class SqliteStore final : public Store {
   // DDL is transactional in SQLite: a rollback, an error or a crash keeps
   // the indexes, and other connections never see them missing.
   static constexpr size_t kBulkMinBatch = 1000;
+  // FTS5 writes its pending terms as a new segment every ~1 MB and merges
+  // segments of one level into the next once `automerge` of them exist (4
+  // by default): the same postings are rewritten once per level. A bulk load
+  // merges only at 16, i.e. rewrites each posting about half as often; the
+  // setting is a row of incidents_fts_config written inside the transaction,
+  // set back to 4 before COMMIT (a rollback undoes both). Left behind are at
+  // most 16 segments per level instead of 4 (FTS5's crisismerge bound
+  // anyway), which later writes merge as usual.
+  static constexpr const char* kBulkAutomerge =
+      "INSERT INTO incidents_fts (incidents_fts, rank) VALUES ('automerge', 16)";
+  static constexpr const char* kNormalAutomerge =
+      "INSERT INTO incidents_fts (incidents_fts, rank) VALUES ('automerge', 4)";
 
   Status MaybeStartBulk(size_t batch_rows) {
     if (!explicit_tx_ || bulk_checked_) return Status::Ok();
@@ -457,6 +471,8 @@ class SqliteStore final : public Store {
     // tables: then no bulk load (the ordinary path is just slower).
     if (sqlite3_exec(db_, kBulkTempStore, nullptr, nullptr, nullptr) != SQLITE_OK) return Status::Ok();
     bulk_settings_ = true;
+    RETURN_IF_ERROR(Exec(kBulkAutomerge, "relax text index merging for a bulk load"));
+    bulk_automerge_ = true;
     for (const auto& [name, sql] : indexes) {
       RETURN_IF_ERROR(Exec(("DROP INDEX \"" + name + "\"").c_str(), "drop index " + name + " for a bulk load"));
       deferred_indexes_.push_back(sql);
@@ -465,9 +481,13 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  // Creates the indexes a bulk load dropped; called before COMMIT.
+  // Creates the indexes a bulk load dropped and restores the text index's
+  // merge setting; called before COMMIT.
   Status RestoreDeferredIndexes() {
     bulk_ = false;
+    if (std::exchange(bulk_automerge_, false)) {
+      RETURN_IF_ERROR(Exec(kNormalAutomerge, "restore text index merging after a bulk load"));
+    }
     std::vector<std::string> sqls = std::exchange(deferred_indexes_, {});
     if (sqls.empty()) return Status::Ok();
     RETURN_IF_ERROR(Exec(kIndexBuildCache, "shrink the page cache for index builds"));
@@ -1025,6 +1045,7 @@ class SqliteStore final : public Store {
   bool db_error_ = false;  // the last call failed in SQLite itself
   bool bulk_checked_ = false;                  // this explicit transaction looked for a bulk load
   bool bulk_ = false;                          // a bulk load into an empty table is under way
+  bool bulk_automerge_ = false;                // the text index merges at 16 until Commit()
   bool bulk_settings_ = false;                 // temp_store/cache_size changed for it (EndBulkSettings)
   std::vector<std::string> deferred_indexes_;  // CREATE INDEX statements Commit() runs
   StmtPtr begin_, commit_, rollback_, schema_version_, get_, lookup_key_, key_owner_, insert_, insert_new_, update_,
@@ -1084,6 +1105,12 @@ Status SqliteStore::Migrate() {
 Status SqliteStore::Init() {
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, 10000);
+  // A new database gets 16 KiB pages (SQLite's default is 4 KiB): an
+  // incident row is ~0.5-1 KB, so a leaf holds ~4x as many, and a bulk load
+  // splits and writes a quarter as many pages (≈ -10 % CPU for an import,
+  // docs/benchmarks.md). Ignored for an existing file, which keeps its size;
+  // an error here (a file that is not a database) is reported just below.
+  sqlite3_exec(db_, "PRAGMA page_size = 16384", nullptr, nullptr, nullptr);
   {
     // The first statement reads the file header: a file that is not a
     // database fails here with SQLITE_NOTADB.

@@ -177,6 +177,16 @@ class Store {
   // `expected_version`; Conflict otherwise, NotFound for an unknown id.
   // Returns the stored incident with its new version.
   virtual Result<Incident> Update(const Incident& incident, int32_t expected_version, const Change& change) = 0;
+  // Merges the report `report` into incident `id` by MergeReport's rules
+  // (model/merge.h: its new sources added, the higher toll superseding,
+  // empty fields filled) if the stored version is `expected_version`: one
+  // new version, the old one kept in history, exactly what Get, MergeReport
+  // and Update(merged, expected_version, change) would store — without
+  // reading the incident whole (SQLite appends to the stored sources
+  // without decoding them). Returns the new version. Conflict when the
+  // version moved on, NotFound for an unknown id.
+  virtual Result<int32_t> MergeReport(int64_t id, int32_t expected_version, const Incident& report,
+                                      const Change& change) = 0;
   virtual Result<Incident> Get(int64_t id) = 0;
   // Every version, oldest first, the current one last.
   virtual Result<std::vector<HistoryEntry>> History(int64_t id) = 0;

@@ -45,7 +45,10 @@ void EntityIndex::Add(const std::string& name, EntityRef ref) {
   if (words > 7) return;
   if (words > max_words_) max_words_ = words;
   refs_.push_back(std::make_unique<EntityRef>(std::move(ref)));
-  auto& v = index_[key];
+  for (size_t space = key.find(' '); space != std::string::npos; space = key.find(' ', space + 1)) {
+    index_[key.substr(0, space)].longer = true;
+  }
+  auto& v = index_[key].refs;
   for (const EntityRef* r : v) {  // one reading per (kind, thing)
     if (r->kind == refs_.back()->kind && r->unit == refs_.back()->unit && r->place == refs_.back()->place &&
         r->actor == refs_.back()->actor && r->code == refs_.back()->code) {
@@ -155,10 +158,13 @@ std::vector<EntityMatch> EntityIndex::Match(const std::vector<Token>& tokens, in
       ++words;
       ++j;
       auto it = index_.find(key);
-      if (it != index_.end() && !(words == 1 && !t.all_caps && acronyms_.count(key) && t.end - t.begin <= 6)) {
+      if (it == index_.end()) break;  // no name starts with these words
+      if (!it->second.refs.empty() &&
+          !(words == 1 && !t.all_caps && acronyms_.count(key) && t.end - t.begin <= 6)) {
         best_end = j;
-        best = &it->second;
+        best = &it->second.refs;
       }
+      if (!it->second.longer) break;
     }
     if (best == nullptr) {
       ++i;

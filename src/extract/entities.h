@@ -52,7 +52,13 @@ class EntityIndex {
   const Gazetteer* gazetteer_ = nullptr;
   const ActorDictionary* actors_ = nullptr;
   std::vector<std::unique_ptr<EntityRef>> refs_;
-  std::unordered_map<std::string, std::vector<const EntityRef*>> index_;  // folded name -> readings
+  struct Key {
+    std::vector<const EntityRef*> refs;  // every reading of the name; none for a mere start of names
+    bool longer = false;                 // some longer name starts with this key and a space
+  };
+  // Folded name -> readings, also holding each name's first words (cut
+  // before a space) so that Match stops growing a span no name continues.
+  std::unordered_map<std::string, Key> index_;
   std::unordered_map<std::string, std::string> organisation_names_;
   std::unordered_set<std::string> acronyms_;  // keys from short all-capital aliases
   size_t max_words_ = 1;

@@ -10,40 +10,161 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json RangeToJson(const CasualtyRange& r) {
-  Json j = Json::object();
-  if (r.low) j["low"] = *r.low;
-  if (r.best) j["best"] = *r.best;
-  if (r.high) j["high"] = *r.high;
-  return j;
-}
+// Writing: straight into the output, in the bytes nlohmann's dump(-1, ' ',
+// false, replace) gives (the format stored data and JsonStringBody use):
+// compact, keys in the order written, UTF-8 kept, control characters
+// escaped; a string that is not valid UTF-8 and every double go through
+// nlohmann itself. model_test compares this with the DOM on random incidents.
 
-Json CasualtyMapToJson(const std::array<CasualtyRange, kCasualtyCategories>& a) {
-  Json j = Json::object();
-  for (size_t c = 0; c < kCasualtyCategories; ++c) {
-    if (!a[c].empty()) j[std::string(Name(static_cast<CasualtyCategory>(c)))] = RangeToJson(a[c]);
-  }
-  return j;
-}
-
-Json SourcesJson(const std::vector<Source>& sources) {
-  Json arr = Json::array();
-  for (const auto& s : sources) {
-    Json j = Json::object();
-    if (!s.outlet.empty()) j["outlet"] = s.outlet;
-    if (!s.url.empty()) j["url"] = s.url;
-    if (!s.published_at.empty()) j["published_at"] = s.published_at;
-    if (!s.headline.empty()) j["headline"] = s.headline;
-    if (!s.evidence.empty()) {
-      Json ev = Json::array();
-      for (const auto& e : s.evidence) {
-        ev.push_back(Json{{"field", e.field}, {"begin", e.begin}, {"end", e.end}, {"confidence", e.confidence}});
-      }
-      j["evidence"] = std::move(ev);
+// Whether `s` is well-formed UTF-8 (Unicode 15, table 3-7).
+bool ValidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    const unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
     }
-    arr.push_back(std::move(j));
+    int more;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      more = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      more = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      more = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (end - p <= more) return false;
+    if (p[1] < lo || p[1] > hi) return false;
+    for (int k = 2; k <= more; ++k) {
+      if (p[k] < 0x80 || p[k] > 0xBF) return false;
+    }
+    p += more + 1;
   }
-  return arr;
+  return true;
+}
+
+void AppendString(std::string* out, std::string_view s) {
+  if (!ValidUtf8(s)) {
+    *out += Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace);
+    return;
+  }
+  out->push_back('"');
+  size_t run = 0;  // start of the bytes not yet copied
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(s, run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\b': *out += "\\b"; break;
+      case '\f': *out += "\\f"; break;
+      case '\n': *out += "\\n"; break;
+      case '\r': *out += "\\r"; break;
+      case '\t': *out += "\\t"; break;
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        *out += "\\u00";
+        out->push_back(kHex[c >> 4]);
+        out->push_back(kHex[c & 15]);
+      }
+    }
+  }
+  out->append(s, run, std::string::npos);
+  out->push_back('"');
+}
+
+void AppendInt(std::string* out, int64_t v) {
+  char buf[24];
+  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out->append(buf, p);
+}
+
+void AppendDouble(std::string* out, double v) { *out += Json(v).dump(); }
+
+// The members of one JSON object, written in order.
+class ObjectWriter {
+ public:
+  explicit ObjectWriter(std::string* out) : out_(out) { out_->push_back('{'); }
+  ObjectWriter(const ObjectWriter&) = delete;
+  ObjectWriter& operator=(const ObjectWriter&) = delete;
+  void Close() { out_->push_back('}'); }
+  // Writes `"key":` (after a comma but for the first member); the value follows.
+  std::string* Key(std::string_view key) {
+    if (!first_) out_->push_back(',');
+    first_ = false;
+    out_->push_back('"');
+    *out_ += key;  // keys are ASCII names without escapes
+    *out_ += "\":";
+    return out_;
+  }
+  void Str(std::string_view key, std::string_view v) { AppendString(Key(key), v); }
+  void Int(std::string_view key, int64_t v) { AppendInt(Key(key), v); }
+  void Double(std::string_view key, double v) { AppendDouble(Key(key), v); }
+
+ private:
+  std::string* out_;
+  bool first_ = true;
+};
+
+void AppendRange(std::string* out, const CasualtyRange& r) {
+  ObjectWriter o(out);
+  if (r.low) o.Int("low", *r.low);
+  if (r.best) o.Int("best", *r.best);
+  if (r.high) o.Int("high", *r.high);
+  o.Close();
+}
+
+// Writes `key` with the categories that are not empty; nothing when all are.
+void AppendCasualties(ObjectWriter& j, std::string_view key,
+                      const std::array<CasualtyRange, kCasualtyCategories>& a) {
+  bool any = false;
+  for (const CasualtyRange& r : a) any = any || !r.empty();
+  if (!any) return;
+  ObjectWriter o(j.Key(key));
+  for (size_t c = 0; c < kCasualtyCategories; ++c) {
+    if (!a[c].empty()) AppendRange(o.Key(Name(static_cast<CasualtyCategory>(c))), a[c]);
+  }
+  o.Close();
+}
+
+void AppendSources(std::string* out, const std::vector<Source>& sources) {
+  out->push_back('[');
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const Source& s = sources[i];
+    if (i > 0) out->push_back(',');
+    ObjectWriter o(out);
+    if (!s.outlet.empty()) o.Str("outlet", s.outlet);
+    if (!s.url.empty()) o.Str("url", s.url);
+    if (!s.published_at.empty()) o.Str("published_at", s.published_at);
+    if (!s.headline.empty()) o.Str("headline", s.headline);
+    if (!s.evidence.empty()) {
+      std::string* ev = o.Key("evidence");
+      ev->push_back('[');
+      for (size_t k = 0; k < s.evidence.size(); ++k) {
+        const Evidence& e = s.evidence[k];
+        if (k > 0) ev->push_back(',');
+        ObjectWriter eo(ev);
+        eo.Str("field", e.field);
+        eo.Int("begin", e.begin);
+        eo.Int("end", e.end);
+        eo.Double("confidence", e.confidence);
+        eo.Close();
+      }
+      ev->push_back(']');
+    }
+    o.Close();
+  }
+  out->push_back(']');
 }
 
 // Reading: every accessor checks the type and names the field on failure.
@@ -171,44 +292,55 @@ std::string FormatCoordinate(double v) {
 }
 
 std::string IncidentToJson(const Incident& inc, const JsonOptions& options) {
-  Json j = Json::object();
+  if (inc.sources.empty()) return IncidentToJsonWithSources(inc, "", options);
+  std::string sources;
+  AppendSources(&sources, inc.sources);
+  return IncidentToJsonWithSources(inc, sources, options);
+}
+
+std::string IncidentToJsonWithSources(const Incident& inc, std::string_view sources_json,
+                                      const JsonOptions& options) {
+  std::string out;
+  out.reserve(512 + sources_json.size() + inc.notes.size());
+  ObjectWriter j(&out);
   if (options.include_identity) {
-    if (inc.id != 0) j["id"] = inc.id;
-    if (inc.version != 0) j["version"] = inc.version;
-    j["status"] = Name(inc.status);
-    if (inc.merged_into != 0) j["merged_into"] = inc.merged_into;
+    if (inc.id != 0) j.Int("id", inc.id);
+    if (inc.version != 0) j.Int("version", inc.version);
+    j.Str("status", Name(inc.status));
+    if (inc.merged_into != 0) j.Int("merged_into", inc.merged_into);
   }
-  if (!inc.source_key.empty()) j["source_key"] = inc.source_key;
-  j["date"] = CivilDate(inc.date).ToString();
-  if (inc.date_end != inc.date) j["date_end"] = CivilDate(inc.date_end).ToString();
-  j["date_precision"] = DatePrecisionName(static_cast<DatePrecision>(inc.date_precision));
-  j["country"] = inc.country;
-  if (!inc.admin1.empty()) j["admin1"] = inc.admin1;
-  if (!inc.admin2.empty()) j["admin2"] = inc.admin2;
-  if (!inc.place.empty()) j["place"] = inc.place;
-  if (inc.lat) j["latitude"] = *inc.lat;
-  if (inc.lon) j["longitude"] = *inc.lon;
-  j["geo_precision"] = Name(inc.geo_precision);
-  j["event_type"] = Name(inc.event_type);
-  if (!inc.sub_event_type.empty()) j["sub_event_type"] = inc.sub_event_type;
-  j["attack_type"] = Name(inc.attack_type);
-  if (!inc.perpetrator.empty()) j["perpetrator"] = inc.perpetrator;
-  j["attribution"] = Name(inc.attribution);
-  j["target"] = Name(inc.target);
-  Json killed = CasualtyMapToJson(inc.casualties.killed);
-  if (!killed.empty()) j["killed"] = std::move(killed);
-  Json injured = CasualtyMapToJson(inc.casualties.injured);
-  if (!injured.empty()) j["injured"] = std::move(injured);
-  if (!inc.sources.empty()) j["sources"] = SourcesJson(inc.sources);
-  if (!inc.notes.empty()) j["notes"] = inc.notes;
-  j["license"] = inc.license;
+  if (!inc.source_key.empty()) j.Str("source_key", inc.source_key);
+  j.Str("date", CivilDate(inc.date).ToString());
+  if (inc.date_end != inc.date) j.Str("date_end", CivilDate(inc.date_end).ToString());
+  j.Str("date_precision", DatePrecisionName(static_cast<DatePrecision>(inc.date_precision)));
+  j.Str("country", inc.country);
+  if (!inc.admin1.empty()) j.Str("admin1", inc.admin1);
+  if (!inc.admin2.empty()) j.Str("admin2", inc.admin2);
+  if (!inc.place.empty()) j.Str("place", inc.place);
+  if (inc.lat) j.Double("latitude", *inc.lat);
+  if (inc.lon) j.Double("longitude", *inc.lon);
+  j.Str("geo_precision", Name(inc.geo_precision));
+  j.Str("event_type", Name(inc.event_type));
+  if (!inc.sub_event_type.empty()) j.Str("sub_event_type", inc.sub_event_type);
+  j.Str("attack_type", Name(inc.attack_type));
+  if (!inc.perpetrator.empty()) j.Str("perpetrator", inc.perpetrator);
+  j.Str("attribution", Name(inc.attribution));
+  j.Str("target", Name(inc.target));
+  AppendCasualties(j, "killed", inc.casualties.killed);
+  AppendCasualties(j, "injured", inc.casualties.injured);
+  if (!sources_json.empty()) *j.Key("sources") += sources_json;
+  if (!inc.notes.empty()) j.Str("notes", inc.notes);
+  j.Str("license", inc.license);
   if (options.include_provenance && !inc.provenance.importer.empty()) {
-    j["provenance"] = Json{{"importer", inc.provenance.importer},
-                           {"batch_id", inc.provenance.batch_id},
-                           {"file", inc.provenance.file},
-                           {"row", inc.provenance.row}};
+    ObjectWriter p(j.Key("provenance"));
+    p.Str("importer", inc.provenance.importer);
+    p.Str("batch_id", inc.provenance.batch_id);
+    p.Str("file", inc.provenance.file);
+    p.Int("row", inc.provenance.row);
+    p.Close();
   }
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  j.Close();
+  return out;
 }
 
 Result<Incident> IncidentFromJson(std::string_view text) {
@@ -282,7 +414,9 @@ Result<Incident> IncidentFromJson(std::string_view text) {
 
 std::string SourcesToJson(const std::vector<Source>& sources) {
   if (sources.empty()) return "";
-  return SourcesJson(sources).dump(-1, ' ', false, Json::error_handler_t::replace);
+  std::string out;
+  AppendSources(&out, sources);
+  return out;
 }
 
 Result<std::vector<Source>> SourcesFromJson(std::string_view text) {

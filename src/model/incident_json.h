@@ -17,6 +17,12 @@ struct JsonOptions {
 };
 
 std::string IncidentToJson(const Incident& incident, const JsonOptions& options = {});
+// The same bytes as IncidentToJson of `incident` with the sources that
+// `sources_json` (SourcesToJson's text; "" for none) holds, ignoring
+// incident.sources: for a store that keeps the sources as text and need not
+// decode them to write a version.
+std::string IncidentToJsonWithSources(const Incident& incident, std::string_view sources_json,
+                                      const JsonOptions& options = {});
 // InvalidArgument naming the field when a value has the wrong type or an
 // unknown code; unknown keys are errors too (a typo must not vanish).
 Result<Incident> IncidentFromJson(std::string_view json);

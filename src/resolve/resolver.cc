@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "common/date.h"
+#include "model/merge.h"
 
 namespace faultline::resolve {
 namespace {
@@ -54,11 +55,6 @@ uint64_t Fnv1a(std::string_view s) {
   return h;
 }
 
-void MaxRange(CasualtyRange* into, const CasualtyRange& from) {
-  if (!from.best) return;
-  if (!into->best || *from.best > *into->best) *into = from;
-}
-
 }  // namespace
 
 double DistanceKm(double lat1, double lon1, double lat2, double lon2) {
@@ -74,66 +70,7 @@ std::string ArticleKey(const extract::Article& article) {
   return "urn:fnv1a:" + Hex(Fnv1a(article.Text()));
 }
 
-namespace {
-
-// One outcome (killed or injured): the report with the higher victims'
-// total supersedes; named categories survive from either report, and the
-// unknown part is what the total leaves over.
-void MergeOutcome(std::array<CasualtyRange, kCasualtyCategories>* into,
-                  const std::array<CasualtyRange, kCasualtyCategories>& from) {
-  constexpr size_t kSec = static_cast<size_t>(CasualtyCategory::kSecurityForces);
-  constexpr size_t kCiv = static_cast<size_t>(CasualtyCategory::kCivilians);
-  constexpr size_t kMil = static_cast<size_t>(CasualtyCategory::kMilitants);
-  constexpr size_t kUnk = static_cast<size_t>(CasualtyCategory::kUnknown);
-  auto total = [&](const std::array<CasualtyRange, kCasualtyCategories>& a) {
-    return a[kSec].best.value_or(0) + a[kCiv].best.value_or(0) + a[kUnk].best.value_or(0);
-  };
-  int32_t t = std::max(total(*into), total(from));
-  MaxRange(&(*into)[kSec], from[kSec]);
-  MaxRange(&(*into)[kCiv], from[kCiv]);
-  MaxRange(&(*into)[kMil], from[kMil]);
-  int32_t named = (*into)[kSec].best.value_or(0) + (*into)[kCiv].best.value_or(0);
-  if (t > named) {
-    (*into)[kUnk] = CasualtyRange{t - named, t - named, std::nullopt};
-  } else {
-    (*into)[kUnk] = CasualtyRange{};
-  }
-}
-
-}  // namespace
-
-void MergeInto(Incident* into, const Incident& from) {
-  MergeOutcome(&into->casualties.killed, from.casualties.killed);
-  MergeOutcome(&into->casualties.injured, from.casualties.injured);
-  if (into->perpetrator.empty() && !from.perpetrator.empty()) {
-    into->perpetrator = from.perpetrator;
-    into->attribution = from.attribution;
-  } else if (into->perpetrator == from.perpetrator && from.attribution == Attribution::kClaimed) {
-    into->attribution = Attribution::kClaimed;
-  }
-  if (into->attack_type == AttackType::kUnknown) into->attack_type = from.attack_type;
-  if (from.attack_type == AttackType::kSuicideBombing) into->attack_type = from.attack_type;
-  if (into->target == TargetCategory::kUnknown) into->target = from.target;
-  if (into->admin2.empty() && !from.admin2.empty()) {
-    into->admin1 = from.admin1;
-    into->admin2 = from.admin2;
-    into->place = from.place;
-    into->lat = from.lat;
-    into->lon = from.lon;
-    into->geo_precision = from.geo_precision;
-  }
-  // A day-precise date beats a week span.
-  if (from.date_precision < into->date_precision) {
-    into->date = from.date;
-    into->date_end = from.date_end;
-    into->date_precision = from.date_precision;
-  }
-  for (const Source& s : from.sources) {
-    bool have = false;
-    for (const Source& t : into->sources) have = have || (t.url == s.url && t.evidence == s.evidence);
-    if (!have) into->sources.push_back(s);
-  }
-}
+void MergeInto(Incident* into, const Incident& from) { MergeReport(into, from); }
 
 Result<ResolveResult> Resolve(Store* store, const extract::Article& article, int index,
                               const extract::CandidateIncident& candidate, const ResolveOptions& options) {
@@ -165,6 +102,7 @@ Result<ResolveResult> Resolve(Store* store, const extract::Article& article, int
   window.exclude_source_url = article_key;  // another incident of the same article is a different one
   ResolveResult result;
   int64_t best_id = 0;
+  int32_t best_version = 0;
   int32_t best_gap = 1 << 30;
   bool seen = false;
   RETURN_IF_ERROR(store->ScanNewsWindow(window, [&](const IncidentSketch& other) -> Status {
@@ -184,6 +122,7 @@ Result<ResolveResult> Resolve(Store* store, const extract::Article& article, int
     if (gap < best_gap) {
       best_gap = gap;
       best_id = other.id;
+      best_version = other.version;
     }
     return Status::Ok();
   }));
@@ -199,12 +138,10 @@ Result<ResolveResult> Resolve(Store* store, const extract::Article& article, int
     result.resolution = Resolution::kNew;
     return result;
   }
-  // Only the incident that is merged into is read whole.
-  ASSIGN_OR_RETURN(Incident target, store->Get(best_id));
-  const int32_t version = target.version;
-  MergeInto(&target, inc);
+  // The window's sketch carries the version: the store merges without
+  // reading the incident whole first.
   Change merge{options.who, "merged incident " + std::to_string(inc.id) + " (" + article_key + ")"};
-  RETURN_IF_ERROR(store->Update(target, version, merge).status());
+  RETURN_IF_ERROR(store->MergeReport(best_id, best_version, inc, merge).status());
   result.resolution = Resolution::kMerged;
   result.merged_into = best_id;
   return result;

@@ -38,7 +38,7 @@ std::string ArticleKey(const extract::Article& article);
 Result<ResolveResult> Resolve(Store* store, const extract::Article& article, int index,
                               const extract::CandidateIncident& candidate, const ResolveOptions& options);
 
-// Merges `from` into `into` in place (sources, higher tolls, empty fields).
+// Merges `from` into `into` in place: MergeReport (model/merge.h).
 void MergeInto(Incident* into, const Incident& from);
 
 // Great-circle distance in km.

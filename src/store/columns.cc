@@ -94,6 +94,13 @@ std::string HistoryJson(const Incident& incident) {
   return IncidentToJson(copy);
 }
 
+std::string HistoryJsonWithSources(const Incident& incident, std::string_view sources_json) {
+  Incident copy = incident;
+  copy.id = 0;
+  copy.version = 0;
+  return IncidentToJsonWithSources(copy, sources_json);
+}
+
 std::string SourcesSearchText(const std::vector<Source>& sources) {
   std::string text;
   auto add = [&](const std::string& v) {

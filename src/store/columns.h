@@ -63,6 +63,9 @@ std::string_view InjuredBestColumn(size_t c);
 // The canonical JSON kept in history for a superseded version: the incident
 // without id and version (those are the history row's own columns).
 std::string HistoryJson(const Incident& incident);
+// The same for an incident whose sources are `sources_json` as SourcesToJson
+// wrote them ("" for none), not incident.sources.
+std::string HistoryJsonWithSources(const Incident& incident, std::string_view sources_json);
 
 // The text of `sources` that full-text search covers: outlets and headlines
 // (the PostgreSQL text index takes the same two fields). Deterministic: the
@@ -161,9 +164,11 @@ Status ReadEnum(const Row& row, int i, int64_t id, Result<E> (*parse)(std::strin
 
 }  // namespace columns_internal
 
-// Reads a row selected with IncidentSelectList().
+// Reads a row selected with IncidentSelectList() but for its sources
+// (column 45), which stay as they were: for a caller that keeps the sources
+// JSON as text.
 template <typename Row>
-Status ReadIncident(const Row& row, Incident* inc) {
+Status ReadIncidentExceptSources(const Row& row, Incident* inc) {
   using columns_internal::OptInt;
   using columns_internal::ReadEnum;
   inc->id = row.Int(0);
@@ -198,19 +203,26 @@ Status ReadIncident(const Row& row, Incident* inc) {
       r.high = OptInt(row, i++);
     }
   }
-  if (row.IsNull(45)) {
-    inc->sources.clear();
-  } else {
-    auto sources = columns_internal::ParseSources(row.Text(45));
-    if (!sources.ok()) return columns_internal::BadColumn(id, "sources", sources.status());
-    inc->sources = std::move(*sources);
-  }
   inc->notes = row.Text(46);
   inc->license = row.Text(47);
   inc->provenance.importer = row.Text(48);
   inc->provenance.batch_id = row.Text(49);
   inc->provenance.file = row.Text(50);
   inc->provenance.row = row.Int(51);
+  return Status::Ok();
+}
+
+// Reads a row selected with IncidentSelectList().
+template <typename Row>
+Status ReadIncident(const Row& row, Incident* inc) {
+  RETURN_IF_ERROR(ReadIncidentExceptSources(row, inc));
+  if (row.IsNull(45)) {
+    inc->sources.clear();
+  } else {
+    auto sources = columns_internal::ParseSources(row.Text(45));
+    if (!sources.ok()) return columns_internal::BadColumn(inc->id, "sources", sources.status());
+    inc->sources = std::move(*sources);
+  }
   return Status::Ok();
 }
 

@@ -13,7 +13,7 @@
 
 namespace faultline {
 
-// The importer whose rows the news window covers; migration 0007's partial
+// The importer whose rows the news window covers; migration 0008's partial
 // index has the same literal, which the query must repeat for the planner.
 inline constexpr std::string_view kNewsImporter = "extract";
 

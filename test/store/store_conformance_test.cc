@@ -373,6 +373,16 @@ class ScriptRunner {
     return j;
   }
 
+  static std::optional<int32_t> ExpectedVersion(const ParsedArgs& p) {
+    for (const Arg& a : p.args) {
+      if (a.key == "expected_version" && a.items.size() == 1) {
+        auto v = ParseInt(a.items[0]);
+        if (v.ok()) return static_cast<int32_t>(*v);
+      }
+    }
+    return std::nullopt;
+  }
+
   static Change ChangeFrom(const ParsedArgs& p) {
     Change c;
     for (const Arg& a : p.args) {
@@ -453,13 +463,7 @@ class ScriptRunner {
     } else if (command == "update") {
       auto id = IdArg(p, 0);
       if (!id.ok()) return bad(id.status());
-      std::optional<int32_t> expected;
-      for (const Arg& a : p.args) {
-        if (a.key == "expected_version" && a.items.size() == 1) {
-          auto v = ParseInt(a.items[0]);
-          if (v.ok()) expected = static_cast<int32_t>(*v);
-        }
-      }
+      const std::optional<int32_t> expected = ExpectedVersion(p);
       if (!expected) return bad(InvalidArgument("update ID expected_version=N [template] {json}"));
       auto inc = BuildIncident(p, 1);
       if (!inc.ok()) return bad(inc.status());
@@ -470,6 +474,20 @@ class ScriptRunner {
         out.id = r->id;
         out.version = r->version;
         out.incident = *r;
+      }
+    } else if (command == "merge") {
+      // merge ID expected_version=N [by=W] [reason=R] [NAME] {json}: the report merged into ID
+      auto id = IdArg(p, 0);
+      if (!id.ok()) return bad(id.status());
+      const std::optional<int32_t> expected = ExpectedVersion(p);
+      if (!expected) return bad(InvalidArgument("merge ID expected_version=N [template] {json}"));
+      auto report = BuildIncident(p, 1);
+      if (!report.ok()) return bad(report.status());
+      auto r = store_->MergeReport(*id, *expected, *report, ChangeFrom(p));
+      out.status = r.status();
+      if (r.ok()) {
+        out.id = *id;
+        out.version = *r;
       }
     } else if (command == "get") {
       auto id = IdArg(p, 0);

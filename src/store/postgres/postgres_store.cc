@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "model/incident_json.h"
+#include "model/merge.h"
 #include "store/columns.h"
 #include "store/forecast_columns.h"
 #include "store/migrations.h"
@@ -390,6 +391,26 @@ class PostgresStore final : public Store {
     RETURN_IF_ERROR(Usable());
     return Guard(Run("update incident", true, [&](pqxx::transaction_base& tx) {
       return UpdateImpl(tx, incident, expected_version, change);
+    }));
+  }
+
+  // The merge rules run here, on the row read inside the write's
+  // transaction: one read fewer than Get, MergeReport, Update.
+  Result<int32_t> MergeReport(int64_t id, int32_t expected_version, const Incident& report,
+                              const Change& change) override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(Run("merge report", true, [&](pqxx::transaction_base& tx) -> Result<int32_t> {
+      ASSIGN_OR_RETURN(std::optional<Incident> current, LoadById(tx, id));
+      if (!current) return NotFound("incident " + std::to_string(id) + " does not exist");
+      if (current->version != expected_version) {
+        return Conflict("incident " + std::to_string(id) + " is at version " + std::to_string(current->version) +
+                        ", not " + std::to_string(expected_version) + "; reload it and merge again");
+      }
+      Incident merged = *current;
+      faultline::MergeReport(&merged, report);
+      merged.version = expected_version + 1;
+      RETURN_IF_ERROR(Replace(tx, *current, merged, merged.version, change));
+      return merged.version;
     }));
   }
 

@@ -2,10 +2,12 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
 #include "model/incident_json.h"
+#include "model/merge.h"
 #include "store/columns.h"
 #include "store/forecast_columns.h"
 #include "store/migrations.h"
@@ -205,6 +207,12 @@ class SqliteStore final : public Store {
   Result<Incident> Update(const Incident& incident, int32_t expected_version, const Change& change) override {
     RETURN_IF_ERROR(Usable());
     return Guard(UpdateImpl(incident, expected_version, change));
+  }
+
+  Result<int32_t> MergeReport(int64_t id, int32_t expected_version, const Incident& report,
+                              const Change& change) override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(MergeReportImpl(id, expected_version, report, change));
   }
 
   Result<Incident> Get(int64_t id) override {
@@ -563,12 +571,16 @@ class SqliteStore final : public Store {
   // Adds (or, with `remove`, deletes) the full-text terms of incident `id`.
   // A delete must repeat exactly what was indexed: `inc` is the stored row.
   Status IndexText(int64_t id, const Incident& inc, bool remove) {
-    const std::string sources = SourcesSearchText(inc.sources);
+    return IndexSearchText(id, inc.notes, SourcesSearchText(inc.sources), remove);
+  }
+
+  // The same with the sources' text (SourcesSearchText) given.
+  Status IndexSearchText(int64_t id, std::string_view notes, std::string_view sources, bool remove) {
     sqlite3_stmt* s = remove ? fts_delete_.get() : fts_insert_.get();
     StmtUse use(s);
     Binder b(s);
     b.Int(id);
-    b.Text(inc.notes);
+    b.Text(notes);
     b.Text(sources);
     RETURN_IF_ERROR(CheckBind(b, "index text"));
     return StepDone(s, "index text");
@@ -593,19 +605,22 @@ class SqliteStore final : public Store {
   }
 
   // Stores the content of `old`, about to be superseded, in its history row.
-  Status SealHistory(const Incident& old) {
-    const std::string data = HistoryJson(old);
+  Status SealHistory(const Incident& old) { return SealHistory(old.id, old.version, HistoryJson(old)); }
+
+  // Stores `data`, the JSON of version `version` of incident `id`, in its
+  // history row.
+  Status SealHistory(int64_t id, int32_t version, const std::string& data) {
     StmtUse use(seal_history_.get());
     Binder b(use.get());
     b.Text(data);
-    b.Int(old.id);
-    b.Int(old.version);
+    b.Int(id);
+    b.Int(version);
     RETURN_IF_ERROR(CheckBind(b, "seal history"));
     RETURN_IF_ERROR(StepDone(use.get(), "seal history"));
     if (sqlite3_changes(db_) != 1) {
       db_error_ = true;  // the incident is already rewritten: an explicit transaction must not keep it
-      return DataLoss("incident " + std::to_string(old.id) + " has no history row for version " +
-                      std::to_string(old.version));
+      return DataLoss("incident " + std::to_string(id) + " has no history row for version " +
+                      std::to_string(version));
     }
     return Status::Ok();
   }
@@ -724,6 +739,104 @@ class SqliteStore final : public Store {
     return stored;
   }
 
+  // MergeReport without decoding the stored sources: they are read as text
+  // with their outlets and headlines (what the text index holds, through
+  // SQLite's JSON functions), the new sources' JSON is appended to the text
+  // and the history of the superseded version is written around it. When
+  // the incident may already hold one of the report's sources (its url
+  // appears in the text, or a source has no url) the sources are decoded
+  // and merged one by one as MergeReport does.
+  Result<int32_t> MergeReportImpl(int64_t id, int32_t expected_version, const Incident& report,
+                                  const Change& change) {
+    WriteTx tx(this);
+    RETURN_IF_ERROR(tx.Begin());
+    if (!merge_get_) {
+      ASSIGN_OR_RETURN(merge_get_,
+                       Prepare("SELECT " + SelectIncident() +
+                                   ", t.outlets, t.headlines FROM incidents, (SELECT group_concat(json_extract("
+                                   "value, '$.outlet'), ' ') AS outlets, group_concat(json_extract(value, "
+                                   "'$.headline'), ' ') AS headlines FROM json_each((SELECT sources FROM incidents "
+                                   "WHERE id = ?1))) AS t WHERE id = ?1",
+                               true));
+    }
+    Incident old;
+    std::string stored, old_outlets, old_headlines;  // copied: the statement is reset before the writes
+    {
+      StmtUse use(merge_get_.get());
+      Binder b(use.get());
+      b.Int(id);
+      RETURN_IF_ERROR(CheckBind(b, "read incident to merge"));
+      int rc = sqlite3_step(use.get());
+      if (rc == SQLITE_DONE) return NotFound("incident " + std::to_string(id) + " does not exist");
+      if (rc != SQLITE_ROW) return Fail(rc, "read incident to merge");
+      const Row row{use.get()};
+      RETURN_IF_ERROR(ReadIncidentExceptSources(row, &old));
+      stored = row.Text(45);
+      old_outlets = row.Text(52);
+      old_headlines = row.Text(53);
+    }
+    if (old.version != expected_version) {
+      return Conflict("incident " + std::to_string(id) + " is at version " + std::to_string(old.version) +
+                      ", not " + std::to_string(expected_version) + "; reload it and merge again");
+    }
+    bool may_hold = false;
+    for (const Source& s : report.sources) {
+      may_hold = may_hold || s.url.empty() ||
+                 stored.find("\"url\":\"" + JsonStringBody(s.url) + "\"") != std::string_view::npos;
+    }
+    // Text SourcesToJson did not write (an empty array, say) is decoded too.
+    const bool array = stored.size() > 2 && stored.front() == '[' && stored.back() == ']';
+    may_hold = !stored.empty() && (may_hold || !array);
+    Incident merged = old;
+    merged.version = expected_version + 1;
+    std::string history, sources, old_text, new_text;
+    if (may_hold) {
+      auto parsed = SourcesFromJson(stored);
+      if (!parsed.ok()) return columns_internal::BadColumn(id, "sources", parsed.status());
+      old.sources = std::move(*parsed);
+      merged.sources = old.sources;
+      faultline::MergeReport(&merged, report);
+      history = HistoryJson(old);
+      sources = SourcesToJson(merged.sources);
+      old_text = SourcesSearchText(old.sources);
+      new_text = SourcesSearchText(merged.sources);
+    } else {
+      MergeReportFields(&merged, report);
+      std::vector<Source> added;
+      AddSources(&added, report.sources);
+      history = HistoryJsonWithSources(old, stored);
+      sources = SourcesToJson(added);
+      if (!stored.empty() && !sources.empty()) {  // "[old...]" + "[added...]" -> "[old...,added...]"
+        sources.front() = ',';
+        sources.insert(0, stored, 0, stored.size() - 1);
+      } else if (sources.empty()) {
+        sources = stored;
+      }
+      // SourcesSearchText of old's sources, then of old's and added's.
+      auto add = [](std::string* text, std::string_view v) {
+        if (v.empty()) return;
+        if (!text->empty()) *text += ' ';
+        *text += v;
+      };
+      add(&old_text, old_outlets);
+      add(&old_text, old_headlines);
+      add(&new_text, old_outlets);
+      for (const Source& s : added) add(&new_text, s.outlet);
+      add(&new_text, old_headlines);
+      for (const Source& s : added) add(&new_text, s.headline);
+    }
+    const std::string now = NowUtc();
+    RETURN_IF_ERROR(WriteUpdate(merged, sources, id, expected_version, merged.version, now, change));
+    RETURN_IF_ERROR(SealHistory(id, expected_version, history));
+    if (old_text != new_text || old.notes != merged.notes) {
+      RETURN_IF_ERROR(IndexSearchText(id, old.notes, old_text, true));
+      RETURN_IF_ERROR(IndexSearchText(id, merged.notes, new_text, false));
+    }
+    RETURN_IF_ERROR(WriteHistory(merged.country, id, merged.version, now, change));
+    RETURN_IF_ERROR(tx.Commit());
+    return merged.version;
+  }
+
   Result<Incident> GetImpl(int64_t id) {
     ASSIGN_OR_RETURN(std::optional<Incident> inc, LoadById(id));
     if (!inc) return NotFound("incident " + std::to_string(id) + " does not exist");
@@ -789,44 +902,65 @@ class SqliteStore final : public Store {
     return sqlite3_column_int64(stmt.get(), 0);
   }
 
-  // Prepared on first use: two statements, with and without a province
-  // (`?2 = ''` keeps the parameter numbering of both the same).
+  // Prepared on first use: the window with and without a province (`?2 =
+  // ''` keeps the parameter numbering of both the same), and the key's
+  // owner. The rows are sorted by id here rather than by a UNION ... ORDER
+  // BY, which opens a temporary B-tree on every call; and since the
+  // statements are reset before the sink runs, a sink may scan again.
   Status ScanNewsWindowImpl(const NewsWindow& w, const std::function<Status(const IncidentSketch&)>& sink) {
-    StmtPtr& cached = w.admin1.empty() ? news_window_any_ : news_window_;
-    StmtPtr own;  // a sink that scans again gets a statement of its own
-    StmtPtr& stmt = cached && sqlite3_stmt_busy(cached.get()) ? own : cached;
-    if (!stmt) {
+    StmtPtr& window = w.admin1.empty() ? news_window_any_ : news_window_;
+    if (!window) {
       // A url is looked for in the raw text first (instr, as SourcesToJson
       // escaped it): only a row that contains it has its JSON parsed.
-      const std::string list = SketchSelectList();
-      const std::string sql = "SELECT " + list + " FROM incidents WHERE prov_importer = '" +
+      const std::string sql = "SELECT " + SketchSelectList() + " FROM incidents WHERE prov_importer = '" +
                               std::string(kNewsImporter) + "' AND country = ?1 AND " +
                               (w.admin1.empty() ? "?2 = ''" : "admin1 = ?2") +
                               " AND date_start BETWEEN ?3 AND ?4 AND status IN ('" +
                               std::string(Name(IncidentStatus::kCandidate)) + "', '" +
                               std::string(Name(IncidentStatus::kConfirmed)) +
-                              "') AND (?6 = '' OR sources IS NULL OR instr(sources, ?7) = 0 OR NOT EXISTS"
-                              " (SELECT 1 FROM json_each(incidents.sources) WHERE json_extract(value, '$.url') = ?6))"
-                              " UNION SELECT " + list + " FROM incidents WHERE source_key = ?5 AND source_key <> ''"
-                              " ORDER BY 1";
-      ASSIGN_OR_RETURN(stmt, Prepare(sql, true));
+                              "') AND (?5 = '' OR sources IS NULL OR instr(sources, ?6) = 0 OR NOT EXISTS"
+                              " (SELECT 1 FROM json_each(incidents.sources) WHERE json_extract(value, '$.url') = ?5))";
+      ASSIGN_OR_RETURN(window, Prepare(sql, true));
     }
-    StmtUse use(stmt.get());
-    Binder b(use.get());
-    const std::string escaped_url = JsonStringBody(w.exclude_source_url);
-    b.Text(w.country);
-    b.Text(w.admin1);
-    b.Int(w.date_from);
-    b.Int(w.date_to);
-    b.Text(w.source_key);
-    b.Text(w.exclude_source_url);
-    b.Text(escaped_url);
-    RETURN_IF_ERROR(CheckBind(b, "bind news window"));
-    IncidentSketch sketch;  // reused: its strings keep their capacity from row to row
+    if (!news_key_) {
+      ASSIGN_OR_RETURN(news_key_, Prepare("SELECT " + SketchSelectList() +
+                                              " FROM incidents WHERE source_key = ?1 AND source_key <> ''",
+                                          true));
+    }
+    std::vector<IncidentSketch> rows;
+    {
+      StmtUse use(window.get());
+      Binder b(use.get());
+      const std::string escaped_url = JsonStringBody(w.exclude_source_url);
+      b.Text(w.country);
+      b.Text(w.admin1);
+      b.Int(w.date_from);
+      b.Int(w.date_to);
+      b.Text(w.exclude_source_url);
+      b.Text(escaped_url);
+      RETURN_IF_ERROR(CheckBind(b, "bind news window"));
+      RETURN_IF_ERROR(ReadSketches(use.get(), &rows));
+    }
+    if (!w.source_key.empty()) {
+      StmtUse use(news_key_.get());
+      Binder b(use.get());
+      b.Text(w.source_key);
+      RETURN_IF_ERROR(CheckBind(b, "bind news window key"));
+      RETURN_IF_ERROR(ReadSketches(use.get(), &rows));
+    }
+    std::sort(rows.begin(), rows.end(), [](const IncidentSketch& a, const IncidentSketch& b) { return a.id < b.id; });
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (i > 0 && rows[i].id == rows[i - 1].id) continue;  // the key's owner may be in the window too
+      RETURN_IF_ERROR(sink(rows[i]));
+    }
+    return Status::Ok();
+  }
+
+  // Appends the rows of a statement selecting SketchSelectList().
+  Status ReadSketches(sqlite3_stmt* s, std::vector<IncidentSketch>* rows) {
     int rc;
-    while ((rc = sqlite3_step(use.get())) == SQLITE_ROW) {
-      RETURN_IF_ERROR(ReadSketch(Row{use.get()}, &sketch));
-      RETURN_IF_ERROR(sink(sketch));
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      RETURN_IF_ERROR(ReadSketch(Row{s}, &rows->emplace_back()));
     }
     if (rc != SQLITE_DONE) return Fail(rc, "scan news window");
     return Status::Ok();
@@ -1050,7 +1184,8 @@ class SqliteStore final : public Store {
   std::vector<std::string> deferred_indexes_;  // CREATE INDEX statements Commit() runs
   StmtPtr begin_, commit_, rollback_, schema_version_, get_, lookup_key_, key_owner_, insert_, insert_new_, update_,
       insert_history_, seal_history_, fts_insert_, fts_delete_, history_country_, history_, record_import_, imports_;
-  StmtPtr news_window_, news_window_any_;  // ScanNewsWindow, prepared on first use
+  StmtPtr news_window_, news_window_any_, news_key_;  // ScanNewsWindow, prepared on first use
+  StmtPtr merge_get_;                      // MergeReport, prepared on first use
   StmtPtr data_version_;  // prepared on the first ChangeStamp()
 };
 

@@ -19,6 +19,7 @@
 #include "analysis/period.h"
 #include "forecast/backtest.h"
 #include "forecast/hawkes.h"
+#include "forecast/internal/hawkes_segments.h"
 #include "forecast/internal/hawkes_simd.h"
 
 using namespace faultline;  // NOLINT: a benchmark program
@@ -59,24 +60,6 @@ Timing Measure(F&& f) {
   return best;
 }
 
-std::vector<double> PrevSegmentLengths(const HawkesData& data) {
-  std::vector<double> len(data.segments());
-  double prev = data.start;
-  for (size_t k = 0; k < len.size(); ++k) {
-    const double e = k + 1 < len.size() ? data.breaks[k] : data.end;
-    len[k] = e - prev;
-    prev = e;
-  }
-  return len;
-}
-
-void PrevZeroLike(const HawkesParams& p, size_t segments, HawkesParams* g) {
-  g->mu.assign(p.mu.size(), 0);
-  g->alpha.assign(p.alpha.size(), 0);
-  g->beta = 0;
-  g->step.assign(segments, 0);
-}
-
 double PrevStep(const HawkesParams& p, size_t k) { return k < p.step.size() ? p.step[k] : 1.0; }
 
 // The recursion as faultline had it before this benchmark's goals: one exp
@@ -84,10 +67,10 @@ double PrevStep(const HawkesParams& p, size_t k) { return k < p.step.size() ? p.
 // reference, same likelihood and gradient).
 double PreviousLogLikelihood(const HawkesData& data, const HawkesParams& p, HawkesParams* grad) {
   const size_t dn = p.dimensions(), segs = data.segments();
-  const std::vector<double> seg_len = PrevSegmentLengths(data);
+  const std::vector<double> seg_len = hawkes_internal::SegmentLengths(data);
   const double beta = p.beta;
   std::vector<double> a(dn, 0), b(dn, 0);
-  if (grad != nullptr) PrevZeroLike(p, segs, grad);
+  if (grad != nullptr) hawkes_internal::ZeroLike(p, segs, grad);
   double ll = 0, last = data.start;
   size_t seg = 0;
   const size_t n = data.times.size();

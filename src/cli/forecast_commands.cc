@@ -13,6 +13,7 @@
 
 #include "analysis/cube.h"
 #include "cli/filter_options.h"
+#include "cli/table.h"
 #include "common/date.h"
 #include "common/progress.h"
 #include "common/text.h"
@@ -22,7 +23,6 @@
 #include "forecast/models.h"
 #include "forecast/panel.h"
 #include "forecast/run.h"
-#include "io/native_csv.h"
 
 namespace faultline {
 namespace {
@@ -66,48 +66,10 @@ std::string FixedStr(double v, int digits) {
   return buf;
 }
 
-// An aligned table (numbers right-aligned), CSV, or JSON objects.
+// Forecast listings hold fractions: JSON doubles, wider cells.
 void Print(const std::string& format, const std::vector<std::string>& header,
            const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& numeric) {
-  if (format == "csv") {
-    std::cout << CsvLine(header);
-    for (const auto& r : rows) std::cout << CsvLine(r);
-    return;
-  }
-  if (format == "json") {
-    Json arr = Json::array();
-    for (const auto& r : rows) {
-      Json o;
-      for (size_t i = 0; i < header.size(); ++i) {
-        if (numeric[i] && !r[i].empty()) {
-          o[header[i]] = std::strtod(r[i].c_str(), nullptr);
-        } else {
-          o[header[i]] = r[i];
-        }
-      }
-      arr.push_back(std::move(o));
-    }
-    std::cout << arr.dump(2) << "\n";
-    return;
-  }
-  std::vector<size_t> w(header.size());
-  for (size_t i = 0; i < header.size(); ++i) w[i] = header[i].size();
-  for (const auto& r : rows) {
-    for (size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], std::min<size_t>(r[i].size(), 44));
-  }
-  auto line = [&](const std::vector<std::string>& r) {
-    for (size_t i = 0; i < r.size(); ++i) {
-      std::string cell = r[i].size() > 44 ? r[i].substr(0, 43) + "~" : r[i];
-      std::string pad(w[i] - std::min(w[i], cell.size()), ' ');
-      std::cout << (i ? "  " : "") << (numeric[i] ? pad + cell : cell + (i + 1 < r.size() ? pad : ""));
-    }
-    std::cout << "\n";
-  };
-  line(header);
-  std::vector<std::string> rule;
-  for (size_t x : w) rule.emplace_back(x, '-');
-  line(rule);
-  for (const auto& r : rows) line(r);
+  PrintRows(format, header, rows, numeric, TableStyle{.real_numbers = true, .max_cell = 44});
 }
 
 struct Loaded {

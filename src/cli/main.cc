@@ -15,12 +15,14 @@
 #include "analysis/cube.h"
 #include "analysis/effect.h"
 #include "analysis/measure.h"
+#include "analysis/measure_files.h"
 #include "analysis/stats.h"
 #include "cli/filter_options.h"
 #include "cli/forecast_commands.h"
 #include "cli/measure_commands.h"
 #include "cli/news_commands.h"
 #include "cli/serve_commands.h"
+#include "cli/table.h"
 #include "cli/plan_commands.h"
 #include "common/date.h"
 #include "common/text.h"
@@ -66,50 +68,6 @@ std::string DbUri(const Global& g) {
 Status CheckFormat(const std::string& f) {
   if (f == "table" || f == "csv" || f == "json") return Status::Ok();
   return InvalidArgument("--format: \"" + f + "\" is not one of table, csv, json");
-}
-
-// Prints rows as an aligned table, CSV or a JSON array of objects.
-void PrintRows(const std::string& format, const std::vector<std::string>& header,
-               const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& numeric) {
-  if (format == "csv") {
-    std::cout << CsvLine(header);
-    for (const auto& r : rows) std::cout << CsvLine(r);
-    return;
-  }
-  if (format == "json") {
-    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
-    for (const auto& r : rows) {
-      nlohmann::ordered_json o;
-      for (size_t i = 0; i < header.size(); ++i) {
-        if (numeric[i] && !r[i].empty()) {
-          o[header[i]] = std::strtoll(r[i].c_str(), nullptr, 10);
-        } else {
-          o[header[i]] = r[i];
-        }
-      }
-      arr.push_back(std::move(o));
-    }
-    std::cout << arr.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
-    return;
-  }
-  std::vector<size_t> w(header.size());
-  for (size_t i = 0; i < header.size(); ++i) w[i] = header[i].size();
-  for (const auto& r : rows) {
-    for (size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], std::min<size_t>(r[i].size(), 40));
-  }
-  auto line = [&](const std::vector<std::string>& r) {
-    for (size_t i = 0; i < r.size(); ++i) {
-      std::string cell = r[i].size() > 40 ? r[i].substr(0, 39) + "~" : r[i];
-      std::string pad(w[i] - std::min(w[i], cell.size()), ' ');
-      std::cout << (i ? "  " : "") << (numeric[i] ? pad + cell : cell + (i + 1 < r.size() ? pad : ""));
-    }
-    std::cout << "\n";
-  };
-  line(header);
-  std::vector<std::string> rule;
-  for (size_t x : w) rule.emplace_back(x, '-');
-  line(rule);
-  for (const auto& r : rows) line(r);
 }
 
 Result<std::unique_ptr<Store>> OpenStore(const Global& g) { return Store::Open(DbUri(g)); }
@@ -355,41 +313,16 @@ Status RunPhasesAdd(const Global& g, const PhaseArgs& a) {
   return Status::Ok();
 }
 
-// key, type, name, parties (a|b), country, start, end, source, notes; '#' comments.
+// The whole file is read before anything is stored, in one transaction.
 Status RunPhasesImport(const Global& g, const PhaseArgs& a) {
-  std::ifstream in(a.file);
-  if (!in) return IoError(a.file + ": cannot open");
+  ASSIGN_OR_RETURN(std::string text, ReadTextFile(a.file));
+  ASSIGN_OR_RETURN(std::vector<Phase> phases, ParsePhasesTsv(text, a.file));
   ASSIGN_OR_RETURN(auto store, OpenStore(g));
   RETURN_IF_ERROR(store->Begin());
-  std::string line;
-  int number = 0, added = 0, updated = 0, unchanged = 0;
-  bool header_seen = false;
-  while (std::getline(in, line)) {
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
-    auto cols = Split(line, '\t');
-    if (!header_seen) {
-      header_seen = true;
-      if (!cols.empty() && Trim(cols[0]) == "key") continue;
-    }
-    auto where = a.file + ":" + std::to_string(number) + ": ";
-    if (cols.size() < 7) return InvalidArgument(where + "expected at least 7 tab-separated columns (key, type, name, "
-                                                "parties, country, start, end[, source, notes])");
-    PhaseArgs row;
-    row.phase.key = Trim(cols[0]);
-    row.type = cols[1];
-    row.phase.name = Trim(cols[2]);
-    row.parties = cols[3];
-    row.phase.country = Trim(cols[4]);
-    row.start = cols[5];
-    row.end = Trim(cols[6]);
-    if (cols.size() > 7) row.phase.source = Trim(cols[7]);
-    if (cols.size() > 8) row.phase.notes = Trim(cols[8]);
-    auto p = PhaseFromArgs(row);
-    if (!p.ok()) return p.status().WithContext(where.substr(0, where.size() - 2));
-    auto w = store->UpsertPhase(&*p);
-    if (!w.ok()) return w.status().WithContext(where.substr(0, where.size() - 2));
+  int added = 0, updated = 0, unchanged = 0;
+  for (Phase& p : phases) {
+    auto w = store->UpsertPhase(&p);
+    if (!w.ok()) return w.status().WithContext(a.file + ": phase \"" + p.key + "\"");
     (*w == WriteOutcome::kInserted ? added : *w == WriteOutcome::kUpdated ? updated : unchanged) += 1;
   }
   RETURN_IF_ERROR(store->Commit());
@@ -684,7 +617,7 @@ int Main(int argc, char** argv) {
   AddServeCommands(&app, cli);
   AddForecastCommands(&app, cli);
   AddPlanCommands(&app, cli);
-  AddMeasureCommands(&app, MeasureContext{cli, &PrintRows, &LoadCube});
+  AddMeasureCommands(&app, MeasureContext{cli, &LoadCube});
 
   try {
     app.parse(argc, argv);

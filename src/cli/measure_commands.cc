@@ -11,7 +11,9 @@
 #include "analysis/claims.h"
 #include "analysis/cube.h"
 #include "analysis/measure.h"
+#include "analysis/measure_files.h"
 #include "cli/filter_options.h"
+#include "cli/table.h"
 #include "common/date.h"
 #include "common/text.h"
 #include "report/report.h"
@@ -22,97 +24,34 @@ namespace {
 
 // ---- claims ----------------------------------------------------------------
 
-struct ClaimArgs {
-  std::string key, source, citation, standing = "primary", metric, category, filters, period, notes;
-  int64_t value = -1;
+struct ClaimArgs : ClaimFields {
   std::string file;
   double tolerance = 10;
   std::vector<std::string> keys;  // check: only these
 };
-
-// A key for a claim given without one: what it is about, so that adding the
-// same figure twice updates rather than duplicates.
-std::string DefaultKey(const Claim& c) {
-  std::string k = FoldKey(c.source) + ":" + std::string(Name(c.metric));
-  if (c.category) (k += "-") += Name(*c.category);
-  if (!c.filters.empty()) (k += ":") += c.filters;
-  return k + ":" + c.period;
-}
-
-Result<Claim> ClaimFromArgs(const ClaimArgs& a) {
-  Claim c;
-  c.source = Trim(a.source);
-  c.citation = Trim(a.citation);
-  ASSIGN_OR_RETURN(c.standing, ParseClaimStanding(Trim(a.standing)));
-  ASSIGN_OR_RETURN(c.metric, ParseClaimMetric(Trim(a.metric)));
-  if (!Trim(a.category).empty()) {
-    ASSIGN_OR_RETURN(c.category, ParseCasualtyCategory(Trim(a.category)));
-  }
-  ASSIGN_OR_RETURN(ClaimFilters f, ParseClaimFilters(a.filters));
-  c.filters = FormatClaimFilters(f);
-  c.period = Trim(a.period);
-  RETURN_IF_ERROR(ParseClaimPeriod(c.period, &c.date_from, &c.date_to));
-  if (a.value < 0) return InvalidArgument("value: missing or negative");
-  c.value = a.value;
-  c.notes = Trim(a.notes);
-  c.key = Trim(a.key).empty() ? DefaultKey(c) : std::string(Trim(a.key));
-  if (std::string why = ValidateClaim(c); !why.empty()) return InvalidArgument(why);
-  return c;
-}
 
 const char* OutcomeWord(WriteOutcome w) {
   return w == WriteOutcome::kInserted ? "added" : w == WriteOutcome::kUpdated ? "updated" : "unchanged";
 }
 
 Status RunClaimsAdd(const MeasureContext& ctx, const ClaimArgs& a) {
-  ASSIGN_OR_RETURN(Claim c, ClaimFromArgs(a));
+  ASSIGN_OR_RETURN(Claim c, ClaimFromFields(a));
   ASSIGN_OR_RETURN(auto store, Store::Open(ctx.cli.db_uri()));
   ASSIGN_OR_RETURN(WriteOutcome w, store->UpsertClaim(&c));
   std::printf("claim %lld \"%s\" %s\n", static_cast<long long>(c.id), c.key.c_str(), OutcomeWord(w));
   return Status::Ok();
 }
 
-// key, source, citation, standing, metric, category, filters, period, value,
-// notes; '#' comments; a first line starting with "key" is the header.
+// The whole file is read before anything is stored, in one transaction.
 Status RunClaimsImport(const MeasureContext& ctx, const ClaimArgs& a) {
-  std::ifstream in(a.file);
-  if (!in) return IoError(a.file + ": cannot open");
+  ASSIGN_OR_RETURN(std::string text, ReadTextFile(a.file));
+  ASSIGN_OR_RETURN(std::vector<Claim> claims, ParseClaimsTsv(text, a.file));
   ASSIGN_OR_RETURN(auto store, Store::Open(ctx.cli.db_uri()));
   RETURN_IF_ERROR(store->Begin());
-  std::string line;
-  int number = 0, added = 0, updated = 0, unchanged = 0;
-  bool header_seen = false;
-  while (std::getline(in, line)) {
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (Trim(line).empty() || line[0] == '#') continue;
-    auto cols = Split(line, '\t');
-    if (!header_seen) {
-      header_seen = true;
-      if (!cols.empty() && Trim(cols[0]) == "key") continue;
-    }
-    const std::string where = a.file + ":" + std::to_string(number);
-    if (cols.size() < 9) {
-      return InvalidArgument(where + ": expected at least 9 tab-separated columns (key, source, citation, standing, "
-                                     "metric, category, filters, period, value[, notes])");
-    }
-    ClaimArgs row;
-    row.key = cols[0];
-    row.source = cols[1];
-    row.citation = cols[2];
-    row.standing = Trim(cols[3]).empty() ? "primary" : std::string(cols[3]);
-    row.metric = cols[4];
-    row.category = cols[5];
-    row.filters = cols[6];
-    row.period = cols[7];
-    auto v = ParseInt(Trim(cols[8]));
-    if (!v.ok()) return v.status().WithContext(where + ": value");
-    row.value = *v;
-    if (cols.size() > 9) row.notes = cols[9];
-    auto c = ClaimFromArgs(row);
-    if (!c.ok()) return c.status().WithContext(where);
-    auto w = store->UpsertClaim(&*c);
-    if (!w.ok()) return w.status().WithContext(where);
+  int added = 0, updated = 0, unchanged = 0;
+  for (Claim& c : claims) {
+    auto w = store->UpsertClaim(&c);
+    if (!w.ok()) return w.status().WithContext(a.file + ": claim \"" + c.key + "\"");
     (*w == WriteOutcome::kInserted ? added : *w == WriteOutcome::kUpdated ? updated : unchanged) += 1;
   }
   RETURN_IF_ERROR(store->Commit());
@@ -131,7 +70,7 @@ Status RunClaimsList(const MeasureContext& ctx) {
     rows.push_back({std::to_string(c.id), c.key, c.source, std::string(Name(c.standing)), std::string(Name(c.metric)),
                     CategoryName(c), c.filters, c.period, std::to_string(c.value), c.citation});
   }
-  ctx.print_rows(format,
+  PrintRows(format,
                  {"id", "key", "source", "standing", "metric", "category", "filters", "period", "value", "citation"},
                  rows, {true, false, false, false, false, false, false, false, true, false});
   return Status::Ok();
@@ -170,7 +109,7 @@ Status RunClaimsCheck(const MeasureContext& ctx, const ClaimArgs& a) {
                     compared && r.computed.value_or(0) > 0 ? Fixed0(r.diff_percent) : "", std::string(Name(r.data)),
                     std::string(Name(r.peer))});
   }
-  ctx.print_rows(format, {"key", "source", "quantity", "value", "database", "diff_%", "data", "claims"}, rows,
+  PrintRows(format, {"key", "source", "quantity", "value", "database", "diff_%", "data", "claims"}, rows,
                  {false, false, false, true, true, true, false, false});
   if (format == "table") {
     std::printf("\n");

@@ -1,7 +1,7 @@
 // `faultline claims` (published figures: add, import, list, check against
 // the data and each other) and `faultline report` (a security report in
-// HTML, PDF or Markdown). main.cc lends them its table printer and its cube
-// loader (perpetrators rolled up through the actor dictionary).
+// HTML, PDF or Markdown). main.cc lends them its cube loader (perpetrators
+// rolled up through the actor dictionary); tables print through cli/table.h.
 #ifndef FAULTLINE_CLI_MEASURE_COMMANDS_H_
 #define FAULTLINE_CLI_MEASURE_COMMANDS_H_
 
@@ -21,10 +21,6 @@ class Cube;
 
 struct MeasureContext {
   CliContext cli;
-  // Prints rows as a table, CSV or JSON (the --format).
-  std::function<void(const std::string& format, const std::vector<std::string>& header,
-                     const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& numeric)>
-      print_rows;
   std::function<Result<std::unique_ptr<Cube>>(Store*)> load_cube;
 };
 

@@ -24,6 +24,7 @@
 #include "gazetteer/gazetteer.h"
 #include "plan/allocate.h"
 #include "plan/bayesian.h"
+#include "plan/csv_table.h"
 #include "plan/heterogeneous.h"
 #include "plan/patrol.h"
 #include "plan/quantal.h"
@@ -44,56 +45,13 @@ std::string F(double v, int digits = 3) {
 
 // ---- inputs ---------------------------------------------------------------
 
-Result<double> ParseNumber(const std::string& s, const std::string& where) {
-  std::string t(Trim(s));
-  char* end = nullptr;
-  double v = std::strtod(t.c_str(), &end);
-  if (t.empty() || *end != '\0' || !std::isfinite(v)) return InvalidArgument(where + ": \"" + s + "\" is not a number");
-  return v;
-}
-
-// Reads a CSV with a header into maps, one per row, with "file:line" labels.
-struct Row {
-  std::map<std::string, std::string> cell;
-  std::string where;
-};
-
-Result<std::vector<Row>> ReadCsvRows(const std::string& path, const std::vector<std::string>& required) {
-  ASSIGN_OR_RETURN(auto reader, CsvReader::Open(path, {}));
-  std::vector<std::string> header;
-  std::vector<Row> rows;
-  CsvRecord rec;
-  while (true) {
-    auto r = reader->Next(&rec);
-    if (r == CsvReader::ReadResult::kEnd) break;
-    std::string where = path + ":" + std::to_string(rec.line);
-    if (r == CsvReader::ReadResult::kMalformed) return InvalidArgument(where + ": " + rec.error.message());
-    if (!rec.fields.empty() && !rec.fields[0].empty() && rec.fields[0][0] == '#') continue;
-    if (header.empty()) {
-      for (const auto& f : rec.fields) header.emplace_back(Trim(f));
-      for (const auto& need : required) {
-        if (std::find(header.begin(), header.end(), need) == header.end()) {
-          return InvalidArgument(where + ": the header has no column \"" + need + "\"");
-        }
-      }
-      continue;
-    }
-    Row row;
-    row.where = where;
-    for (size_t i = 0; i < header.size() && i < rec.fields.size(); ++i) row.cell[header[i]] = rec.fields[i];
-    rows.push_back(std::move(row));
-  }
-  if (!reader->io_status().ok()) return reader->io_status();
-  return rows;
-}
-
-Status ReadPayoffs(const Row& row, Payoffs* p, bool defender_required) {
+Status ReadPayoffs(const CsvTableRow& row, Payoffs* p, bool defender_required) {
   auto num = [&](const char* col, double* out, bool required) -> Status {
     auto it = row.cell.find(col);
     if (it == row.cell.end() || Trim(it->second).empty()) {
       return required ? InvalidArgument(row.where + ": column " + col + ": empty") : Status::Ok();
     }
-    ASSIGN_OR_RETURN(*out, ParseNumber(it->second, row.where + ": column " + col));
+    ASSIGN_OR_RETURN(*out, ParseCsvNumber(it->second, row.where + ": column " + col));
     return Status::Ok();
   };
   RETURN_IF_ERROR(num("attacker_covered", &p->attacker_covered, true));
@@ -194,9 +152,9 @@ Status LoadTargets(const std::string& path, std::vector<Target>* targets, std::v
     if (j.contains("attackers")) RETURN_IF_ERROR(ParseJsonAttackers(j["attackers"], *targets, path, attackers));
     return Status::Ok();
   }
-  ASSIGN_OR_RETURN(auto rows, ReadCsvRows(path, {"id", "defender_covered", "defender_uncovered", "attacker_covered",
+  ASSIGN_OR_RETURN(auto rows, LoadCsvTable(path, {"id", "defender_covered", "defender_uncovered", "attacker_covered",
                                                  "attacker_uncovered"}));
-  for (const Row& r : rows) {
+  for (const CsvTableRow& r : rows) {
     Target t;
     t.id = std::string(Trim(r.cell.at("id")));
     if (t.id.empty()) return InvalidArgument(r.where + ": column id: empty");
@@ -205,67 +163,13 @@ Status LoadTargets(const std::string& path, std::vector<Target>* targets, std::v
     RETURN_IF_ERROR(ReadPayoffs(r, &t.payoffs, true));
     for (const char* c : {"lat", "lon"}) {
       if (r.cell.count(c) && !Trim(r.cell.at(c)).empty()) {
-        ASSIGN_OR_RETURN(double v, ParseNumber(r.cell.at(c), r.where + ": column " + c));
+        ASSIGN_OR_RETURN(double v, ParseCsvNumber(r.cell.at(c), r.where + ": column " + c));
         (std::string(c) == "lat" ? t.lat : t.lon) = v;
       }
     }
     t.basis = "given in " + path;
     targets->push_back(std::move(t));
   }
-  return Status::Ok();
-}
-
-// Unit kinds from CSV: kind,count[,capacity][,effectiveness][,targets].
-// `targets` lists, `;`-separated, the ids or names of the targets a kind may
-// cover, or a kind of target ("district", "segment"); empty or "*" = all.
-Status LoadUnitKinds(const std::string& path, const std::vector<Target>& targets, std::vector<ResourceKind>* out) {
-  ASSIGN_OR_RETURN(auto rows, ReadCsvRows(path, {"kind", "count"}));
-  for (const Row& r : rows) {
-    ResourceKind k;
-    k.name = std::string(Trim(r.cell.at("kind")));
-    if (k.name.empty()) return InvalidArgument(r.where + ": column kind: empty");
-    auto integer = [&](const char* col, int* v) -> Status {
-      auto it = r.cell.find(col);
-      if (it == r.cell.end() || Trim(it->second).empty()) return Status::Ok();
-      ASSIGN_OR_RETURN(double d, ParseNumber(it->second, r.where + ": column " + col));
-      if (d < 0 || d != std::floor(d) || d > 1e6) {
-        return InvalidArgument(r.where + ": column " + col + ": \"" + it->second + "\" is not a whole number >= 0");
-      }
-      *v = static_cast<int>(d);
-      return Status::Ok();
-    };
-    RETURN_IF_ERROR(integer("count", &k.count));
-    RETURN_IF_ERROR(integer("capacity", &k.capacity));
-    if (auto it = r.cell.find("effectiveness"); it != r.cell.end() && !Trim(it->second).empty()) {
-      ASSIGN_OR_RETURN(k.effectiveness, ParseNumber(it->second, r.where + ": column effectiveness"));
-      if (!(k.effectiveness > 0 && k.effectiveness <= 1)) {
-        return InvalidArgument(r.where + ": column effectiveness: must be in (0, 1]");
-      }
-    }
-    std::string list = r.cell.count("targets") ? std::string(Trim(r.cell.at("targets"))) : "";
-    if (!list.empty() && list != "*") {
-      std::vector<bool> allowed(targets.size(), false);
-      std::stringstream ss(list);
-      std::string item;
-      while (std::getline(ss, item, ';')) {
-        std::string want(Trim(item));
-        if (want.empty()) continue;
-        bool found = false;
-        for (size_t t = 0; t < targets.size(); ++t) {
-          if (targets[t].id == want || targets[t].name == want || targets[t].kind == want) {
-            allowed[t] = true;
-            found = true;
-          }
-        }
-        if (!found) return InvalidArgument(r.where + ": column targets: no target, name or kind \"" + want + "\"");
-      }
-      for (size_t t = 0; t < targets.size(); ++t) {
-        if (allowed[t]) k.allowed.push_back(static_cast<int>(t));
-      }
-    }
-    out->push_back(std::move(k));
-  }
-  if (out->empty()) return InvalidArgument(path + ": no unit kinds");
   return Status::Ok();
 }
 
@@ -280,9 +184,9 @@ Status LoadAttackers(const std::string& path, const std::vector<Target>& targets
     if (out->empty()) return InvalidArgument(path + ": no attacker types");
     return Status::Ok();
   }
-  ASSIGN_OR_RETURN(auto rows, ReadCsvRows(path, {"type", "target", "attacker_covered", "attacker_uncovered"}));
+  ASSIGN_OR_RETURN(auto rows, LoadCsvTable(path, {"type", "target", "attacker_covered", "attacker_uncovered"}));
   std::map<std::string, size_t> index;
-  for (const Row& r : rows) {
+  for (const CsvTableRow& r : rows) {
     std::string type(Trim(r.cell.at("type")));
     if (type.empty()) return InvalidArgument(r.where + ": column type: empty");
     auto [it, added] = index.emplace(type, out->size());
@@ -294,7 +198,7 @@ Status LoadAttackers(const std::string& path, const std::vector<Target>& targets
     }
     AttackerType& a = (*out)[it->second];
     if (r.cell.count("weight") && !Trim(r.cell.at("weight")).empty()) {
-      ASSIGN_OR_RETURN(a.weight, ParseNumber(r.cell.at("weight"), r.where + ": column weight"));
+      ASSIGN_OR_RETURN(a.weight, ParseCsvNumber(r.cell.at("weight"), r.where + ": column weight"));
     }
     std::string id(Trim(r.cell.at("target")));
     auto t = std::find_if(targets.begin(), targets.end(), [&](const Target& x) { return x.id == id; });
@@ -475,7 +379,7 @@ Status RunAllocate(const CliContext& ctx, AllocateArgs a) {
   }
   AllocationOptions ao;
   if (!a.unit_kinds_file.empty()) {
-    RETURN_IF_ERROR(LoadUnitKinds(a.unit_kinds_file, targets, &ao.kinds));
+    ASSIGN_OR_RETURN(ao.kinds, LoadUnitKinds(a.unit_kinds_file, targets));
     int slots = 0;
     for (const auto& k : ao.kinds) slots += k.slots();
     if (a.resources >= 0 && std::fabs(a.resources - slots) > 1e-9) {

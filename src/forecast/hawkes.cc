@@ -6,28 +6,14 @@
 #include <limits>
 #include <random>
 
+#include "forecast/internal/hawkes_segments.h"
 #include "forecast/lbfgs.h"
 
 namespace faultline {
 namespace {
 
-std::vector<double> SegmentLengths(const HawkesData& data) {
-  std::vector<double> len(data.segments());
-  double prev = data.start;
-  for (size_t k = 0; k < len.size(); ++k) {
-    const double e = k + 1 < len.size() ? data.breaks[k] : data.end;
-    len[k] = e - prev;
-    prev = e;
-  }
-  return len;
-}
-
-void ZeroLike(const HawkesParams& p, size_t segments, HawkesParams* g) {
-  g->mu.assign(p.mu.size(), 0);
-  g->alpha.assign(p.alpha.size(), 0);
-  g->beta = 0;
-  g->step.assign(segments, 0);
-}
+using hawkes_internal::SegmentLengths;
+using hawkes_internal::ZeroLike;
 
 double Step(const HawkesParams& p, size_t k) { return k < p.step.size() ? p.step[k] : 1.0; }
 

@@ -32,10 +32,13 @@
 #include <vector>
 
 #include "forecast/hawkes.h"
+#include "forecast/internal/hawkes_segments.h"
 #include "forecast/internal/hawkes_simd.h"
 
 namespace faultline {
 namespace {
+
+using hawkes_internal::SegmentLengths;
 
 constexpr size_t kBlock = 256;
 
@@ -216,17 +219,6 @@ FL_INLINE bool AddLogs(const double* lam, size_t n, double* ll) {
     *ll += std::log(lam[j]);
   }
   return true;
-}
-
-std::vector<double> SegmentLengths(const HawkesData& data) {
-  std::vector<double> len(data.segments());
-  double prev = data.start;
-  for (size_t k = 0; k < len.size(); ++k) {
-    const double e = k + 1 < len.size() ? data.breaks[k] : data.end;
-    len[k] = e - prev;
-    prev = e;
-  }
-  return len;
 }
 
 double Step(const std::vector<double>& step, size_t k) { return k < step.size() ? step[k] : 1.0; }

@@ -4,7 +4,10 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <sstream>
 
+#include "common/text.h"
+#include "plan/csv_table.h"
 #include "plan/internal/lp.h"
 
 namespace faultline {
@@ -31,6 +34,66 @@ void Finish(const std::vector<Payoffs>& pay, int star, double value, Solution* s
     s->attack_set.push_back(star);
     std::sort(s->attack_set.begin(), s->attack_set.end());
   }
+}
+
+Result<std::vector<ResourceKind>> UnitKindsFromRows(const std::vector<CsvTableRow>& rows, const std::string& label,
+                                                   const std::vector<Target>& targets) {
+  constexpr int64_t kMaxSlots = 1000000;
+  std::vector<ResourceKind> out;
+  int64_t total_slots = 0;
+  for (const CsvTableRow& r : rows) {
+    ResourceKind k;
+    k.name = std::string(Trim(r.cell.at("kind")));
+    if (k.name.empty()) return InvalidArgument(r.where + ": column kind: empty");
+    auto integer = [&](const char* col, int* v) -> Status {
+      auto it = r.cell.find(col);
+      if (it == r.cell.end() || Trim(it->second).empty()) return Status::Ok();
+      ASSIGN_OR_RETURN(double d, ParseCsvNumber(it->second, r.where + ": column " + col));
+      if (d < 0 || d != std::floor(d) || d > 1e6) {
+        return InvalidArgument(r.where + ": column " + col + ": \"" + it->second + "\" is not a whole number >= 0");
+      }
+      *v = static_cast<int>(d);
+      return Status::Ok();
+    };
+    RETURN_IF_ERROR(integer("count", &k.count));
+    RETURN_IF_ERROR(integer("capacity", &k.capacity));
+    // slots() and the callers' sums are ints: keep every total far below.
+    total_slots += int64_t{k.count} * k.capacity;
+    if (total_slots > kMaxSlots) {
+      return InvalidArgument(r.where + ": column capacity: the unit kinds so far give " + std::to_string(total_slots) +
+                             " slots (count x capacity); at most " + std::to_string(kMaxSlots));
+    }
+    if (auto it = r.cell.find("effectiveness"); it != r.cell.end() && !Trim(it->second).empty()) {
+      ASSIGN_OR_RETURN(k.effectiveness, ParseCsvNumber(it->second, r.where + ": column effectiveness"));
+      if (!(k.effectiveness > 0 && k.effectiveness <= 1)) {
+        return InvalidArgument(r.where + ": column effectiveness: must be in (0, 1]");
+      }
+    }
+    std::string list = r.cell.count("targets") ? std::string(Trim(r.cell.at("targets"))) : "";
+    if (!list.empty() && list != "*") {
+      std::vector<bool> allowed(targets.size(), false);
+      std::stringstream ss(list);
+      std::string item;
+      while (std::getline(ss, item, ';')) {
+        std::string want(Trim(item));
+        if (want.empty()) continue;
+        bool found = false;
+        for (size_t t = 0; t < targets.size(); ++t) {
+          if (targets[t].id == want || targets[t].name == want || targets[t].kind == want) {
+            allowed[t] = true;
+            found = true;
+          }
+        }
+        if (!found) return InvalidArgument(r.where + ": column targets: no target, name or kind \"" + want + "\"");
+      }
+      for (size_t t = 0; t < targets.size(); ++t) {
+        if (allowed[t]) k.allowed.push_back(static_cast<int>(t));
+      }
+    }
+    out.push_back(std::move(k));
+  }
+  if (out.empty()) return InvalidArgument(label + ": no unit kinds");
+  return out;
 }
 
 }  // namespace
@@ -332,6 +395,18 @@ std::vector<std::vector<int>> DrawAssignment(const std::vector<std::vector<doubl
     }
   }
   return out;
+}
+
+Result<std::vector<ResourceKind>> ParseUnitKinds(const std::string& text, const std::string& label,
+                                                 const std::vector<Target>& targets) {
+  auto reader = CsvReader::FromString(text, {});
+  ASSIGN_OR_RETURN(auto rows, ReadCsvTable(*reader, label, {"kind", "count"}));
+  return UnitKindsFromRows(rows, label, targets);
+}
+
+Result<std::vector<ResourceKind>> LoadUnitKinds(const std::string& path, const std::vector<Target>& targets) {
+  ASSIGN_OR_RETURN(auto rows, LoadCsvTable(path, {"kind", "count"}));
+  return UnitKindsFromRows(rows, path, targets);
 }
 
 }  // namespace faultline

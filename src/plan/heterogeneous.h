@@ -41,6 +41,18 @@ struct HeterogeneousSolution : Solution {
   std::vector<std::vector<double>> assignment;  // y[kind][target]
 };
 
+// Unit kinds from CSV (`faultline plan allocate --unit-kinds FILE`):
+// kind,count[,capacity][,effectiveness][,targets]. `targets` lists,
+// ';'-separated, the ids or names of the targets a kind may cover, or a kind
+// of target ("district", "segment"); empty or "*" = all. Returns the kinds in
+// file order; InvalidArgument "label:line: column c: why" (plan/csv_table.h)
+// for a bad cell, more than 1,000,000 slots (count x capacity) in all, or
+// "label: no unit kinds".
+Result<std::vector<ResourceKind>> ParseUnitKinds(const std::string& text, const std::string& label,
+                                                 const std::vector<Target>& targets);
+// The same from a file: NotFound / IoError when it cannot be read.
+Result<std::vector<ResourceKind>> LoadUnitKinds(const std::string& path, const std::vector<Target>& targets);
+
 // InvalidArgument for a game ValidateGame rejects (game.resources is
 // ignored: the kinds are the resources), a kind with count or capacity < 0,
 // effectiveness outside (0, 1], or an allowed target out of range.

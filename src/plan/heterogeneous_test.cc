@@ -290,3 +290,67 @@ TEST(Heterogeneous, AllocateWithUnitKinds) {
 
 }  // namespace
 }  // namespace faultline
+
+namespace faultline {
+namespace {
+
+std::vector<Target> ThreeTargets() {
+  return {{"peshawar", "Peshawar", "district", {}, {}, {}, ""},
+          {"torkham", "Torkham crossing", "segment", {}, {}, {}, ""},
+          {"quetta", "Quetta", "district", {}, {}, {}, ""}};
+}
+
+TEST(UnitKindsCsv, ReadsKindsAndTheirTargets) {
+  auto kinds = ParseUnitKinds(
+      "# units\nkind,count,capacity,effectiveness,targets\npolice,2,,0.9,district\nfc,1,2,,Torkham crossing; quetta\n"
+      "reserve,1,,,*\n",
+      "k.csv", ThreeTargets());
+  ASSERT_TRUE(kinds.ok()) << kinds.status().ToString();
+  ASSERT_EQ(kinds->size(), 3u);
+  EXPECT_EQ((*kinds)[0].name, "police");
+  EXPECT_EQ((*kinds)[0].slots(), 2);
+  EXPECT_EQ((*kinds)[0].allowed, (std::vector<int>{0, 2}));
+  EXPECT_DOUBLE_EQ((*kinds)[0].effectiveness, 0.9);
+  EXPECT_EQ((*kinds)[1].slots(), 2);
+  EXPECT_EQ((*kinds)[1].allowed, (std::vector<int>{1, 2}));
+  EXPECT_TRUE((*kinds)[2].allowed.empty());
+  EXPECT_EQ(LoadUnitKinds("/nonexistent/kinds.csv", ThreeTargets()).status().code(), StatusCode::kNotFound);
+}
+
+TEST(UnitKindsCsv, ErrorsNameTheLineAndColumn) {
+  auto msg = [](const std::string& text) { return ParseUnitKinds(text, "k.csv", ThreeTargets()).status().message(); };
+  EXPECT_EQ(msg("kind,count\npolice,1.5\n"), "k.csv:2: column count: \"1.5\" is not a whole number >= 0");
+  EXPECT_EQ(msg("kind,count,effectiveness\npolice,1,0\n"), "k.csv:2: column effectiveness: must be in (0, 1]");
+  EXPECT_EQ(msg("kind,count,targets\npolice,1,lahore\n"), "k.csv:2: column targets: no target, name or kind \"lahore\"");
+  EXPECT_EQ(msg("kind\npolice\n"), "k.csv:1: the header has no column \"count\"");
+  EXPECT_EQ(msg("kind,count\n"), "k.csv: no unit kinds");
+  // Regression: a name that is not UTF-8 went into the JSON as U+FFFD.
+  EXPECT_EQ(msg("kind,count\npol\xe9,1\n"), "k.csv:2: column kind: invalid UTF-8 at byte 3");
+}
+
+// Regression (fuzz_plan_unit_kinds): count and capacity were each capped at
+// 1e6, but their product overflowed ResourceKind::slots() (an int: UB), and
+// so did the CLI's sum over kinds.
+TEST(UnitKindsCsv, SlotsAreCappedInTotal) {
+  auto one = ParseUnitKinds("kind,count,capacity\na,1000000,1000000\n", "k.csv", ThreeTargets());
+  EXPECT_EQ(one.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(one.status().message().rfind("k.csv:2: column capacity: ", 0), 0u) << one.status().message();
+  auto sum = ParseUnitKinds("kind,count\na,600000\nb,600000\n", "k.csv", ThreeTargets());
+  EXPECT_EQ(sum.status().message().rfind("k.csv:3: column capacity: ", 0), 0u) << sum.status().message();
+  EXPECT_TRUE(ParseUnitKinds("kind,count\na,500000\nb,500000\n", "k.csv", ThreeTargets()).ok());
+}
+
+// Regression (fuzz_plan_unit_kinds): a row shorter than the header lacked
+// the cell of a required column, and looking it up threw std::out_of_range
+// (an abort in `plan allocate --unit-kinds`; --targets and --attackers read
+// their CSV the same way).
+TEST(UnitKindsCsv, ShortRowReadsAsEmptyCells) {
+  auto kinds = ParseUnitKinds("count,kind\n1\n", "k.csv", ThreeTargets());
+  EXPECT_EQ(kinds.status().message(), "k.csv:2: column kind: empty");
+  auto ok = ParseUnitKinds("kind,count,capacity\npolice,3\n", "k.csv", ThreeTargets());
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ((*ok)[0].slots(), 3);
+}
+
+}  // namespace
+}  // namespace faultline

@@ -29,6 +29,7 @@ Result<Border> ReadBorder(std::unique_ptr<CsvReader> reader, const std::string& 
   b.name = label;
   CsvRecord rec;
   std::map<std::string, size_t> col;
+  std::vector<std::string> names;  // the header, by index
   bool header = false;
   while (true) {
     auto r = reader->Next(&rec);
@@ -37,7 +38,10 @@ Result<Border> ReadBorder(std::unique_ptr<CsvReader> reader, const std::string& 
     if (r == CsvReader::ReadResult::kMalformed) return InvalidArgument(where + ": " + rec.error.message());
     if (!rec.fields.empty() && !rec.fields[0].empty() && rec.fields[0][0] == '#') continue;
     if (!header) {
-      for (size_t i = 0; i < rec.fields.size(); ++i) col[std::string(Trim(rec.fields[i]))] = i;
+      for (size_t i = 0; i < rec.fields.size(); ++i) {
+        names.emplace_back(Trim(rec.fields[i]));
+        col[names.back()] = i;
+      }
       for (const char* need : {"id", "length_km", "risk"}) {
         if (!col.count(need)) return InvalidArgument(where + ": the header has no column \"" + need + "\"");
       }
@@ -48,7 +52,12 @@ Result<Border> ReadBorder(std::unique_ptr<CsvReader> reader, const std::string& 
       auto it = col.find(name);
       return it == col.end() || it->second >= rec.fields.size() ? std::string() : rec.fields[it->second];
     };
-    auto where_col = [&](const char* name) { return where + ": column " + name; };
+    auto where_col = [&](const std::string& name) { return where + ": column " + name; };
+    for (size_t i = 0; i < rec.fields.size() && i < names.size(); ++i) {
+      if (auto bad = FindInvalidUtf8(rec.fields[i])) {
+        return InvalidArgument(where_col(names[i]) + ": invalid UTF-8 at byte " + std::to_string(*bad));
+      }
+    }
     BorderSegment s;
     s.id = std::string(Trim(get("id")));
     if (s.id.empty()) return InvalidArgument(where_col("id") + ": empty");

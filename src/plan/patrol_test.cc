@@ -148,6 +148,16 @@ TEST(Patrol, LoadBorderNamesTheLineAndColumn) {
   EXPECT_EQ(LoadBorder("/nonexistent/border.csv").status().code(), StatusCode::kNotFound);
 }
 
+// Regression (fuzz_plan_border): a name, id or crossing that was not UTF-8
+// was accepted and reached the plan's JSON as U+FFFD.
+TEST(Patrol, BorderTextMustBeUtf8) {
+  auto bad = ParseBorder("id,name,length_km,risk\na,Khyber,10,5\nb,Kh\xfd" "ber,20,1\n", "b.csv");
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad.status().message(), "b.csv:3: column name: invalid UTF-8 at byte 2");
+  auto id = ParseBorder("id,length_km,risk\n\x80,10,5\n", "b.csv");
+  EXPECT_EQ(id.status().message(), "b.csv:2: column id: invalid UTF-8 at byte 0");
+}
+
 TEST(Patrol, TheShippedPakistanAfghanistanBorderSolves) {
   auto b = LoadBorder(std::string(FAULTLINE_SOURCE_DIR) + "/data/plan/pak_afghan_border.csv");
   ASSERT_TRUE(b.ok()) << b.status().ToString();

@@ -63,6 +63,9 @@ printf 'key\tsource\n' >"$tmp/short.tsv"
 printf 'k\tX\tc\tprimary\tattacks\n' >>"$tmp/short.tsv"
 check short-row 2 "$fl" claims import "$tmp/short.tsv"
 contains short-row-where "short.tsv:2: expected at least 9"
+printf 'k\tX\tcaf\xe9\tprimary\tattacks\t\t\t2021\t3\n' >"$tmp/latin1.tsv"
+check latin1-row 2 "$fl" claims import "$tmp/latin1.tsv"
+contains latin1-row-where "latin1.tsv:1: citation: invalid UTF-8 at byte 3"
 
 # Against the data: the PBC demo suicide attacks of 2009 as the data counts them.
 check demo-import 0 "$fl" import --no-progress --input-format csv "$here/data/demo/pbc_suicide_facts.csv"

@@ -33,6 +33,10 @@ check no-bayes-types 2 "$fl" plan allocate --resources 1 --targets "$targets" --
 printf 'id,defender_covered,defender_uncovered,attacker_covered,attacker_uncovered\na,1,2,-1,1\n' >"$tmp/bad.csv"
 check bad-payoffs 2 "$fl" plan allocate --resources 1 --targets "$tmp/bad.csv"
 contains bad-payoffs-msg 'target "a": defender_covered must be greater'
+# Regression: a row shorter than the header aborted (std::out_of_range) instead of naming the cell.
+printf 'defender_covered,defender_uncovered,attacker_covered,attacker_uncovered,id\n1,-2,-1,1\n' >"$tmp/short.csv"
+check short-target-row 2 "$fl" plan allocate --resources 1 --targets "$tmp/short.csv"
+contains short-target-row-msg 'short.csv:2: column id: empty'
 
 # Schedules: only into the 0600 file; nothing of them on the terminal.
 check schedule 0 "$fl" plan allocate --units "police:1,army:1" --targets "$targets" --schedule-out "$tmp/s.json" \

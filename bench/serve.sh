@@ -7,7 +7,9 @@
 # REF=/path/to/an/older/faultline runs every server line with that binary
 # first, for a side-by-side comparison in one run. `bench/serve.sh memory`
 # instead serves both routes under load for MEMORY_MINUTES (10) and samples
-# the server's RSS every 30 s.
+# the server's RSS every 30 s, with a dashboard sign-in every minute (a
+# write that changes no incident) and, half-way, an edit of incident 1 by
+# the CLI (another process), which makes the server load its cube again.
 # `bench/serve.sh dashboard` times the dashboard in headless chromium.
 # Usage: bench/serve.sh [memory|dashboard]   SERVE_ROWS=1000000 DURATION=30s THREADS=8 CONNECTIONS=8 REF=
 set -euo pipefail

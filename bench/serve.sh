@@ -7,7 +7,9 @@
 # REF=/path/to/an/older/faultline runs every server line with that binary
 # first, for a side-by-side comparison in one run. `bench/serve.sh memory`
 # instead serves both routes under load for MEMORY_MINUTES (10) and samples
-# the server's RSS every 30 s.
+# the server's RSS every 30 s, with a dashboard sign-in every minute (a
+# write that changes no incident) and, half-way, an edit of incident 1 by
+# the CLI (another process), which makes the server load its cube again.
 # `bench/serve.sh dashboard` times the dashboard in headless chromium.
 # Usage: bench/serve.sh [memory|dashboard]   SERVE_ROWS=1000000 DURATION=30s THREADS=8 CONNECTIONS=8 REF=
 set -euo pipefail
@@ -61,12 +63,20 @@ pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true' EXIT
 get() { curl -s -o /dev/null -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT$1"; }
 
+password="bench-dashboard-only"  # a throwaway admin in the generated bench database
+ensure_admin() {
+  $FL --db "$db" users list | grep -q '^benchadmin ' ||
+    echo "$password" | $FL --db "$db" users add benchadmin --role admin --password-stdin >/dev/null
+}
+signin() {  # a dashboard sign-in: writes a session and the audit log, no incident
+  curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    -d "{\"name\":\"benchadmin\",\"password\":\"$password\"}" "http://127.0.0.1:$PORT/api/v1/session"
+}
+
 if [ "${1:-}" = dashboard ]; then
   # First load and filter changes in headless chromium, with the reference
   # binary first when REF is set.
-  password="bench-dashboard-only"  # a throwaway account in the generated bench database
-  $FL --db "$db" users list | grep -q '^benchadmin ' ||
-    echo "$password" | $FL --db "$db" users add benchadmin --role admin --password-stdin >/dev/null
+  ensure_admin
   for bin in $REF $FL; do
     echo "== dashboard over $ROWS incidents: $bin ($(uptime | sed 's/.*load/load/'))"
     $bin --db "$db" serve --port "$PORT" --web web --quiet --rate-limit 0 --threads "$THREADS" \
@@ -80,7 +90,11 @@ if [ "${1:-}" = dashboard ]; then
 fi
 
 if [ "${1:-}" = memory ]; then
+  # Both routes under wrk; every minute a sign-in (a write that changes no
+  # incident), and half-way an edit of one incident by another process (the
+  # CLI), which makes the cube load again under load.
   minutes=${MEMORY_MINUTES:-10}
+  ensure_admin
   echo "== RSS of the server under wrk on both routes for $minutes min ($ROWS incidents, --threads $THREADS)"
   run_server 10
   get /api/v1/stats
@@ -91,11 +105,17 @@ if [ "${1:-}" = memory ]; then
     "http://127.0.0.1:$PORT/api/v1/stats" >"$OUT/wrk_mem_stats.txt" &
   w2=$!
   for i in $(seq 0 $((minutes * 2))); do
-    printf '%5d s  %s\n' $((i * 30)) "$(rss)"
+    note=
+    if [ "$i" -gt 0 ] && [ $((i % 2)) -eq 0 ] && [ "$i" -lt $((minutes * 2)) ]; then note="sign-in $(signin)"; fi
+    if [ "$i" -eq "$minutes" ]; then
+      $FL --db "$db" review edit 1 --set "notes=edited during the memory run" --reason bench >/dev/null &&
+        note="$note; incident 1 edited by the CLI"
+    fi
+    printf '%5d s  %s  %s\n' $((i * 30)) "$(rss)" "$note"
     [ "$i" -lt $((minutes * 2)) ] && sleep 30
   done
   wait "$w1" "$w2" || true
-  grep -hE "Requests/sec|Non-2xx|Socket errors" "$OUT/wrk_mem_list.txt" "$OUT/wrk_mem_stats.txt" || true
+  grep -hE "Requests/sec|Non-2xx|Socket errors|Latency" "$OUT/wrk_mem_list.txt" "$OUT/wrk_mem_stats.txt" || true
   kill "$pid"; wait "$pid" 2>/dev/null || true
   exit 0
 fi

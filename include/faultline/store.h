@@ -128,6 +128,21 @@ struct IncidentSketch {
   std::array<int32_t, kCasualtyCategories> injured{};
 };
 
+// An incident as the map shows it: where, what, how many, without notes or
+// sources to decode. What Store::ScanPoints streams.
+struct IncidentPoint {
+  int64_t id = 0;
+  int32_t date = 0;
+  std::optional<double> lat, lon;
+  EventType event_type{};
+  AttackType attack_type{};
+  TargetCategory target{};
+  IncidentStatus status = IncidentStatus::kConfirmed;
+  std::string admin1, admin2, place, perpetrator;
+  int64_t killed = 0;   // sums of best estimates over categories, missing = 0
+  int64_t injured = 0;  // (Casualties::TotalKilled, TotalInjured)
+};
+
 // One import run, as recorded in the imports table.
 struct ImportRecord {
   std::string batch_id;
@@ -196,6 +211,10 @@ class Store {
   virtual Status Scan(const Filter& filter, const std::function<Status(const Incident&)>& sink) = 0;
   virtual Status ScanFacts(const Filter& filter, const std::function<void(const IncidentFacts&)>& sink) = 0;
   virtual Result<int64_t> Count(const Filter& filter) = 0;
+  // Streams the matching incidents as map points, in id order (with or
+  // without coordinates: the caller counts those without). Reads no notes
+  // or sources, so it costs a fraction of Scan. Stops early like Scan.
+  virtual Status ScanPoints(const Filter& filter, const std::function<Status(const IncidentPoint&)>& sink) = 0;
   // Streams, in id order and each once: the incidents extracted from news
   // (provenance.importer "extract") with status candidate or confirmed in
   // window.country (and window.admin1 unless empty) whose date lies in
@@ -218,6 +237,14 @@ class Store {
   // this Store itself need not change it: watch from a handle that does not
   // write. Costs one cheap statement (SQLite: PRAGMA data_version).
   virtual Result<std::string> ChangeStamp() = 0;
+  // An opaque stamp of what statistics and incident lists read: the
+  // incidents and phases tables. It moves when a committed write changed
+  // either, from any connection or process (triggers of migration 0006 count
+  // them), and stays put for writes to other tables (sessions, tokens, the
+  // audit log, imports, forecasts, claims), so a sign-in does not retire a
+  // cache of incidents. Equal stamps mean "unchanged" for these tables.
+  // Costs one indexed read; poll it when ChangeStamp moved.
+  virtual Result<std::string> IncidentsStamp() = 0;
 
   virtual Status RecordImport(const ImportRecord& record) = 0;
   virtual Result<std::vector<ImportRecord>> Imports() = 0;

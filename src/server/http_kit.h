@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -46,6 +47,9 @@ struct Reply {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   bool streamed = false;
+  // Instead of body: a body shared with the response cache, sent without
+  // a copy.
+  std::shared_ptr<const std::string> shared_body;
 };
 
 Reply JsonReply(const Json& j, int status = 200);

@@ -37,6 +37,7 @@
 #include "model/incident_json.h"
 #include "resolve/review.h"
 #include "server/accounts.h"
+#include "server/cube_holder.h"
 #include "server/http_kit.h"
 #include "server/openapi.h"
 #include "server/rate_limiter.h"
@@ -110,32 +111,32 @@ class Lease {
 class ResponseCache {
  public:
   explicit ResponseCache(int seconds) : ttl_(seconds) {}
-  bool Get(const std::string& key, std::string* body) {
-    if (ttl_.count() <= 0) return false;
+  // The body stored under `key`, shared (never copied), or null.
+  std::shared_ptr<const std::string> Get(const std::string& key) {
+    if (ttl_.count() <= 0) return nullptr;
     std::lock_guard<std::mutex> lock(mu_);
     auto it = map_.find(key);
-    if (it == map_.end()) return false;
+    if (it == map_.end()) return nullptr;
     if (it->second.generation != generation_ || std::chrono::steady_clock::now() - it->second.at > ttl_) {
-      bytes_ -= it->second.body.size();
+      bytes_ -= it->second.body->size();
       map_.erase(it);
-      return false;
+      return nullptr;
     }
-    *body = it->second.body;
-    return true;
+    return it->second.body;
   }
   // `generation` is what Generation() said before the response was computed:
   // a write in between makes the entry stale at once.
-  void Put(const std::string& key, uint64_t generation, std::string body) {
+  void Put(const std::string& key, uint64_t generation, std::shared_ptr<const std::string> body) {
     if (ttl_.count() <= 0) return;
     std::lock_guard<std::mutex> lock(mu_);
     // Bounded in entries and bytes (list pages run to ~1 MB each): full means
     // start again, which keeps memory flat under any mix of keys.
-    if (map_.size() >= 512 || bytes_ + body.size() > kMaxBytes) {
+    if (map_.size() >= 512 || bytes_ + body->size() > kMaxBytes) {
       map_.clear();
       bytes_ = 0;
     }
     auto& e = map_[key];
-    bytes_ = bytes_ - e.body.size() + body.size();
+    bytes_ = bytes_ - (e.body ? e.body->size() : 0) + body->size();
     e = Entry{std::chrono::steady_clock::now(), generation, std::move(body)};
   }
   // One computation per key at a time: concurrent misses on the same key
@@ -163,7 +164,7 @@ class ResponseCache {
   struct Entry {
     std::chrono::steady_clock::time_point at;
     uint64_t generation;
-    std::string body;
+    std::shared_ptr<const std::string> body;
   };
   static constexpr size_t kMaxBytes = size_t{64} << 20;
   std::chrono::seconds ttl_;
@@ -178,77 +179,62 @@ class ResponseCache {
 
 // Whether the database may have changed since the last look, whoever wrote
 // it (this server, the CLI, another server): one Store handle that never
-// writes, polled for its ChangeStamp (PRAGMA data_version on SQLite) before
-// a cached answer is used. Thread-safe; a poll costs one cheap statement.
+// writes, polled before a cached answer is used. First its ChangeStamp
+// (PRAGMA data_version on SQLite: any commit to any table); only when that
+// moved, its IncidentsStamp (a counter that triggers bump on writes to
+// incidents and phases), so that a sign-in or an audit entry retires the
+// cached identities but not the cube and the cached answers.
+// Thread-safe; a poll costs one cheap statement, two after a commit.
 class ChangeWatch {
  public:
+  struct Moved {
+    bool any = false;        // something committed (identities may be stale)
+    bool incidents = false;  // incidents or phases changed (answers are stale)
+  };
   explicit ChangeWatch(std::string uri) : uri_(std::move(uri)) {}
-  // True when the stamp moved (or on the first poll). Errors as Store::Open
-  // and ChangeStamp; a failed handle is reopened on the next poll.
-  Result<bool> Poll() {
+  // Both true on the first poll. Errors as Store::Open, ChangeStamp and
+  // IncidentsStamp; a failed handle is reopened on the next poll.
+  Result<Moved> Poll() {
     std::lock_guard<std::mutex> lock(mu_);
     if (!store_) {
       ASSIGN_OR_RETURN(store_, Store::Open(uri_));
       stamp_.reset();
+      incidents_.reset();
     }
+    // Read in this order: a commit after the first read moves the first
+    // stamp for the next poll; one before the second is in the second.
     auto now = store_->ChangeStamp();
     if (!now.ok()) {
       store_.reset();
       return now.status();
     }
-    const bool moved = !stamp_ || *stamp_ != *now;
+    Moved m;
+    if (stamp_ && *stamp_ == *now) return m;
+    auto incidents = store_->IncidentsStamp();
+    if (!incidents.ok()) {
+      store_.reset();
+      return incidents.status();
+    }
+    m.any = true;
+    m.incidents = !incidents_ || *incidents_ != *incidents;
     stamp_ = std::move(*now);
-    return moved;
+    incidents_ = std::move(*incidents);
+    return m;
   }
 
  private:
   std::string uri_;
   std::mutex mu_;
   std::unique_ptr<Store> store_;
-  std::optional<std::string> stamp_;
-};
-
-// The statistics cube of every incident, loaded on first use and reloaded
-// when the response cache's generation moved (a write through this server,
-// or a change another process made, seen by ChangeWatch), so stats and time
-// series are grouped in memory in milliseconds instead of a full scan each.
-// Answers are exactly ComputeStats's (the same cube, loaded the same way).
-// Thread-safe: the cube is immutable once published; one load at a time.
-class CubeHolder {
- public:
-  // The cube as of `generation` or later; loads through `store` if needed.
-  Result<std::shared_ptr<const Cube>> Get(Store* store, uint64_t generation) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (cube_ && generation_ == generation) return cube_;
-    }
-    std::lock_guard<std::mutex> one_load(load_mu_);
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (cube_ && generation_ == generation) return cube_;
-    }
-    ASSIGN_OR_RETURN(std::unique_ptr<Cube> loaded, Cube::Load(store));
-    std::shared_ptr<const Cube> cube(std::move(loaded));
-    std::lock_guard<std::mutex> lock(mu_);
-    // A load for an older generation must not replace a newer cube.
-    if (!cube_ || generation >= generation_) {
-      cube_ = cube;
-      generation_ = generation;
-    }
-    return cube;
-  }
-
- private:
-  std::mutex mu_, load_mu_;
-  std::shared_ptr<const Cube> cube_;
-  uint64_t generation_ = 0;
+  std::optional<std::string> stamp_, incidents_;
 };
 
 // Who a token or session is, remembered between requests so that each one
 // does not repeat two credential look-ups. Keyed by the secret's digest
-// (never the secret); an entry is good for the cache generation it was made
-// in — any write, such as a revocation, a disabled user or a new role,
-// through this server or from outside (ChangeWatch), retires it — and
+// (never the secret); an entry is good for the identity generation it was
+// made in — any commit to the database, such as a revocation, a disabled
+// user or a new role, through this server or from outside (ChangeWatch),
+// retires it — and
 // until the credential expires. Thread-safe.
 class AuthCache {
  public:
@@ -337,15 +323,17 @@ struct Server::Impl {
   Pool pool;
   RateLimiter limiter;
   RateLimiter signin_limiter{0.5, 20};
-  ResponseCache cache;
+  ResponseCache cache;  // its generation moves when incidents or phases change
   ChangeWatch watch;
   CubeHolder cube;
   AuthCache auth_cache;
+  std::atomic<uint64_t> auth_generation{0};  // moves with any commit
   std::optional<StaticFiles> files;
   int port = 0;
 
   explicit Impl(ServerOptions o)
-      : opt(std::move(o)), pool(opt.db_uri), limiter(opt.rate_per_second, opt.rate_burst), cache(opt.cache_seconds), watch(opt.db_uri) {}
+      : opt(std::move(o)), pool(opt.db_uri), limiter(opt.rate_per_second, opt.rate_burst), cache(opt.cache_seconds), watch(opt.db_uri),
+        cube(opt.db_uri, [](Store* store) { return Cube::Load(store); }) {}
 
   void Route(const char* method, const std::string& pattern, Access access, Handler h);
   void Dispatch(Access access, const Handler& h, const httplib::Request& req, httplib::Response& res);
@@ -357,9 +345,10 @@ struct Server::Impl {
     if (!s.ok() && opt.access_log) opt.access_log("audit log write failed: " + s.ToString());
   }
   Result<Reply> Cached(Ctx& c, const std::function<Result<Reply>()>& compute);
-  // Clears the response cache (and so retires the cube and the known
-  // identities) when ChangeWatch says the database moved. Dispatch calls it
-  // first thing in every request.
+  // Retires the known identities when ChangeWatch says the database moved,
+  // and clears the response cache (and so retires the cube) when incidents
+  // or phases changed. Dispatch calls it first thing in every request, and
+  // again after a write.
   Status Refresh();
   // ComputeStats over the held cube.
   Result<StatsTable> CubeStats(Ctx& c, const Filter& f, const std::vector<Dimension>& by,
@@ -406,6 +395,11 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
     ASSIGN_OR_RETURN(auto first, impl->pool.Take());
     impl->pool.Give(std::move(first));
   }
+  // The first look at the database, so that the first request does not see
+  // it "move"; then the cube starts loading in the background, so that the
+  // dashboard's first chart does not wait for a full scan.
+  RETURN_IF_ERROR(impl->watch.Poll().status());
+  impl->cube.Prefetch(impl->cache.Generation());
   if (!impl->opt.tls_cert.empty()) {
     impl->http = std::make_unique<httplib::SSLServer>(impl->opt.tls_cert.c_str(), impl->opt.tls_key.c_str());
     if (!impl->http->is_valid()) return InvalidArgument("TLS: cannot load the certificate or key");
@@ -489,6 +483,8 @@ void Server::Stop() {
   if (impl_ && impl_->http) impl_->http->stop();
 }
 
+int64_t Server::CubeLoads() const { return impl_->cube.loads(); }
+
 namespace {
 
 bool Allowed(Access need, Role have) {
@@ -511,11 +507,21 @@ std::string_view AccessName(Access a) {
   return "admin";
 }
 
-void Send(httplib::Response& res, const Reply& r) {
+void Send(httplib::Response& res, Reply r) {
   if (r.streamed) return;
   res.status = r.status;
   for (const auto& [k, v] : r.headers) res.set_header(k, v);
-  res.set_content(r.body, r.content_type);
+  if (r.shared_body) {
+    // A cached body goes out from the cache's own copy.
+    auto body = std::move(r.shared_body);
+    res.set_content_provider(body->size(), r.content_type,
+                             [body](size_t offset, size_t length, httplib::DataSink& sink) {
+                               return sink.write(body->data() + offset, length);
+                             });
+    return;
+  }
+  res.body = std::move(r.body);
+  res.set_header("Content-Type", r.content_type);
 }
 
 }  // namespace
@@ -565,7 +571,7 @@ void Server::Impl::Dispatch(Access access, const Handler& h, const httplib::Requ
       Send(res, r);
       return;
     }
-    const uint64_t generation = cache.Generation();
+    const uint64_t generation = auth_generation.load();
     const std::string digest = SecretDigest(secret);
     std::optional<Principal> known = auth_cache.Find(digest, generation);
     Result<Principal> p = known ? Result<Principal>(std::move(*known)) : lease.accounts()->Authenticate(secret);
@@ -615,38 +621,71 @@ void Server::Impl::Dispatch(Access access, const Handler& h, const httplib::Requ
       lease.MarkBroken();
       if (opt.access_log) opt.access_log("error: " + r.status().ToString());
     }
-    Send(res, ErrorReply(r.status()));
+    Reply e = ErrorReply(r.status());
+    if (code == StatusCode::kUnavailable) {
+      // Let the client come back on a new connection: a keep-alive one
+      // would hold a server thread while it waits.
+      e.headers.emplace_back("Retry-After", "2");
+      e.headers.emplace_back("Connection", "close");
+    }
+    Send(res, std::move(e));
     return;
   }
-  if (write && r->status < 400) cache.Invalidate();
-  Send(res, *r);
+  if (write && r->status < 400) {
+    // What this request wrote is committed: look again now, so that its
+    // author's next read sees it. Only a write to incidents or phases
+    // clears the answers; any write retires the known identities.
+    if (!Refresh().ok()) {
+      cache.Invalidate();
+      ++auth_generation;
+    }
+  }
+  Send(res, std::move(r).value());
 }
 
 Status Server::Impl::Refresh() {
-  ASSIGN_OR_RETURN(bool moved, watch.Poll());
-  if (moved) cache.Invalidate();
+  ASSIGN_OR_RETURN(ChangeWatch::Moved moved, watch.Poll());
+  if (moved.any) ++auth_generation;
+  if (moved.incidents) cache.Invalidate();
   return Status::Ok();
 }
 
 Result<StatsTable> Server::Impl::CubeStats(Ctx& c, const Filter& f, const std::vector<Dimension>& by,
                                            const std::vector<Measure>& measures) {
   if (measures.empty()) return InvalidArgument("stats needs at least one measure");
-  ASSIGN_OR_RETURN(auto held, cube.Get(c.store(), cache.Generation()));
+  ASSIGN_OR_RETURN(auto held, cube.Get(cache.Generation(), std::chrono::seconds(std::max(1, opt.timeout_seconds))));
   ASSIGN_OR_RETURN(auto q, held->Compile(f, c.store()));
   return held->GroupBy(*q, by, measures);
 }
 
+namespace {
+
+// The content type of a cached answer: GeoJSON for the map, else JSON.
+std::string CachedType(const std::string& path) {
+  return path.ends_with(".geojson") ? "application/geo+json" : "application/json";
+}
+
+}  // namespace
+
 Result<Reply> Server::Impl::Cached(Ctx& c, const std::function<Result<Reply>()>& compute) {
   std::string key = c.req.path + "?";
   for (const auto& [k, v] : c.req.params) key += k + "=" + v + "&";
-  std::string body;
-  if (cache.Get(key, &body)) return Reply{200, std::move(body), "application/json", {}, false};
+  auto hit = [&](std::shared_ptr<const std::string> body, const std::string& type) {
+    Reply r{200, "", type, {}, false};
+    r.shared_body = std::move(body);
+    return r;
+  };
+  if (auto body = cache.Get(key)) return hit(std::move(body), CachedType(c.req.path));
   auto key_lock = cache.KeyLock(key);
   std::lock_guard<std::mutex> one_at_a_time(*key_lock);
-  if (cache.Get(key, &body)) return Reply{200, std::move(body), "application/json", {}, false};
+  if (auto body = cache.Get(key)) return hit(std::move(body), CachedType(c.req.path));
   uint64_t generation = cache.Generation();
   ASSIGN_OR_RETURN(Reply r, compute());
-  if (r.status == 200) cache.Put(key, generation, r.body);
+  if (r.status == 200) {
+    auto body = std::make_shared<const std::string>(std::move(r.body));
+    cache.Put(key, generation, body);
+    return hit(std::move(body), r.content_type);
+  }
   return r;
 }
 
@@ -687,7 +726,7 @@ void Server::Impl::RegisterRoutes() {
 
   // Claims, phases, change points, effects, forecasts, backtests, alerts and
   // plans: handlers in the stage route files (stage_routes.h).
-  for (RouteSpec& r : StageRoutes(opt)) {
+  for (RouteSpec& r : StageRoutes(opt, cache.Generation())) {
     Route(r.method.c_str(), a + r.pattern, r.access, [this, h = std::move(r.handler)](Ctx& c) -> Result<Reply> {
       RouteContext rc{c.req, c.res, c.store(), *c.who,
                       [this, &c](const std::string& target, std::optional<std::string> before,
@@ -1065,13 +1104,15 @@ Result<Reply> Server::Impl::GeoJson(Ctx& c) {
       cell.lat += lat;
       cell.lon += lon;
     };
-    RETURN_IF_ERROR(c.store()->Scan(f, [&](const Incident& inc) {
+    // The compact points (no notes, no sources): a million incidents
+    // cluster in about a second instead of a full decode of each.
+    RETURN_IF_ERROR(c.store()->ScanPoints(f, [&](const IncidentPoint& inc) {
       if (!inc.lat || !inc.lon) {
         ++without;
         return Status::Ok();
       }
       ++with_coords;
-      int64_t killed = inc.casualties.TotalKilled(), injured = inc.casualties.TotalInjured();
+      const int64_t killed = inc.killed, injured = inc.injured;
       if (!clustered && cluster == "auto" && static_cast<int64_t>(points.size()) >= opt.max_map_points) {
         clustered = true;
         for (const auto& p : points) to_cell(p.lat, p.lon, p.killed, p.injured);

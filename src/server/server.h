@@ -70,6 +70,10 @@ class Server {
   Status Run();
   // Thread-safe; makes Run() return.
   void Stop();
+  // How many loads of the statistics cube have finished since Create (one
+  // in the background at start-up, then one after each change to incidents
+  // or phases that a stats request needed). Thread-safe; for tests.
+  int64_t CubeLoads() const;
 
  private:
   struct Impl;

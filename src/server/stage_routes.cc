@@ -4,18 +4,11 @@
 
 namespace faultline::server {
 
-Result<std::shared_ptr<const Cube>> StageEnv::CubeOf(Store* store, uint64_t generation) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (cube_ && cube_generation_ == generation && std::chrono::steady_clock::now() - cube_at_ < ttl_) return cube_;
-  }
-  ASSIGN_OR_RETURN(std::unique_ptr<Cube> loaded, LoadRolledUpCube(store));
-  std::shared_ptr<const Cube> cube(std::move(loaded));
-  std::lock_guard<std::mutex> lock(mu_);
-  cube_ = cube;
-  cube_generation_ = generation;
-  cube_at_ = std::chrono::steady_clock::now();
-  return cube;
+StageEnv::StageEnv(StageLimits limits, std::string db_uri, std::chrono::milliseconds wait)
+    : limits_(limits), wait_(wait), cube_(std::move(db_uri), [](Store* store) { return LoadRolledUpCube(store); }) {}
+
+Result<std::shared_ptr<const Cube>> StageEnv::CubeOf(Store*, uint64_t generation) {
+  return cube_.Get(generation, wait_);
 }
 
 StageEnv::Slot::~Slot() {
@@ -39,10 +32,12 @@ Reply BusyReply() {
   return r;
 }
 
-std::vector<RouteSpec> StageRoutes(const ServerOptions& options) {
+std::vector<RouteSpec> StageRoutes(const ServerOptions& options, uint64_t generation) {
   StageLimits limits;
   limits.heavy_slots = std::max(1, options.threads / 4);
-  auto env = std::make_shared<StageEnv>(limits, options.cache_seconds);
+  auto env = std::make_shared<StageEnv>(limits, options.db_uri,
+                                        std::chrono::seconds(std::max(1, options.timeout_seconds)));
+  env->Prefetch(generation);
   std::vector<RouteSpec> all;
   for (auto* make : {&MeasureRoutes, &ForecastRoutes, &PlanRoutes}) {
     for (RouteSpec& r : make(env)) all.push_back(std::move(r));

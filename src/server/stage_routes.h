@@ -21,9 +21,11 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "analysis/cube.h"
+#include "server/cube_holder.h"
 #include "server/http_kit.h"
 #include "server/server.h"
 
@@ -47,17 +49,22 @@ struct StageLimits {
   int heavy_slots = 1;                // heavy computations at once
 };
 
-// State shared by the stage handlers: the limits, the cube (reloaded after
-// a write through the server or after cache_seconds), and the gate on heavy
-// work.
+// State shared by the stage handlers: the limits, the cube (loaded in the
+// background by a CubeHolder, again after incidents or phases changed), and
+// the gate on heavy work.
 class StageEnv {
  public:
-  StageEnv(StageLimits limits, int cache_seconds) : limits_(limits), ttl_(cache_seconds) {}
+  // `db_uri` is what the cube loader opens; `wait` bounds how long a request
+  // waits for a load (then Unavailable, 503).
+  StageEnv(StageLimits limits, std::string db_uri, std::chrono::milliseconds wait);
   const StageLimits& limits() const { return limits_; }
 
   // The whole store's cube with perpetrators rolled up (analysis/measure.h),
-  // shared between requests.
+  // as of the server's cache `generation` (RouteContext::generation), shared
+  // between requests. `store` is not used: the holder loads through its own.
   Result<std::shared_ptr<const Cube>> CubeOf(Store* store, uint64_t generation);
+  // Starts loading that cube without waiting (server start-up).
+  void Prefetch(uint64_t generation) { cube_.Prefetch(generation); }
 
   // Holds one heavy slot while alive.
   class Slot {
@@ -75,16 +82,15 @@ class StageEnv {
 
  private:
   StageLimits limits_;
-  std::chrono::seconds ttl_;
+  std::chrono::milliseconds wait_;
+  CubeHolder cube_;
   std::mutex mu_;
-  std::shared_ptr<const Cube> cube_;
-  uint64_t cube_generation_ = 0;
-  std::chrono::steady_clock::time_point cube_at_;
   int busy_ = 0;
 };
 
-// Every stage route, for server.cc to register under /api/v1.
-std::vector<RouteSpec> StageRoutes(const ServerOptions& options);
+// Every stage route, for server.cc to register under /api/v1; their cube
+// starts loading for cache generation `generation`.
+std::vector<RouteSpec> StageRoutes(const ServerOptions& options, uint64_t generation);
 
 // Per file.
 std::vector<RouteSpec> MeasureRoutes(std::shared_ptr<StageEnv> env);

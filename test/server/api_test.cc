@@ -166,6 +166,7 @@ class ApiServer {
   }
   const std::vector<int64_t>& ids() const { return ids_; }
   const std::string& uri() const { return uri_; }
+  int64_t CubeLoads() const { return server_->CubeLoads(); }
   int port() const { return port_; }
 
  private:
@@ -798,6 +799,65 @@ TEST_F(ApiTest, CachedAnswersFollowWritesFromThisServerAndFromOutside) {
   }
   EXPECT_EQ(api_->Call("GET", list, Role::kViewer)->status, 401);
   EXPECT_EQ(api_->Call("GET", list, Role::kAnalyst)->status, 200);
+}
+
+// A sign-in writes a session and the audit log: the database moved, but no
+// incident did, so the cube is not loaded again and the cached stats stay;
+// a write to incidents from outside loads it again (migration 0006's
+// triggers count it). Then a phase, which the cube also reads.
+TEST_F(ApiTest, SignInDoesNotReloadTheCube) {
+  ServerOptions opt;
+  opt.cache_seconds = 3600;
+  StartServer(opt);
+  const std::string stats = "/api/v1/stats?by=admin1&measure=incidents";
+  auto stats0 = api_->Call("GET", stats, Role::kViewer);
+  ASSERT_TRUE(stats0);
+  ASSERT_EQ(stats0->status, 200) << stats0->body;
+  const int64_t loads = api_->CubeLoads();
+  EXPECT_GE(loads, 1);
+
+  auto c = api_->Client();
+  auto in = c.Post("/api/v1/session", R"({"name":"analyst","password":"password-analyst"})", "application/json");
+  ASSERT_TRUE(in);
+  ASSERT_EQ(in->status, 200) << in->body;
+  {
+    auto store = Store::Open(db_);  // another process's write to another table
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->RecordImport(ImportRecord{"batch-x", "acled", "x.csv", "2026-01-01T00:00:00Z"}).ok());
+  }
+  auto stats1 = api_->Call("GET", stats, Role::kViewer);
+  ASSERT_TRUE(stats1);
+  EXPECT_EQ(stats1->body, stats0->body);
+  EXPECT_EQ(api_->CubeLoads(), loads);
+  // Identities still follow any write: the session just made works.
+  std::string cookie = in->get_header_value("Set-Cookie");
+  cookie = cookie.substr(0, cookie.find(';'));
+  EXPECT_EQ(c.Get("/api/v1/session", {{"Cookie", cookie}})->status, 200);
+
+  {
+    auto store = Store::Open(db_);
+    ASSERT_TRUE(store.ok());
+    Incident inc = MakeIncident("outside:2", "2020-03-03", "Balochistan", 2, IncidentStatus::kConfirmed, 30.5, 67.5);
+    ASSERT_TRUE((*store)->Upsert(&inc, Change{"outside", ""}).ok());
+  }
+  auto stats2 = BodyOf(api_->Call("GET", stats, Role::kViewer));
+  EXPECT_EQ(stats2["totals"][0], BodyOf(stats0)["totals"][0].get<int64_t>() + 1);
+  EXPECT_EQ(api_->CubeLoads(), loads + 1);
+
+  {
+    auto store = Store::Open(db_);
+    ASSERT_TRUE(store.ok());
+    Phase ph;
+    ph.key = "test-talks";
+    ph.type = PhaseType::kTalks;
+    ph.name = "test talks";
+    ph.country = "PK";
+    ph.start = CivilDate::Parse("2020-05-01")->days();
+    ph.end = CivilDate::Parse("2020-05-15")->days();
+    ASSERT_TRUE((*store)->UpsertPhase(&ph).ok());
+  }
+  ASSERT_EQ(api_->Call("GET", stats, Role::kViewer)->status, 200);
+  EXPECT_EQ(api_->CubeLoads(), loads + 2);
 }
 
 // ---- stage routes: claims, phases, change points, effects, forecasts,

@@ -509,7 +509,8 @@ class ScriptRunner {
       for (const HistoryEntry& e : out.history) {
         if (!std::regex_match(e.changed_at, kIso)) Fail("history changed_at \"" + e.changed_at + "\" is not ISO UTC");
       }
-    } else if (command == "query" || command == "count" || command == "facts" || command == "scan_stop") {
+    } else if (command == "query" || command == "count" || command == "facts" || command == "scan_stop" ||
+               command == "points") {
       size_t stop_after = 0;
       std::vector<Arg> filter_args;
       for (size_t i = 0; i < p.args.size(); ++i) {
@@ -532,6 +533,42 @@ class ScriptRunner {
           out.ids.push_back(f.id);
           out.facts.push_back(f);
         });
+      } else if (command == "points") {
+        // ScanPoints, checked field by field against Scan (the slow,
+        // obviously right reference) over the same filter.
+        std::vector<IncidentPoint> points;
+        out.status = store_->ScanPoints(*filter, [&](const IncidentPoint& pt) {
+          out.ids.push_back(pt.id);
+          points.push_back(pt);
+          return Status::Ok();
+        });
+        if (out.status.ok()) {
+          std::vector<Incident> full;
+          Status s = store_->Scan(*filter, [&](const Incident& inc) {
+            full.push_back(inc);
+            return Status::Ok();
+          });
+          if (!s.ok()) return bad(s.WithContext("reference Scan"));
+          if (full.size() != points.size()) {
+            Fail("points: " + std::to_string(points.size()) + " points, Scan gave " + std::to_string(full.size()));
+          }
+          for (size_t i = 0; i < std::min(full.size(), points.size()); ++i) {
+            const Incident& w = full[i];
+            const IncidentPoint& g = points[i];
+            const std::string at = "points: incident " + std::to_string(w.id) + ": ";
+            if (g.id != w.id) Fail(at + "point has id " + std::to_string(g.id));
+            if (g.date != w.date) Fail(at + "date");
+            if (g.lat != w.lat || g.lon != w.lon) Fail(at + "coordinates");
+            if (g.event_type != w.event_type || g.attack_type != w.attack_type || g.target != w.target) Fail(at + "types");
+            if (g.status != w.status) Fail(at + "status");
+            if (g.admin1 != w.admin1 || g.admin2 != w.admin2 || g.place != w.place) Fail(at + "place names");
+            if (g.perpetrator != w.perpetrator) Fail(at + "perpetrator");
+            if (g.killed != w.casualties.TotalKilled() || g.injured != w.casualties.TotalInjured()) {
+              Fail(at + "killed/injured " + std::to_string(g.killed) + "/" + std::to_string(g.injured) + ", want " +
+                   std::to_string(w.casualties.TotalKilled()) + "/" + std::to_string(w.casualties.TotalInjured()));
+            }
+          }
+        }
       } else {
         out.status = store_->Scan(*filter, [&](const Incident& inc) -> Status {
           if (command == "scan_stop" && out.ids.size() == stop_after) {
@@ -586,6 +623,18 @@ class ScriptRunner {
         auto st = watcher_->ChangeStamp();
         out.status = st.status();
         if (st.ok()) stamp_ = *st;
+        auto incidents = watcher_->IncidentsStamp();
+        if (out.status.ok()) out.status = incidents.status();
+        if (incidents.ok()) incidents_stamp_ = *incidents;
+      }
+    } else if (command == "incidents_stamp") {
+      // The watcher's IncidentsStamp: moved since the last incidents_stamp?
+      if (watcher_ == nullptr) return bad(InvalidArgument("incidents_stamp before watch"));
+      auto st = watcher_->IncidentsStamp();
+      out.status = st.status();
+      if (st.ok()) {
+        out.stamp_moved = !incidents_stamp_ || *st != *incidents_stamp_;
+        incidents_stamp_ = *st;
       }
     } else if (command == "stamp" || command == "own_stamp") {
       // stamp: the watcher's; own_stamp: this store's own handle's.
@@ -1067,6 +1116,7 @@ class ScriptRunner {
   std::unique_ptr<Store> store_;
   std::unique_ptr<Store> watcher_;  // `watch`: a second handle on the same database
   std::string stamp_, own_stamp_;
+  std::optional<std::string> incidents_stamp_;  // `incidents_stamp`: the watcher's last
   std::map<std::string, int64_t> vars_;
   std::map<std::string, Json> templates_;
   std::optional<Outcome> last_;

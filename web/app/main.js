@@ -37,8 +37,16 @@ async function api(path, { method = 'GET', body, headers = {} } = {}) {
   const hdrs = { ...headers };
   if (body !== undefined) hdrs['Content-Type'] = 'application/json';
   if (method !== 'GET' && state.csrf) hdrs['X-CSRF-Token'] = state.csrf;
-  const res = await fetch(API + path, { method, headers: hdrs, credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body) });
+  let res;
+  // A read the server is not ready for (503 with Retry-After: the statistics
+  // are still loading after start-up or a change) is asked again.
+  for (let attempt = 0; ; attempt++) {
+    res = await fetch(API + path, { method, headers: hdrs, credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body) });
+    const after = Number(res.headers.get('Retry-After'));
+    if (method !== 'GET' || res.status !== 503 || !(after > 0) || attempt >= 30) break;
+    await new Promise((resolve) => { setTimeout(resolve, Math.min(after, 5) * 1000); });
+  }
   let data = null;
   const type = res.headers.get('Content-Type') || '';
   if (type.includes('json')) data = await res.json();

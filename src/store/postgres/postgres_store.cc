@@ -14,6 +14,7 @@
 #include "store/forecast_columns.h"
 #include "store/migrations.h"
 #include "store/news_window.h"
+#include "store/points.h"
 #include "store/sql_filter.h"
 
 namespace faultline {
@@ -447,6 +448,15 @@ class PostgresStore final : public Store {
     }));
   }
 
+  Status ScanPoints(const Filter& filter, const std::function<Status(const IncidentPoint&)>& sink) override {
+    RETURN_IF_ERROR(Usable());
+    IncidentPoint point;  // reused: its strings keep their capacity from row to row
+    return Guard(ScanRows(filter, PointSelectList(), [&](const pqxx::row& r) {
+      RETURN_IF_ERROR(ReadPoint(Row{r}, &point));
+      return sink(point);
+    }));
+  }
+
   // One statement, one round trip: the window and the key's owner.
   Status ScanNewsWindow(const NewsWindow& window,
                         const std::function<Status(const IncidentSketch&)>& sink) override {
@@ -482,6 +492,16 @@ class PostgresStore final : public Store {
     return Guard(Run("read change stamp", false, [&](pqxx::transaction_base& tx) -> Result<std::string> {
       pqxx::result r = tx.exec("SELECT pg_current_snapshot()::text");
       return std::string(Row{r[0]}.Text(0));
+    }));
+  }
+
+  // The sum of migration 0006's per-backend counters, bumped by statement
+  // triggers on incidents and phases; it rises with every such commit.
+  Result<std::string> IncidentsStamp() override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(Run("read incidents stamp", false, [&](pqxx::transaction_base& tx) -> Result<std::string> {
+      pqxx::result r = tx.exec("SELECT COALESCE(SUM(n), 0)::bigint FROM incident_changes");
+      return std::to_string(Row{r[0]}.Int(0));
     }));
   }
 

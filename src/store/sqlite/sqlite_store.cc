@@ -12,6 +12,7 @@
 #include "store/forecast_columns.h"
 #include "store/migrations.h"
 #include "store/news_window.h"
+#include "store/points.h"
 #include "store/sql_filter.h"
 
 namespace faultline {
@@ -240,6 +241,11 @@ class SqliteStore final : public Store {
     return Guard(CountImpl(filter));
   }
 
+  Status ScanPoints(const Filter& filter, const std::function<Status(const IncidentPoint&)>& sink) override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(ScanPointsImpl(filter, sink));
+  }
+
   Status ScanNewsWindow(const NewsWindow& window,
                         const std::function<Status(const IncidentSketch&)>& sink) override {
     RETURN_IF_ERROR(Usable());
@@ -254,6 +260,11 @@ class SqliteStore final : public Store {
   Result<std::string> ChangeStamp() override {
     RETURN_IF_ERROR(Usable());
     return Guard(ChangeStampImpl());
+  }
+
+  Result<std::string> IncidentsStamp() override {
+    RETURN_IF_ERROR(Usable());
+    return Guard(IncidentsStampImpl());
   }
 
   Result<std::vector<ImportRecord>> Imports() override {
@@ -894,6 +905,19 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
+  Status ScanPointsImpl(const Filter& filter, const std::function<Status(const IncidentPoint&)>& sink) {
+    FilterSql f = BuildFilterSql(filter, SqlDialect::kSqlite);
+    ASSIGN_OR_RETURN(StmtPtr stmt, PrepareFiltered(ScanSql(PointSelectList(), f), f));
+    IncidentPoint point;  // reused: its strings keep their capacity from row to row
+    int rc;
+    while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+      RETURN_IF_ERROR(ReadPoint(Row{stmt.get()}, &point));
+      RETURN_IF_ERROR(sink(point));
+    }
+    if (rc != SQLITE_DONE) return Fail(rc, "scan incident points");
+    return Status::Ok();
+  }
+
   Result<int64_t> CountImpl(const Filter& filter) {
     FilterSql f = BuildFilterSql(filter, SqlDialect::kSqlite);
     ASSIGN_OR_RETURN(StmtPtr stmt, PrepareFiltered(CountSql(f), f));
@@ -977,6 +1001,17 @@ class SqliteStore final : public Store {
     int rc = sqlite3_step(use.get());
     if (rc != SQLITE_ROW) return Fail(rc, "read data_version");
     return std::to_string(sqlite3_column_int64(use.get(), 0)) + ":" + std::to_string(sqlite3_total_changes64(db_));
+  }
+
+  // Migration 0006's counter, bumped by triggers on incidents and phases.
+  Result<std::string> IncidentsStampImpl() {
+    if (!incidents_stamp_) {
+      ASSIGN_OR_RETURN(incidents_stamp_, Prepare("SELECT n FROM incident_changes WHERE id = 1", true));
+    }
+    StmtUse use(incidents_stamp_.get());
+    int rc = sqlite3_step(use.get());
+    if (rc != SQLITE_ROW) return Fail(rc, "read incident_changes");
+    return std::to_string(sqlite3_column_int64(use.get(), 0));
   }
 
   Status RecordImportImpl(const ImportRecord& r) {
@@ -1187,6 +1222,7 @@ class SqliteStore final : public Store {
   StmtPtr news_window_, news_window_any_, news_key_;  // ScanNewsWindow, prepared on first use
   StmtPtr merge_get_;                      // MergeReport, prepared on first use
   StmtPtr data_version_;  // prepared on the first ChangeStamp()
+  StmtPtr incidents_stamp_;  // prepared on the first IncidentsStamp()
 };
 
 Status SqliteStore::Migrate() {

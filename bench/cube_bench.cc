@@ -18,10 +18,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <random>
 
 #include "analysis/cube.h"
-#include "common/date.h"
+#include "incident_draws.h"
 
 namespace {
 
@@ -44,40 +43,30 @@ bool ScanRows(O& options) {
   }
 }
 
-// The distributions of bench/gen_incidents.cc, straight into a cube.
+// The incidents of bench/gen_incidents.cc, straight into a cube.
 Status Generate(Cube* cube, long n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  const char* provinces[] = {"Khyber Pakhtunkhwa", "Balochistan", "Sindh", "Punjab", "Islamabad Capital Territory"};
-  const char* perps[] = {"TTP", "BLA", "ISKP", "JUA", "", "LEJ"};
-  std::discrete_distribution<int> pick_prov({0.46, 0.30, 0.12, 0.10, 0.02});
-  std::geometric_distribution<int> fatal(0.45);
-  std::uniform_int_distribution<int> day(0, 14 * 365 - 1), small(0, 5);
-  const int32_t start = CivilDate::FromYmd(2010, 1, 1)->days();
   IncidentFacts f;
   f.country = "PK";
   f.license = "project";
   f.importer = "gen";
-  for (long i = 0; i < n; ++i) {
-    f.id = i + 1;
-    f.date = start + day(rng);
-    f.admin1 = provinces[pick_prov(rng)];
-    f.admin2 = "District " + std::to_string(small(rng));
-    f.perpetrator = perps[small(rng)];
-    f.event_type = static_cast<EventType>(small(rng) % 3);
-    f.attack_type = static_cast<AttackType>(small(rng));
-    f.target = static_cast<TargetCategory>(small(rng));
-    f.killed = {};
-    f.killed_low = {};
-    f.killed_high = {};
-    const size_t k = static_cast<size_t>(small(rng) % 4);
-    f.killed[k] = f.killed_low[k] = f.killed_high[k] = std::min(fatal(rng), 60);
-    f.injured = {};
-    f.injured_low = {};
-    f.injured_high = {};
-    f.injured[1] = f.injured_low[1] = f.injured_high[1] = std::min(fatal(rng), 60);
-    RETURN_IF_ERROR(cube->Upsert(f));
-  }
-  return Status::Ok();
+  Status s;
+  DrawIncidents(n, seed, [&](const IncidentDraw& d) {
+    ++f.id;
+    f.date = d.date;
+    f.admin1 = d.admin1;
+    f.admin2 = d.admin2;
+    f.perpetrator = d.perpetrator;
+    f.event_type = d.event_type;
+    f.attack_type = d.attack_type;
+    f.target = d.target;
+    f.killed = f.killed_low = f.killed_high = {};
+    f.killed[d.killed_category] = f.killed_low[d.killed_category] = f.killed_high[d.killed_category] = d.killed;
+    f.injured = f.injured_low = f.injured_high = {};
+    f.injured[1] = f.injured_low[1] = f.injured_high[1] = d.injured;
+    s = cube->Upsert(f);
+    return s.ok();
+  });
+  return s;
 }
 
 }  // namespace

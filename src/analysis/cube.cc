@@ -105,9 +105,13 @@ Result<std::unique_ptr<Cube>> Cube::Load(Store* store) {
     first_error = cube->Upsert(f);
   }));
   RETURN_IF_ERROR(first_error);
-  cube->c_->ShrinkToFit();
-  for (auto& [day, v] : cube->c_->cells) v.shrink_to_fit();
+  cube->ShrinkToFit();
   return cube;
+}
+
+void Cube::ShrinkToFit() {
+  c_->ShrinkToFit();
+  for (auto& [day, v] : c_->cells) v.shrink_to_fit();
 }
 
 uint32_t Cube::Intern(int which, const std::string& s) {

@@ -80,6 +80,10 @@ class Cube {
   // group); applied when grouping by perpetrator with roll_up.
   void SetPerpetratorRollUp(std::unordered_map<std::string, std::string> parent);
 
+  // Gives back the columns' unused capacity (growing one row at a time
+  // leaves up to half unused); Load does it, call it after a bulk of Upserts.
+  void ShrinkToFit();
+
   size_t size() const { return live_; }
   // Bytes held by the columns, dictionaries and detail records.
   size_t MemoryBytes() const;

@@ -45,8 +45,10 @@ void DrawIncidents(long n, uint64_t seed, Fn&& fn) {
     d.event_type = static_cast<EventType>(small(rng) % 3);
     d.attack_type = static_cast<AttackType>(small(rng));
     d.target = static_cast<TargetCategory>(small(rng));
-    d.killed_category = static_cast<size_t>(small(rng) % 4);
+    // gen_incidents drew these as `killed[small % 4].best = min(fatal, 60)`:
+    // the right side first (C++17), so the count before its category.
     d.killed = std::min(fatal(rng), 60);
+    d.killed_category = static_cast<size_t>(small(rng) % 4);
     d.injured = std::min(fatal(rng), 60);
     if (!fn(d)) return;
   }

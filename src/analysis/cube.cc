@@ -32,6 +32,15 @@ struct Cube::Detail {
   std::array<std::array<std::array<int32_t, 3>, kCasualtyCategories>, 2> v{};
 };
 
+// One pre-aggregate cell: the incidents of one day with one (country,
+// admin1, event type, status) and their best killed and injured totals.
+struct Cube::Cell {
+  int64_t killed = 0, injured = 0;
+  uint32_t incidents = 0;
+  uint16_t country = 0, admin1 = 0;
+  uint8_t event = 0, status = 0;
+};
+
 struct Cube::Columns {
   std::vector<uint32_t> id;  // ascending
   std::vector<int32_t> date;
@@ -42,6 +51,7 @@ struct Cube::Columns {
   std::array<std::vector<std::string>, kDictCount> dict;
   std::array<std::unordered_map<std::string, uint32_t>, kDictCount> index;
   std::vector<int32_t> phase_country;  // per phase: country code, -1 = any
+  std::map<int32_t, std::vector<Cell>> cells;  // by day; emptied cells stay (zero)
   int32_t min_date = INT32_MAX, max_date = INT32_MIN;  // of every row ever held
 
   void Resize(size_t n) {
@@ -95,8 +105,13 @@ Result<std::unique_ptr<Cube>> Cube::Load(Store* store) {
     first_error = cube->Upsert(f);
   }));
   RETURN_IF_ERROR(first_error);
-  cube->c_->ShrinkToFit();
+  cube->ShrinkToFit();
   return cube;
+}
+
+void Cube::ShrinkToFit() {
+  c_->ShrinkToFit();
+  for (auto& [day, v] : c_->cells) v.shrink_to_fit();
 }
 
 uint32_t Cube::Intern(int which, const std::string& s) {
@@ -139,6 +154,8 @@ Status Cube::Upsert(const IncidentFacts& f) {
       ++live_;
     } else if (c.status[row] == kRemoved) {
       ++live_;
+    } else {
+      Aggregate(row, -1);  // the incident as it was
     }
   }
   c.id[row] = id;
@@ -195,7 +212,25 @@ Status Cube::Upsert(const IncidentFacts& f) {
     c.killed[row] = kSaturated;
     c.injured[row] = kSaturated;
   }
+  Aggregate(row, +1);
   return Status::Ok();
+}
+
+void Cube::Aggregate(size_t row, int sign) {
+  Columns& c = *c_;
+  std::vector<Cell>& day = c.cells[c.date[row]];
+  const uint16_t country = c.country[row], admin1 = c.admin1[row];
+  const uint8_t event = c.event[row], status = c.status[row];
+  auto it = std::find_if(day.begin(), day.end(), [&](const Cell& x) {
+    return x.country == country && x.admin1 == admin1 && x.event == event && x.status == status;
+  });
+  if (it == day.end()) {
+    day.push_back(Cell{.country = country, .admin1 = admin1, .event = event, .status = status});
+    it = day.end() - 1;
+  }
+  it->incidents = static_cast<uint32_t>(static_cast<int64_t>(it->incidents) + sign);
+  it->killed += sign * Value(row, Measure::Killed());
+  it->injured += sign * Value(row, Measure::Injured());
 }
 
 bool Cube::Remove(int64_t id) {
@@ -204,6 +239,7 @@ bool Cube::Remove(int64_t id) {
   if (it == c_->id.end() || *it != id) return false;
   size_t row = static_cast<size_t>(it - c_->id.begin());
   if (c_->status[row] == kRemoved) return false;
+  Aggregate(row, -1);
   c_->status[row] = kRemoved;  // a tombstone: no filter passes it
   c_->detail.erase(static_cast<uint32_t>(id));
   --live_;
@@ -253,6 +289,7 @@ size_t Cube::MemoryBytes() const {
   for (int d = 0; d < kDictCount; ++d) {
     for (const auto& s : c.dict[static_cast<size_t>(d)]) n += sizeof(std::string) * 2 + s.capacity() + 16;
   }
+  for (const auto& [day, v] : c.cells) n += 48 + sizeof(v) + v.capacity() * sizeof(Cell);  // map node + vector
   return n;
 }
 
@@ -384,6 +421,50 @@ void Cube::ForEachBlock(const CompiledFilter& q, Fn&& fn) const {
     }
     fn(b, e, mask.data());
     if (q.limit > 0 && passed >= q.limit) break;
+  }
+}
+
+namespace {
+
+// A measure the pre-aggregate holds: incidents, best killed or injured
+// summed over categories.
+bool CellMeasure(const Measure& m) {
+  return m.of == Measure::Of::kIncidents || (m.category < 0 && m.bound == Measure::Bound::kBest);
+}
+
+}  // namespace
+
+bool Cube::Preaggregated(const CompiledFilter& q, const std::vector<Dimension>& by,
+                         const std::vector<Measure>& measures) const {
+  if (q.use_ids || q.after_id > 0 || q.limit > 0 || q.min_killed >= 0) return false;
+  if (q.attack_mask != ~0u || q.target_mask != ~0u) return false;
+  for (int d = kAdmin2Dict; d < kDictCount; ++d) {
+    if (q.restricted[static_cast<size_t>(d)]) return false;
+  }
+  for (Dimension d : by) {
+    if (!IsPeriod(d) && d != Dimension::kCountry && d != Dimension::kAdmin1 && d != Dimension::kEventType) return false;
+  }
+  return std::all_of(measures.begin(), measures.end(), CellMeasure);
+}
+
+template <typename Fn>
+void Cube::ForEachCell(const CompiledFilter& q, int32_t from, int32_t to, Fn&& fn) const {
+  const Columns& c = *c_;
+  from = std::max(from, q.date_from);
+  to = std::min(to, q.date_to);
+  if (to < from) return;
+  // The same tests as ForEachBlock's, on the cell's key.
+  const auto& ok_country = q.ok[kCountryDict];
+  const auto& ok_admin1 = q.ok[kAdmin1Dict];
+  const bool any_country = !q.restricted[kCountryDict], any_admin1 = !q.restricted[kAdmin1Dict];
+  for (auto it = c.cells.lower_bound(from); it != c.cells.end() && it->first <= to; ++it) {
+    for (const Cell& x : it->second) {
+      if (x.incidents == 0) continue;
+      if (!((q.status_mask >> (x.status & 31)) & 1u) || !((q.event_mask >> x.event) & 1u)) continue;
+      if (!any_country && !(x.country < ok_country.size() && ok_country[x.country])) continue;
+      if (!any_admin1 && !(x.admin1 < ok_admin1.size() && ok_admin1[x.admin1])) continue;
+      fn(it->first, x);
+    }
   }
 }
 
@@ -541,7 +622,31 @@ Result<StatsTable> Cube::GroupBy(const CompiledFilter& q, const std::vector<Dime
       read[j] = Read::kValue;
     }
   }
-  if (dense) {
+  if (dense && !options.scan_rows && Preaggregated(q, by, measures)) {
+    // Add up the per-day cells instead of reading rows.
+    ForEachCell(q, dmin, dmax, [&](int32_t day, const Cell& x) {
+      uint32_t code = 0;
+      for (const Coder& k : coders) {
+        uint32_t v = 0;
+        switch (k.dim) {
+          case Dimension::kCountry: v = x.country; break;
+          case Dimension::kAdmin1: v = x.admin1; break;
+          case Dimension::kEventType: v = x.event; break;
+          default: v = k.table[static_cast<size_t>(day - k.day0)]; break;  // a period; day in [dmin, dmax]
+        }
+        code = code * static_cast<uint32_t>(k.card) + v;
+      }
+      passed[code] += x.incidents;
+      for (size_t j = 0; j < nm; ++j) {
+        if (read[j] == Read::kOne) continue;
+        acc[j][code] += measures[j].of == Measure::Of::kKilled ? x.killed : x.injured;
+      }
+    });
+    for (size_t j = 0; j < nm; ++j) {
+      if (read[j] == Read::kOne) acc[j] = passed;
+      for (uint64_t i = 0; i < cells; ++i) t.totals[j] += acc[j][i];
+    }
+  } else if (dense) {
     std::array<uint32_t, kBlock> cell;
     ForEachBlock(q, [&](size_t b, size_t e, const uint8_t* mask) {
       const size_t m = e - b;
@@ -772,7 +877,7 @@ std::vector<Cube::SourceSpan> Cube::Coverage(const CompiledFilter& q) const {
 }
 
 Result<Series> Cube::SeriesOf(const CompiledFilter& q, Period period, const Measure& measure,
-                              std::optional<int32_t> from, std::optional<int32_t> to) const {
+                              std::optional<int32_t> from, std::optional<int32_t> to, GroupOptions options) const {
   int32_t lo = from ? *from : (q.date_from != INT32_MIN ? q.date_from : MinDate());
   int32_t hi = to ? *to : (q.date_to != INT32_MAX ? q.date_to : MaxDate());
   if (hi < lo) return InvalidArgument("series: the period ends before it starts");
@@ -783,6 +888,15 @@ Result<Series> Cube::SeriesOf(const CompiledFilter& q, Period period, const Meas
   s.values.assign(static_cast<size_t>(last - s.first) + 1, 0);
   std::vector<uint32_t> table(static_cast<size_t>(hi - lo) + 1);
   for (int32_t day = lo; day <= hi; ++day) table[static_cast<size_t>(day - lo)] = static_cast<uint32_t>(PeriodOf(period, day) - s.first);
+  if (!options.scan_rows && Preaggregated(q, {}, {measure})) {
+    ForEachCell(q, lo, hi, [&](int32_t day, const Cell& x) {
+      const int64_t v = measure.of == Measure::Of::kIncidents ? x.incidents
+                        : measure.of == Measure::Of::kKilled  ? x.killed
+                                                              : x.injured;
+      s.values[table[static_cast<size_t>(day - lo)]] += v;
+    });
+    return s;
+  }
   const int32_t* date = c_->date.data();
   ForEachBlock(q, [&](size_t b, size_t e, const uint8_t* mask) {
     for (size_t i = 0; i < e - b; ++i) {

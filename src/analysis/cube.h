@@ -7,6 +7,13 @@
 // counts keeps its full casualty matrix beside the columns). About 29 bytes
 // per incident (MemoryBytes() says exactly).
 //
+// Beside the rows, a pre-aggregate keeps per day the incidents, killed and
+// injured (best, all categories) of each (country, admin1, event type,
+// status) that occurs: a few cells per day, so a query that filters and
+// groups only by those (and dates) — the dashboard's shape — adds up
+// cells instead of reading millions of rows. Preaggregated() says which
+// path a query takes; both give the same numbers.
+//
 // It holds all incidents whatever their status, so every store Filter can be
 // applied in memory: status, dates, places, actors, types, targets, importer,
 // licence, min_killed, after_id and limit directly; the full-text and
@@ -73,6 +80,10 @@ class Cube {
   // group); applied when grouping by perpetrator with roll_up.
   void SetPerpetratorRollUp(std::unordered_map<std::string, std::string> parent);
 
+  // Gives back the columns' unused capacity (growing one row at a time
+  // leaves up to half unused); Load does it, call it after a bulk of Upserts.
+  void ShrinkToFit();
+
   size_t size() const { return live_; }
   // Bytes held by the columns, dictionaries and detail records.
   size_t MemoryBytes() const;
@@ -87,6 +98,9 @@ class Cube {
 
   struct GroupOptions {
     bool roll_up = false;  // perpetrators counted under their parent group
+    // Read every row even when the per-day pre-aggregate could answer (for
+    // tests and benchmarks that compare the two paths).
+    bool scan_rows = false;
   };
   // Groups the incidents that pass `q` by `by` and sums `measures`. Rows come
   // sorted by key (periods in time order); empty cells are left out.
@@ -115,11 +129,26 @@ class Cube {
   // The measure per period over [from, to] (days; default: the filter's
   // dates, else the data's first and last dates), zeros included.
   Result<Series> SeriesOf(const CompiledFilter& q, Period period, const Measure& measure,
-                          std::optional<int32_t> from = std::nullopt, std::optional<int32_t> to = std::nullopt) const;
+                          std::optional<int32_t> from = std::nullopt, std::optional<int32_t> to = std::nullopt) const {
+    return SeriesOf(q, period, measure, from, to, GroupOptions{});
+  }
+  Result<Series> SeriesOf(const CompiledFilter& q, Period period, const Measure& measure, std::optional<int32_t> from,
+                          std::optional<int32_t> to, GroupOptions options) const;
+  // Whether GroupBy / SeriesOf with `q`, `by` and `measures` read the
+  // per-day pre-aggregate instead of the rows (see docs/analysis.md).
+  bool Preaggregated(const CompiledFilter& q, const std::vector<Dimension>& by,
+                     const std::vector<Measure>& measures) const;
 
  private:
   struct Columns;
   struct Detail;
+  struct Cell;
+  // Adds (sign +1) or takes away (-1) row `row`'s incident in the pre-aggregate.
+  void Aggregate(size_t row, int sign);
+  // Calls fn(day, cell) for the pre-aggregated cells of the days in
+  // [from, to] whose keys pass `q` (Preaggregated(q, ...) must hold).
+  template <typename Fn>
+  void ForEachCell(const CompiledFilter& q, int32_t from, int32_t to, Fn&& fn) const;
   uint32_t Intern(int which, const std::string& s);
   void SetRow(size_t row, const IncidentFacts& f);
   uint16_t PhaseFor(int32_t date, uint16_t country) const;

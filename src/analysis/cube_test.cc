@@ -236,6 +236,76 @@ TEST(Cube, UpsertAndRemoveKeepItCurrent) {
   EXPECT_EQ(cube.Upsert(IncidentFacts{}).code(), StatusCode::kInvalidArgument);
 }
 
+// The per-day pre-aggregate gives what reading the rows and the brute force
+// give, after edits that move incidents between days, places, types and
+// statuses, removals, and incidents with full casualty matrices.
+TEST(Cube, PreaggregateMatchesRowsAfterEdits) {
+  auto facts = RandomFacts(3000, 31);
+  Cube cube;
+  for (const auto& f : facts) ASSERT_TRUE(cube.Upsert(f).ok());
+  std::mt19937 rng(13);
+  auto more = RandomFacts(400, 77);
+  for (size_t i = 0; i < more.size(); ++i) {
+    IncidentFacts f = more[i];
+    f.id = facts[rng() % facts.size()].id;
+    ASSERT_TRUE(cube.Upsert(f).ok());
+    for (auto& g : facts) {
+      if (g.id == f.id) g = f;
+    }
+    if (i % 4 == 0) {
+      size_t k = rng() % facts.size();
+      ASSERT_TRUE(cube.Remove(facts[k].id));
+      facts.erase(facts.begin() + static_cast<std::ptrdiff_t>(k));
+    }
+  }
+  const std::vector<Dimension> dims = {Dimension::kDay,  Dimension::kWeek,    Dimension::kMonth,  Dimension::kQuarter,
+                                       Dimension::kYear, Dimension::kCountry, Dimension::kAdmin1, Dimension::kEventType};
+  const std::vector<Measure> all = {Measure::Incidents(), Measure::Killed(), Measure::Injured()};
+  size_t nonempty = 0;
+  for (int round = 0; round < 80; ++round) {
+    Filter q;
+    if (rng() % 2) q.date_from = CivilDate::FromYmd(2019, 6, 1)->days() + static_cast<int32_t>(rng() % 300);
+    if (rng() % 2) q.date_to = CivilDate::FromYmd(2020, 6, 1)->days() + static_cast<int32_t>(rng() % 300);
+    if (rng() % 3 == 0) q.countries = {"PK"};
+    if (rng() % 3 == 0) q.admin1 = {"Balochistan", "Sindh", "Nowhere"};
+    if (rng() % 3 == 0) q.admin1 = {"Kabul"};
+    if (rng() % 3 == 0) q.event_types = {EventType::kBattles, EventType::kExplosionsRemoteViolence};
+    if (rng() % 3 == 0) q.statuses = {IncidentStatus::kRejected, IncidentStatus::kMerged};
+    std::vector<Dimension> by;
+    for (int k = static_cast<int>(rng() % 3); k > 0; --k) by.push_back(dims[rng() % dims.size()]);
+    std::vector<Measure> ms = {all[rng() % 3], all[rng() % 3]};
+    auto compiled = cube.Compile(q, nullptr);
+    ASSERT_TRUE(compiled.ok());
+    ASSERT_TRUE(cube.Preaggregated(**compiled, by, ms)) << "round " << round;
+    auto got = cube.GroupBy(**compiled, by, ms);
+    auto rows = cube.GroupBy(**compiled, by, ms, {.scan_rows = true});
+    ASSERT_TRUE(got.ok() && rows.ok());
+    StatsTable want = BruteForce(facts, q, by, ms);
+    EXPECT_EQ(got->totals, want.totals) << "round " << round;
+    EXPECT_EQ(got->keys, want.keys) << "round " << round;
+    EXPECT_EQ(got->values, want.values) << "round " << round;
+    EXPECT_EQ(got->keys, rows->keys) << "round " << round;
+    EXPECT_EQ(got->values, rows->values) << "round " << round;
+    nonempty += got->keys.empty() ? 0 : 1;
+    const Period p = static_cast<Period>(static_cast<int>(dims[rng() % 5]));
+    auto series = cube.SeriesOf(**compiled, p, ms[0]);
+    auto series_rows = cube.SeriesOf(**compiled, p, ms[0], std::nullopt, std::nullopt, {.scan_rows = true});
+    ASSERT_TRUE(series.ok() && series_rows.ok());
+    EXPECT_EQ(series->first, series_rows->first) << "round " << round;
+    EXPECT_EQ(series->values, series_rows->values) << "round " << round;
+  }
+  EXPECT_GT(nonempty, 40u);  // the filters are not all empty
+  // Shapes it does not hold read the rows.
+  Filter perp;
+  perp.perpetrators = {"TTP"};
+  EXPECT_FALSE(cube.Preaggregated(**cube.Compile(perp, nullptr), {}, {Measure::Incidents()}));
+  EXPECT_FALSE(cube.Preaggregated(**cube.Compile(Filter{}, nullptr), {Dimension::kAdmin2}, {Measure::Incidents()}));
+  EXPECT_FALSE(cube.Preaggregated(**cube.Compile(Filter{}, nullptr), {}, {Measure{Measure::Of::kKilled, 1}}));
+  Filter min_killed;
+  min_killed.min_killed = 1;
+  EXPECT_FALSE(cube.Preaggregated(**cube.Compile(min_killed, nullptr), {}, {Measure::Incidents()}));
+}
+
 TEST(Cube, SeriesIsDenseWithZeros) {
   Cube cube;
   IncidentFacts f;

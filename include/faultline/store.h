@@ -239,8 +239,9 @@ class Store {
   virtual Result<std::string> ChangeStamp() = 0;
   // An opaque stamp of what statistics and incident lists read: the
   // incidents and phases tables. It moves when a committed write changed
-  // either, from any connection or process (triggers of migration 0006 count
-  // them), and stays put for writes to other tables (sessions, tokens, the
+  // either through any faultline Store, in any process (migration 0006's
+  // counter: PostgreSQL triggers; on SQLite the store bumps it at commit, so
+  // raw SQL writes by other programs are not seen), and stays put for writes to other tables (sessions, tokens, the
   // audit log, imports, forecasts, claims), so a sign-in does not retire a
   // cache of incidents. Equal stamps mean "unchanged" for these tables.
   // Costs one indexed read; poll it when ChangeStamp moved.

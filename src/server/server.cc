@@ -181,7 +181,7 @@ class ResponseCache {
 // it (this server, the CLI, another server): one Store handle that never
 // writes, polled before a cached answer is used. First its ChangeStamp
 // (PRAGMA data_version on SQLite: any commit to any table); only when that
-// moved, its IncidentsStamp (a counter that triggers bump on writes to
+// moved, its IncidentsStamp (a counter that moves on committed writes to
 // incidents and phases), so that a sign-in or an audit entry retires the
 // cached identities but not the cube and the cached answers.
 // Thread-safe; a poll costs one cheap statement, two after a commit.

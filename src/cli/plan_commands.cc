@@ -242,27 +242,11 @@ Status LoadUnitKinds(const std::string& path, const std::vector<Target>& targets
         return InvalidArgument(r.where + ": column effectiveness: must be in (0, 1]");
       }
     }
-    std::string list = r.cell.count("targets") ? std::string(Trim(r.cell.at("targets"))) : "";
-    if (!list.empty() && list != "*") {
-      std::vector<bool> allowed(targets.size(), false);
-      std::stringstream ss(list);
-      std::string item;
-      while (std::getline(ss, item, ';')) {
-        std::string want(Trim(item));
-        if (want.empty()) continue;
-        bool found = false;
-        for (size_t t = 0; t < targets.size(); ++t) {
-          if (targets[t].id == want || targets[t].name == want || targets[t].kind == want) {
-            allowed[t] = true;
-            found = true;
-          }
-        }
-        if (!found) return InvalidArgument(r.where + ": column targets: no target, name or kind \"" + want + "\"");
-      }
-      for (size_t t = 0; t < targets.size(); ++t) {
-        if (allowed[t]) k.allowed.push_back(static_cast<int>(t));
-      }
+    std::vector<std::string> wanted;
+    if (auto it = r.cell.find("targets"); it != r.cell.end()) {
+      for (std::string_view item : Split(it->second, ';')) wanted.emplace_back(Trim(item));
     }
+    ASSIGN_OR_RETURN(k.allowed, UnitKindTargets(targets, wanted, r.where + ": column targets"));
     out->push_back(std::move(k));
   }
   if (out->empty()) return InvalidArgument(path + ": no unit kinds");

@@ -349,6 +349,28 @@ std::string DeploymentScheduleJson(const Allocation& a, const std::vector<DayDep
   return Dump(j, indent);
 }
 
+Result<std::vector<int>> UnitKindTargets(const std::vector<Target>& targets, const std::vector<std::string>& wanted,
+                                         const std::string& where) {
+  std::vector<int> out;
+  if (std::find(wanted.begin(), wanted.end(), "*") != wanted.end()) return out;
+  std::vector<bool> allowed(targets.size(), false);
+  for (const std::string& w : wanted) {
+    if (w.empty()) continue;
+    bool found = false;
+    for (size_t t = 0; t < targets.size(); ++t) {
+      if (targets[t].id == w || targets[t].name == w || targets[t].kind == w) {
+        allowed[t] = true;
+        found = true;
+      }
+    }
+    if (!found) return InvalidArgument(where + ": no target, name or kind \"" + w + "\"");
+  }
+  for (size_t t = 0; t < targets.size(); ++t) {
+    if (allowed[t]) out.push_back(static_cast<int>(t));
+  }
+  return out;
+}
+
 uint64_t ChooseSeed(const std::optional<uint64_t>& given) {
   if (given) return *given;
   std::random_device rd;

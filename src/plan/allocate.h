@@ -113,6 +113,15 @@ Result<std::vector<DayDeployment>> DrawAllocationSchedule(const Allocation& a, s
 std::string DeploymentScheduleJson(const Allocation& a, const std::vector<DayDeployment>& days,
                                    const std::vector<Target>& targets, uint64_t seed, int indent);
 
+// The targets a unit kind may cover, from what a user wrote (the CLI's
+// --unit-kinds CSV, the API's unit_kinds): each entry a target's id, name or
+// kind ("district", "segment"); no entries, or a "*" among them, mean every
+// target (an empty ResourceKind::allowed); empty entries are skipped. Returns ascending target indices.
+// InvalidArgument "<where>: no target, name or kind \"x\"" for an entry
+// that matches no target.
+Result<std::vector<int>> UnitKindTargets(const std::vector<Target>& targets, const std::vector<std::string>& wanted,
+                                         const std::string& where);
+
 // A random seed from the OS unless one is given.
 uint64_t ChooseSeed(const std::optional<uint64_t>& given);
 

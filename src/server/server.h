@@ -28,6 +28,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "faultline/status.h"
 
@@ -70,6 +71,10 @@ class Server {
   Status Run();
   // Thread-safe; makes Run() return.
   void Stop();
+  // Every route it serves, "METHOD pattern" with the cpp-httplib pattern
+  // ("GET /api/v1/incidents/(\\d+)"), in the order registered: what the
+  // tests hold docs/openapi.yaml against.
+  const std::vector<std::string>& Routes() const;
 
  private:
   struct Impl;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -20,6 +21,7 @@
 #include "faultline/claim.h"
 #include "faultline/phase.h"
 #include "faultline/store.h"
+#include "plan/allocate.h"
 #include "server/accounts.h"
 #include "server/server.h"
 #include "support/pg_server.h"
@@ -290,6 +292,9 @@ std::vector<RouteCase> AllRoutes() {
       {"GET", "/api/v1/backtests?period=week&origins=2&horizon=1&models=rolling-nb", viewer, 200, ""},
       {"GET", "/api/v1/alerts?period=week", viewer, 200, ""},
       {"POST", "/api/v1/plans", admin, 201, kBorderPlan},
+      // From the forecast run above, with unit kinds.
+      {"POST", "/api/v1/plans", admin, 201,
+       R"({"kind":"allocate","from_forecast":true,"horizon":2,"unit_kinds":[{"kind":"police","count":1}],"days":2})"},
       {"GET", "/api/v1/plans", analyst, 200, ""},
       {"GET", "/api/v1/plans/1", analyst, 200, ""},
       {"GET", "/api/v1/plans/1/schedule", admin, 200, ""},
@@ -993,6 +998,212 @@ TEST_F(ApiTest, PatrolSchedulesAndSeedsStayWithAdmins) {
   }
 }
 
+// Attacks in five districts of two provinces over 2020 (more in some than
+// others), for allocations from the incident history.
+void SeedDistricts(const std::string& uri) {
+  auto store = Store::Open(uri);
+  ASSERT_TRUE(store.ok());
+  const std::vector<std::tuple<std::string, std::string, int>> districts = {
+      {"Balochistan", "Quetta", 9}, {"Balochistan", "Kech", 4}, {"Balochistan", "Zhob", 1},
+      {"Khyber Pakhtunkhwa", "Peshawar", 7}, {"Khyber Pakhtunkhwa", "Bannu", 3}};
+  int n = 0;
+  for (const auto& [admin1, admin2, attacks] : districts) {
+    for (int k = 0; k < attacks; ++k, ++n) {
+      Incident inc = MakeIncident("district:" + std::to_string(n), "2020-01-01", admin1, (n * 5) % 11,
+                                  IncidentStatus::kConfirmed, 30 + n * 0.01, 68 + n * 0.01);
+      inc.admin2 = admin2;
+      inc.date = inc.date_end = CivilDate::Parse("2020-01-01")->days() + (n * 37) % 360;
+      ASSERT_TRUE((*store)->Upsert(&inc, Change{"seed", ""}).ok());
+    }
+  }
+}
+
+// What the library makes of the same game, options and seed: the coverage
+// (AllocationJson) and the schedule (DeploymentScheduleJson).
+struct LibraryPlan {
+  Json plan, schedule;
+};
+LibraryPlan LibraryAllocation(const ThreatGame& g, const AllocationOptions& ao, int days, uint64_t seed) {
+  auto a = Allocate(g.targets, g.attackers, ao);
+  EXPECT_TRUE(a.ok()) << a.status().ToString();
+  if (!a.ok()) return {};
+  auto drawn = DrawAllocationSchedule(*a, {}, days, seed);
+  EXPECT_TRUE(drawn.ok()) << drawn.status().ToString();
+  if (!drawn.ok()) return {};
+  return {Json::parse(AllocationJson(*a, g.targets, {g.source, g.formula, ""}, -1)),
+          Json::parse(DeploymentScheduleJson(*a, *drawn, g.targets, seed, -1))};
+}
+
+// The indices of the targets `keep` accepts.
+std::vector<int> TargetsWhere(const ThreatGame& g, const std::function<bool(const Target&)>& keep) {
+  std::vector<int> out;
+  for (size_t t = 0; t < g.targets.size(); ++t) {
+    if (keep(g.targets[t])) out.push_back(static_cast<int>(t));
+  }
+  return out;
+}
+
+// POSTs `body` as admin, expects 201, checks that the coverage and the
+// schedule are the library's (all but the schedule note, which is the
+// server's words), that only admins may post it or read its schedule and
+// seed, and that analysts see the coverage without them. Returns the plan.
+Json ExpectLibraryPlan(const ApiServer& api, const std::string& query, const Json& body, const LibraryPlan& lib) {
+  const std::string label = query + " " + body.dump();
+  for (auto [role, status] : std::vector<std::pair<std::optional<Role>, int>>{
+           {std::nullopt, 401}, {Role::kViewer, 403}, {Role::kAnalyst, 403}}) {
+    EXPECT_EQ(api.Call("POST", "/api/v1/plans" + query, role, body.dump())->status, status) << label;
+  }
+  auto made = api.Call("POST", "/api/v1/plans" + query, Role::kAdmin, body.dump());
+  EXPECT_EQ(made->status, 201) << label << ": " << made->body;
+  Json plan = BodyOf(made);
+  if (made->status != 201) return plan;
+  Json coverage = plan["plan"], expected = lib.plan;
+  coverage.erase("schedule");
+  expected.erase("schedule");
+  EXPECT_EQ(coverage, expected) << label;
+  const std::string seed = std::to_string(body["seed"].get<uint64_t>());
+  const std::string base = "/api/v1/plans/" + std::to_string(plan["id"].get<int64_t>());
+  EXPECT_EQ(made->body.find(seed), std::string::npos) << "the seed leaked into the plan";
+  for (const std::string& path : {base, std::string("/api/v1/plans")}) {
+    auto seen = api.Call("GET", path, Role::kAnalyst);
+    EXPECT_EQ(seen->status, 200) << path;
+    EXPECT_EQ(seen->body.find(seed), std::string::npos) << path;
+    EXPECT_EQ(seen->body.find("\"days\":[{"), std::string::npos) << path << ": a drawn schedule";
+    for (const auto& k : body.value("unit_kinds", Json::array())) {
+      EXPECT_EQ(seen->body.find(k["kind"].get<std::string>() + "-1"), std::string::npos) << path << ": unit names";
+    }
+  }
+  EXPECT_EQ(BodyOf(api.Call("GET", base, Role::kAnalyst))["plan"], plan["plan"]);
+  for (const std::string& secret : {base + "/schedule", base + "/seed"}) {
+    EXPECT_EQ(api.Call("GET", secret, std::nullopt)->status, 401) << secret;
+    EXPECT_EQ(api.Call("GET", secret, Role::kViewer)->status, 403) << secret;
+    EXPECT_EQ(api.Call("GET", secret, Role::kAnalyst)->status, 403) << secret;
+  }
+  EXPECT_EQ(BodyOf(api.Call("GET", base + "/schedule", Role::kAdmin))["schedule"], lib.schedule) << label;
+  EXPECT_EQ(BodyOf(api.Call("GET", base + "/seed", Role::kAdmin))["seed"], body["seed"]);
+  return plan;
+}
+
+TEST_F(ApiTest, PlansWithUnitKindsAndFromForecastAreTheLibrarysAndStayWithAdmins) {
+  SeedDistricts(db_);
+  SeedSeries(db_);
+  StartServer();
+  auto store = Store::Open(db_);
+  ASSERT_TRUE(store.ok());
+  PayoffRule rule;
+
+  // From the incident history, with unit kinds: police only in Balochistan's
+  // districts (named one by one, with the game's own names), the army
+  // anywhere.
+  Filter pk;
+  pk.countries = {"PK"};
+  auto history = GameFromHistory(store->get(), pk, {}, rule, 3, false);
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  auto in_balochistan = [](const Target& t) { return t.id.find("/Balochistan/") != std::string::npos; };
+  std::vector<int> police_at = TargetsWhere(*history, in_balochistan);
+  ASSERT_EQ(police_at.size(), 3u);
+  ASSERT_EQ(history->targets.size(), 5u);
+  Json names = Json::array();
+  for (int t : police_at) names.push_back(history->targets[t].name);
+  Json body{{"kind", "allocate"},
+            {"unit_kinds", {{{"kind", "police"}, {"count", 2}, {"effectiveness", 0.9}, {"targets", names}},
+                            {{"kind", "army"}, {"count", 1}}}},
+            {"days", 6},
+            {"seed", 987654321}};
+  AllocationOptions ao;
+  ao.resources = 3;
+  ao.kinds = {ResourceKind{"police", 2, 1, 0.9, police_at}, ResourceKind{"army", 1, 1, 1, {}}};
+  Json plan = ExpectLibraryPlan(*api_, "?country=PK", body, LibraryAllocation(*history, ao, 6, 987654321));
+  ASSERT_EQ(plan["plan"]["summary"]["unit_kinds"].size(), 2u) << plan.dump();
+  // Police coverage stays inside Balochistan: a target outside it is covered
+  // by the army alone, at most one unit's worth.
+  double police_used = plan["plan"]["summary"]["unit_kinds"][0]["expected_slots_used"].get<double>();
+  EXPECT_GT(police_used, 0);
+  EXPECT_LE(police_used, 2 + 1e-9);
+  // A kind of target ("district") and "*" stand for every target; capacity
+  // multiplies the slots; `resources` may be given when it agrees.
+  body["unit_kinds"] = {{{"kind", "fc"}, {"count", 1}, {"capacity", 2}, {"targets", {"district"}}},
+                        {{"kind", "levies"}, {"count", 1}, {"effectiveness", 0.5}, {"targets", {"*"}}}};
+  body["resources"] = 3;
+  ao.kinds = {ResourceKind{"fc", 1, 2, 1, {}}, ResourceKind{"levies", 1, 1, 0.5, {}}};
+  ExpectLibraryPlan(*api_, "?country=PK", body, LibraryAllocation(*history, ao, 6, 987654321));
+
+  // From a stored forecast run (provinces), horizon 2, the latest run by
+  // default, and with a casualty run for the consequence.
+  const std::string span = "&from=2018-01-01&to=2019-12-29";
+  auto run = BodyOf(api_->Call("POST", "/api/v1/forecasts?period=week&model=rolling-nb&horizon=2&unit=admin1" + span,
+                               Role::kAnalyst));
+  ASSERT_TRUE(run["run"].is_string()) << run.dump();
+  ForecastThreatOptions fo;
+  fo.run = run["run"];
+  fo.horizon = 2;
+  auto forecast = GameFromForecast(store->get(), Filter{}, fo, rule, 2, false);
+  ASSERT_TRUE(forecast.ok()) << forecast.status().ToString();
+  ASSERT_GE(forecast->targets.size(), 2u);
+  const std::string first = forecast->targets[0].name;
+  Json from_run{{"kind", "allocate"},
+                {"from_forecast", fo.run},
+                {"horizon", 2},
+                {"unit_kinds", {{{"kind", "rangers"}, {"count", 1}, {"targets", {first}}},
+                                {{"kind", "army"}, {"count", 1}, {"effectiveness", 0.7}}}},
+                {"days", 4},
+                {"seed", 1357924681}};
+  ao.kinds = {ResourceKind{"rangers", 1, 1, 1, TargetsWhere(*forecast, [&](const Target& t) {
+                             return t.id == first || t.name == first || t.kind == first;
+                           })},
+              ResourceKind{"army", 1, 1, 0.7, {}}};
+  ao.resources = 2;
+  LibraryPlan lib = LibraryAllocation(*forecast, ao, 4, 1357924681);
+  Json made = ExpectLibraryPlan(*api_, "", from_run, lib);
+  EXPECT_NE(made["plan"]["source"].get<std::string>().find(fo.run), std::string::npos) << made.dump();
+  from_run["from_forecast"] = true;
+  ExpectLibraryPlan(*api_, "", from_run, lib);
+  // Identical units (no kinds) from the forecast, under the quantal response model.
+  Json qr{{"kind", "allocate"}, {"from_forecast", fo.run}, {"horizon", 2}, {"resources", 1}, {"model", "qr"},
+          {"days", 3}, {"seed", 2468013579}};
+  AllocationOptions qo;
+  qo.model = "qr";
+  qo.resources = 1;
+  qo.milp_seconds = 20;
+  auto forecast1 = GameFromForecast(store->get(), Filter{}, fo, rule, 1, false);
+  ASSERT_TRUE(forecast1.ok());
+  ExpectLibraryPlan(*api_, "", qr, LibraryAllocation(*forecast1, qo, 3, 2468013579));
+
+  auto killed = BodyOf(api_->Call(
+      // (Run ids are stamped to the second: another seed keeps the two runs apart.)
+      "POST", "/api/v1/forecasts?period=week&model=rolling-nb&horizon=2&unit=admin1&measure=killed&seed=2" + span,
+      Role::kAnalyst));
+  ASSERT_TRUE(killed["run"].is_string()) << killed.dump();
+  fo.casualty_run = killed["run"];
+  auto with_killed = GameFromForecast(store->get(), Filter{}, fo, rule, 2, false);
+  ASSERT_TRUE(with_killed.ok()) << with_killed.status().ToString();
+  from_run["from_forecast"] = fo.run;
+  from_run["casualty_forecast"] = fo.casualty_run;
+  ExpectLibraryPlan(*api_, "", from_run, LibraryAllocation(*with_killed, ao, 4, 1357924681));
+
+  // Errors that need the game: a target no kind can match, a run that is not
+  // there, a horizon the run does not have, the latest run now being of killed.
+  Json bad = from_run;
+  bad.erase("casualty_forecast");
+  bad["unit_kinds"][0]["targets"] = {"Atlantis"};
+  ExpectRejected(*api_, "POST", "/api/v1/plans", bad.dump(), "unit_kinds[0].targets: no target, name or kind");
+  bad = from_run;
+  bad.erase("casualty_forecast");
+  bad["from_forecast"] = "no-such-run";
+  auto missing = api_->Call("POST", "/api/v1/plans", Role::kAdmin, bad.dump());
+  EXPECT_EQ(missing->status, 404) << missing->body;
+  EXPECT_NE(BodyOf(missing)["message"].get<std::string>().find("from_forecast"), std::string::npos) << missing->body;
+  bad["from_forecast"] = fo.run;
+  bad["horizon"] = 9;
+  ExpectRejected(*api_, "POST", "/api/v1/plans", bad.dump(), "horizon");
+  bad["from_forecast"] = true;
+  bad["horizon"] = 1;
+  ExpectRejected(*api_, "POST", "/api/v1/plans", bad.dump(), "from_forecast");
+  // Nothing secret in the audit log.
+  auto audit = api_->Call("GET", "/api/v1/audit", Role::kAdmin);
+  for (const char* seed : {"987654321", "1357924681", "2468013579"}) EXPECT_EQ(audit->body.find(seed), std::string::npos);
+}
+
 TEST_F(ApiTest, StageRoutesRejectMalformedInputWithTheFieldNamed) {
   StartServer();
   const std::vector<std::pair<std::string, std::string>> gets = {
@@ -1052,6 +1263,53 @@ TEST_F(ApiTest, StageRoutesRejectMalformedInputWithTheFieldNamed) {
       {"/api/v1/plans", R"({"kind":"allocate","resources":1,"effectiveness":5})", "effectiveness"},
       {"/api/v1/plans", R"({"kind":"allocate","resources":1,"as_of":"soon"})", "as_of"},
       {"/api/v1/plans?country=Atlantis", R"({"kind":"allocate","resources":1})", "country"},
+      // Unit kinds (checked before any game is built).
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":"police:2"})", "unit_kinds: an array"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[]})", "unit_kinds: an array"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":["police"]})", "unit_kinds[0]: an object"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"count":1}]})", "unit_kinds[0].kind"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p"}]})", "unit_kinds[0].count"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p","count":1.5}]})", "unit_kinds[0]: count"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p","count":1},{"kind":"q","count":-1}]})",
+       "unit_kinds[1]: count"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p","count":1,"capacity":"two"}]})",
+       "unit_kinds[0]: capacity"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p","count":1,"effectiveness":0}]})",
+       "unit_kinds[0]: effectiveness"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p","count":1,"colour":"red"}]})",
+       "unit_kinds[0]: unknown field \"colour\""},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p","count":1,"targets":"Quetta"}]})",
+       "unit_kinds[0].targets"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p","count":1,"targets":[]}]})",
+       "unit_kinds[0].targets"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p","count":1,"targets":[7]}]})",
+       "unit_kinds[0].targets"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p","count":1},{"kind":"p","count":2}]})",
+       "unit_kinds[1].kind: \"p\" given twice"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p","count":0}]})", "unit_kinds: no slots"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p","count":1000,"capacity":2}]})",
+       "unit_kinds: more than 1000 slots"},
+      {"/api/v1/plans", R"({"kind":"allocate","model":"qr","unit_kinds":[{"kind":"p","count":1}]})",
+       "unit_kinds: work with model sse"},
+      {"/api/v1/plans", R"({"kind":"allocate","units":"police:1","unit_kinds":[{"kind":"p","count":1}]})",
+       "unit_kinds: give units or unit_kinds"},
+      {"/api/v1/plans", R"({"kind":"allocate","resources":4,"unit_kinds":[{"kind":"p","count":1}]})",
+       "resources: unit_kinds give 1 slots"},
+      {"/api/v1/plans", R"({"kind":"patrol","border_csv":"id,length_km,risk\na,10,1\n","units":1,"unit_kinds":[]})",
+       "unknown field \"unit_kinds\""},
+      // Plans from a forecast run.
+      {"/api/v1/plans", R"({"kind":"allocate","resources":1,"from_forecast":7})", "from_forecast: true"},
+      {"/api/v1/plans", R"({"kind":"allocate","resources":1,"from_forecast":""})", "from_forecast: true"},
+      {"/api/v1/plans", R"({"kind":"allocate","resources":1,"horizon":2})", "horizon: goes with from_forecast"},
+      {"/api/v1/plans", R"({"kind":"allocate","resources":1,"from_forecast":false,"horizon":2})",
+       "horizon: goes with from_forecast"},
+      {"/api/v1/plans", R"({"kind":"allocate","resources":1,"casualty_forecast":"r"})",
+       "casualty_forecast: goes with from_forecast"},
+      {"/api/v1/plans", R"({"kind":"allocate","resources":1,"from_forecast":true,"as_of":"2020-01-01"})",
+       "as_of: goes with plans from the incident history"},
+      {"/api/v1/plans", R"({"kind":"allocate","resources":1,"from_forecast":true,"horizon":0})", "horizon"},
+      {"/api/v1/plans", R"({"kind":"allocate","resources":1,"from_forecast":true,"casualty_forecast":5})",
+       "casualty_forecast"},
   };
   for (const auto& [path, body, what] : posts) ExpectRejected(*api_, "POST", path, body, what);
 }

@@ -348,7 +348,7 @@ struct Server::Impl {
       : opt(std::move(o)), pool(opt.db_uri), limiter(opt.rate_per_second, opt.rate_burst), cache(opt.cache_seconds), watch(opt.db_uri) {}
 
   void Route(const char* method, const std::string& pattern, Access access, Handler h);
-  std::vector<std::string> routes;  // "METHOD pattern", as registered
+  std::vector<Server::ServedRoute> routes;  // as registered
   void Dispatch(Access access, const Handler& h, const httplib::Request& req, httplib::Response& res);
   void RegisterRoutes();
   void Audit(Ctx& c, const std::string& target, std::optional<std::string> before,
@@ -486,7 +486,7 @@ Status Server::Run() {
   return Status::Ok();
 }
 
-const std::vector<std::string>& Server::Routes() const { return impl_->routes; }
+const std::vector<Server::ServedRoute>& Server::Routes() const { return impl_->routes; }
 
 void Server::Stop() {
   if (impl_ && impl_->http) impl_->http->stop();
@@ -528,7 +528,7 @@ void Server::Impl::Route(const char* method, const std::string& pattern, Access 
     Dispatch(access, h, req, res);
   };
   std::string m = method;
-  routes.push_back(m + " " + pattern);
+  routes.push_back({m, pattern, access == Access::kPublic ? "public" : std::string(AccessName(access))});
   if (m == "GET") {
     http->Get(pattern, fn);
   } else if (m == "POST") {

@@ -71,10 +71,14 @@ class Server {
   Status Run();
   // Thread-safe; makes Run() return.
   void Stop();
-  // Every route it serves, "METHOD pattern" with the cpp-httplib pattern
-  // ("GET /api/v1/incidents/(\\d+)"), in the order registered: what the
-  // tests hold docs/openapi.yaml against.
-  const std::vector<std::string>& Routes() const;
+  // Every API route it serves, in the order registered: what the tests hold
+  // docs/openapi.yaml against.
+  struct ServedRoute {
+    std::string method;   // GET, POST, PUT, DELETE
+    std::string pattern;  // the cpp-httplib regex: "/api/v1/incidents/(\\d+)"
+    std::string role;     // the least role: public, viewer, analyst, admin
+  };
+  const std::vector<ServedRoute>& Routes() const;
 
  private:
   struct Impl;

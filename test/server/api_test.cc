@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <regex>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -167,6 +169,7 @@ class ApiServer {
     return c.Delete(path, h, body, "application/json");
   }
   const std::vector<int64_t>& ids() const { return ids_; }
+  const Server& server() const { return *server_; }
   const std::string& uri() const { return uri_; }
   int port() const { return port_; }
 
@@ -360,6 +363,90 @@ TEST_F(ApiTest, OpenApiDescribesEveryRoute) {
     if (p.starts_with("/plans/1")) p.replace(7, 1, "{id}");
     if (p.starts_with("/users/")) p = "/users/{name}/tokens";
     EXPECT_NE(r->body.find("  " + p + ":"), std::string::npos) << "docs/openapi.yaml lacks " << p;
+  }
+}
+
+// An operation of docs/openapi.yaml or of the server: "GET /plans/{}" (path
+// parameters blanked, after /api/v1) and the least role.
+struct Operation {
+  std::string key, role;
+};
+
+// The operations under `paths:` of the served openapi.yaml, each with its
+// x-faultline-role.
+std::vector<Operation> DocumentedOperations(const std::string& yaml) {
+  std::vector<Operation> out;
+  std::istringstream in(yaml);
+  std::string line, path;
+  bool in_paths = false;
+  const std::regex path_line(R"(^  (/\S*):\s*$)"), method_line(R"(^    (get|post|put|delete|patch|head):\s*$)"),
+      role_line(R"(^      x-faultline-role:\s*(\w+)\s*$)"), param(R"(\{[^}]*\})");
+  std::smatch m;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line[0] != ' ' && line[0] != '#') in_paths = line.starts_with("paths:");
+    if (!in_paths) continue;
+    if (std::regex_match(line, m, path_line)) {
+      path = std::regex_replace(m[1].str(), param, "{}");
+    } else if (std::regex_match(line, m, method_line)) {
+      std::string method = m[1].str();
+      for (char& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      out.push_back({method + " " + path, ""});
+    } else if (std::regex_match(line, m, role_line) && !out.empty()) {
+      out.back().role = m[1].str();
+    }
+  }
+  return out;
+}
+
+// The operations the server registered, with their regex groups blanked.
+std::vector<Operation> ServedOperations(const Server& server) {
+  std::vector<Operation> out;
+  const std::regex group(R"(\([^)]*\))");
+  for (const auto& r : server.Routes()) {
+    std::string p = r.pattern;
+    EXPECT_TRUE(p.starts_with("/api/v1/")) << p;
+    p = std::regex_replace(p.substr(7), group, "{}");
+    for (size_t at; (at = p.find("\\.")) != std::string::npos;) p.replace(at, 2, ".");
+    out.push_back({r.method + " " + p, r.role});
+  }
+  return out;
+}
+
+TEST_F(ApiTest, OpenApiDocumentsExactlyTheServedRoutesWithTheirRoles) {
+  StartServer();
+  auto r = api_->Call("GET", "/api/v1/openapi.yaml", std::nullopt);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  std::vector<Operation> documented = DocumentedOperations(r->body), served = ServedOperations(api_->server());
+  ASSERT_GT(documented.size(), 30u) << "docs/openapi.yaml: paths not found";
+  std::map<std::string, std::string> doc_roles, served_roles;
+  for (const auto& o : documented) {
+    EXPECT_TRUE(doc_roles.emplace(o.key, o.role).second) << "documented twice: " << o.key;
+    EXPECT_FALSE(o.role.empty()) << o.key << ": no x-faultline-role";
+  }
+  for (const auto& o : served) served_roles.emplace(o.key, o.role);
+  for (const auto& [key, role] : served_roles) {
+    auto it = doc_roles.find(key);
+    if (it == doc_roles.end()) {
+      ADD_FAILURE() << "served but not in docs/openapi.yaml: " << key;
+    } else {
+      EXPECT_EQ(it->second, role) << key << ": the role documented is not the role the server asks for";
+    }
+  }
+  // Every documented operation reaches a handler: whatever it answers (400 for
+  // a missing body, 404 for an unknown id), it is not the server's "no route".
+  for (const auto& [key, role] : doc_roles) {
+    EXPECT_TRUE(served_roles.contains(key)) << "documented but not served: " << key;
+    const std::string method = key.substr(0, key.find(' '));
+    std::string path = "/api/v1" + key.substr(key.find(' ') + 1);
+    for (size_t at; (at = path.find("{}")) != std::string::npos;) {
+      path.replace(at, 2, path.starts_with("/api/v1/users/") ? "nobody-here" : "999999");
+    }
+    auto got = api_->Call(method, path, Role::kAdmin);
+    ASSERT_TRUE(got) << key;
+    const bool no_route = got->status == 404 && BodyOf(got).value("message", "").starts_with("no route for");
+    EXPECT_FALSE(no_route) << key << " -> " << got->status << " " << got->body;
+    EXPECT_NE(got->status, 405) << key;
   }
 }
 

@@ -203,6 +203,23 @@ void ExpectRejected(const ApiServer& api, const std::string& method, const std::
   EXPECT_NE(j.value("message", "").find(what), std::string::npos) << path << " " << body << ": " << j.dump();
 }
 
+// Only `least` and the roles above it get past the role check: anonymous
+// callers get 401 unauthenticated, lower roles 403 forbidden.
+void ExpectOnlyFrom(const ApiServer& api, const std::string& method, const std::string& path, Role least,
+                    const std::string& body = "") {
+  auto anon = api.Call(method, path, std::nullopt, body);
+  ASSERT_TRUE(anon) << path;
+  EXPECT_EQ(anon->status, 401) << method << " " << path;
+  EXPECT_EQ(BodyOf(anon)["code"], "unauthenticated") << path;
+  for (Role r : {Role::kViewer, Role::kAnalyst}) {
+    if (static_cast<int>(r) >= static_cast<int>(least)) continue;
+    auto denied = api.Call(method, path, r, body);
+    ASSERT_TRUE(denied) << path;
+    EXPECT_EQ(denied->status, 403) << method << " " << path << " as " << Name(r);
+    EXPECT_EQ(BodyOf(denied)["code"], "forbidden") << path;
+  }
+}
+
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -1048,9 +1065,7 @@ TEST_F(ApiTest, PatrolSchedulesAndSeedsStayWithAdmins) {
   for (const auto& seg : plan["segments"]) coverage += seg["coverage"].get<double>();
   EXPECT_GT(coverage, 0);
   for (const std::string& secret : {base + "/schedule", base + "/seed"}) {
-    EXPECT_EQ(api_->Call("GET", secret, Role::kAnalyst)->status, 403) << secret;
-    EXPECT_EQ(api_->Call("GET", secret, Role::kViewer)->status, 403) << secret;
-    EXPECT_EQ(api_->Call("GET", secret, std::nullopt)->status, 401) << secret;
+    ExpectOnlyFrom(*api_, "GET", secret, Role::kAdmin);
     auto r = api_->Call("GET", secret, Role::kAdmin);
     EXPECT_EQ(r->status, 200) << secret;
     EXPECT_EQ(r->get_header_value("Cache-Control"), "no-store");
@@ -1136,10 +1151,7 @@ std::vector<int> TargetsWhere(const ThreatGame& g, const std::function<bool(cons
 // seed, and that analysts see the coverage without them. Returns the plan.
 Json ExpectLibraryPlan(const ApiServer& api, const std::string& query, const Json& body, const LibraryPlan& lib) {
   const std::string label = query + " " + body.dump();
-  for (auto [role, status] : std::vector<std::pair<std::optional<Role>, int>>{
-           {std::nullopt, 401}, {Role::kViewer, 403}, {Role::kAnalyst, 403}}) {
-    EXPECT_EQ(api.Call("POST", "/api/v1/plans" + query, role, body.dump())->status, status) << label;
-  }
+  ExpectOnlyFrom(api, "POST", "/api/v1/plans" + query, Role::kAdmin, body.dump());
   auto made = api.Call("POST", "/api/v1/plans" + query, Role::kAdmin, body.dump());
   EXPECT_EQ(made->status, 201) << label << ": " << made->body;
   Json plan = BodyOf(made);
@@ -1161,11 +1173,7 @@ Json ExpectLibraryPlan(const ApiServer& api, const std::string& query, const Jso
     }
   }
   EXPECT_EQ(BodyOf(api.Call("GET", base, Role::kAnalyst))["plan"], plan["plan"]);
-  for (const std::string& secret : {base + "/schedule", base + "/seed"}) {
-    EXPECT_EQ(api.Call("GET", secret, std::nullopt)->status, 401) << secret;
-    EXPECT_EQ(api.Call("GET", secret, Role::kViewer)->status, 403) << secret;
-    EXPECT_EQ(api.Call("GET", secret, Role::kAnalyst)->status, 403) << secret;
-  }
+  for (const std::string& secret : {base + "/schedule", base + "/seed"}) ExpectOnlyFrom(api, "GET", secret, Role::kAdmin);
   EXPECT_EQ(BodyOf(api.Call("GET", base + "/schedule", Role::kAdmin))["schedule"], lib.schedule) << label;
   EXPECT_EQ(BodyOf(api.Call("GET", base + "/seed", Role::kAdmin))["seed"], body["seed"]);
   return plan;

@@ -69,27 +69,13 @@ Result<std::vector<ResourceKind>> UnitKindsFromRows(const std::vector<CsvTableRo
         return InvalidArgument(r.where + ": column effectiveness: must be in (0, 1]");
       }
     }
-    std::string list = r.cell.count("targets") ? std::string(Trim(r.cell.at("targets"))) : "";
-    if (!list.empty() && list != "*") {
-      std::vector<bool> allowed(targets.size(), false);
-      std::stringstream ss(list);
+    std::vector<std::string> wanted;
+    if (auto it = r.cell.find("targets"); it != r.cell.end()) {
+      std::stringstream ss(it->second);
       std::string item;
-      while (std::getline(ss, item, ';')) {
-        std::string want(Trim(item));
-        if (want.empty()) continue;
-        bool found = false;
-        for (size_t t = 0; t < targets.size(); ++t) {
-          if (targets[t].id == want || targets[t].name == want || targets[t].kind == want) {
-            allowed[t] = true;
-            found = true;
-          }
-        }
-        if (!found) return InvalidArgument(r.where + ": column targets: no target, name or kind \"" + want + "\"");
-      }
-      for (size_t t = 0; t < targets.size(); ++t) {
-        if (allowed[t]) k.allowed.push_back(static_cast<int>(t));
-      }
+      while (std::getline(ss, item, ';')) wanted.emplace_back(Trim(item));
     }
+    ASSIGN_OR_RETURN(k.allowed, UnitKindTargets(targets, wanted, r.where + ": column targets"));
     out.push_back(std::move(k));
   }
   if (out.empty()) return InvalidArgument(label + ": no unit kinds");
@@ -97,6 +83,28 @@ Result<std::vector<ResourceKind>> UnitKindsFromRows(const std::vector<CsvTableRo
 }
 
 }  // namespace
+
+Result<std::vector<int>> UnitKindTargets(const std::vector<Target>& targets, const std::vector<std::string>& wanted,
+                                         const std::string& where) {
+  std::vector<int> out;
+  if (std::find(wanted.begin(), wanted.end(), "*") != wanted.end()) return out;
+  std::vector<bool> allowed(targets.size(), false);
+  for (const std::string& w : wanted) {
+    if (w.empty()) continue;
+    bool found = false;
+    for (size_t t = 0; t < targets.size(); ++t) {
+      if (targets[t].id == w || targets[t].name == w || targets[t].kind == w) {
+        allowed[t] = true;
+        found = true;
+      }
+    }
+    if (!found) return InvalidArgument(where + ": no target, name or kind \"" + w + "\"");
+  }
+  for (size_t t = 0; t < targets.size(); ++t) {
+    if (allowed[t]) out.push_back(static_cast<int>(t));
+  }
+  return out;
+}
 
 Status ValidateKinds(const SecurityGame& game, const std::vector<ResourceKind>& kinds) {
   SecurityGame g = game;

@@ -41,6 +41,15 @@ struct HeterogeneousSolution : Solution {
   std::vector<std::vector<double>> assignment;  // y[kind][target]
 };
 
+// The targets a unit kind may cover, from what a user wrote (the CLI's
+// --unit-kinds CSV, the API's unit_kinds): each entry a target's id, name or
+// kind ("district", "segment"); no entries, or a "*" among them, mean every
+// target (an empty ResourceKind::allowed); empty entries are skipped. Returns ascending target indices.
+// InvalidArgument "<where>: no target, name or kind \"x\"" for an entry
+// that matches no target.
+Result<std::vector<int>> UnitKindTargets(const std::vector<Target>& targets, const std::vector<std::string>& wanted,
+                                         const std::string& where);
+
 // Unit kinds from CSV (`faultline plan allocate --unit-kinds FILE`):
 // kind,count[,capacity][,effectiveness][,targets]. `targets` lists,
 // ';'-separated, the ids or names of the targets a kind may cover, or a kind

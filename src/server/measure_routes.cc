@@ -6,7 +6,9 @@
 #include "analysis/changepoint.h"
 #include "analysis/claims.h"
 #include "analysis/measure.h"
+#include "analysis/period.h"
 #include "common/date.h"
+#include "common/text.h"
 #include "server/stage_routes.h"
 
 namespace faultline::server {
@@ -248,6 +250,85 @@ Result<Reply> Effects(StageEnv* env, RouteContext& c) {
 }
 
 }  // namespace
+
+namespace {
+
+// A day inside the period a cube label names ("2022-11-28", "2022-W48",
+// "2022-11", "2022-Q4", "2022").
+Result<int32_t> DayInLabel(Period p, const std::string& label) {
+  const Status bad = InvalidArgument("period label \"" + label.substr(0, 40) + "\" is not a " +
+                                     std::string(Name(p)));
+  auto number = [&](size_t at, size_t n) -> std::optional<int> {
+    if (label.size() < at + n) return std::nullopt;
+    int v = 0;
+    for (size_t i = at; i < at + n; ++i) {
+      if (label[i] < '0' || label[i] > '9') return std::nullopt;
+      v = v * 10 + (label[i] - '0');
+    }
+    return v;
+  };
+  auto year = number(0, 4);
+  if (!year) return bad;
+  int month = 1, day = 1;
+  switch (p) {
+    case Period::kDay: {
+      auto d = CivilDate::Parse(label);
+      if (!d.ok()) return bad;
+      return d->days();
+    }
+    case Period::kWeek: {
+      // ISO week n of a week-year: the week of January 4th, then n - 1 weeks on.
+      auto w = number(6, 2);
+      if (label.size() != 8 || label.substr(4, 2) != "-W" || !w || *w < 1 || *w > 53) return bad;
+      auto jan4 = CivilDate::FromYmd(*year, 1, 4);
+      if (!jan4.ok()) return bad;
+      return jan4->days() + (*w - 1) * 7;
+    }
+    case Period::kMonth: {
+      auto m = number(5, 2);
+      if (label.size() != 7 || label[4] != '-' || !m) return bad;
+      month = *m;
+      break;
+    }
+    case Period::kQuarter: {
+      auto q = number(6, 1);
+      if (label.size() != 7 || label.substr(4, 2) != "-Q" || !q || *q < 1 || *q > 4) return bad;
+      month = (*q - 1) * 3 + 1;
+      break;
+    }
+    case Period::kYear:
+      if (label.size() != 4) return bad;
+      break;
+  }
+  auto d = CivilDate::FromYmd(*year, month, day);
+  if (!d.ok()) return bad;
+  return d->days();
+}
+
+}  // namespace
+
+Result<Json> PhasesOverSeries(Store* store, const Filter& filter, std::string_view interval, const std::string& first,
+                              const std::string& last) {
+  ASSIGN_OR_RETURN(Period p, ParsePeriod(interval));
+  ASSIGN_OR_RETURN(int32_t first_day, DayInLabel(p, first));
+  ASSIGN_OR_RETURN(int32_t last_day, DayInLabel(p, last));
+  int32_t from = PeriodFirstDay(p, PeriodOf(p, first_day));
+  int32_t to = PeriodLastDay(p, PeriodOf(p, last_day));
+  if (filter.date_from) from = std::max(from, *filter.date_from);
+  if (filter.date_to) to = std::min(to, *filter.date_to);
+  ASSIGN_OR_RETURN(auto phases, store->Phases());
+  Json out = Json::array();
+  for (const Phase& ph : phases) {
+    if (ph.start > to || (ph.end && *ph.end < from)) continue;
+    if (!ph.country.empty() && !filter.countries.empty() &&
+        std::none_of(filter.countries.begin(), filter.countries.end(),
+                     [&](const std::string& c) { return ToLowerAscii(c) == ToLowerAscii(ph.country); })) {
+      continue;
+    }
+    out.push_back(Json::parse(PhaseJson(ph)));
+  }
+  return out;
+}
 
 std::vector<RouteSpec> MeasureRoutes(std::shared_ptr<StageEnv> env) {
   auto keep = [env](auto f) { return [env, f](RouteContext& c) { return f(env.get(), c); }; };

@@ -109,10 +109,103 @@ std::string ScheduleNote(int64_t days) {
   return std::to_string(days) + " days drawn; the schedule and its seed are for the admin role only";
 }
 
+// `unit_kinds`: [{"kind", "count", "capacity", "effectiveness", "targets":
+// [id, name or target kind, ...]}], the JSON form of the CLI's --unit-kinds
+// CSV. The targets are matched once the game is known (UnitKindTargets).
+struct UnitKindRequest {
+  ResourceKind kind;
+  std::vector<std::string> targets;
+};
+
+Result<std::vector<UnitKindRequest>> ParseUnitKinds(const Json& body) {
+  std::vector<UnitKindRequest> out;
+  auto it = body.find("unit_kinds");
+  if (it == body.end() || it->is_null()) return out;
+  if (!it->is_array() || it->empty() || it->size() > 20) {
+    return InvalidArgument("unit_kinds: an array of 1 to 20 objects {kind, count, capacity, effectiveness, targets}");
+  }
+  int slots = 0;
+  for (size_t i = 0; i < it->size(); ++i) {
+    const Json& o = (*it)[i];
+    const std::string at = "unit_kinds[" + std::to_string(i) + "]";
+    if (!o.is_object()) return InvalidArgument(at + ": an object {kind, count, capacity, effectiveness, targets}");
+    Fields f(o, {"kind", "count", "capacity", "effectiveness", "targets"});
+    RETURN_IF_ERROR(f.error().WithContext(at));
+    UnitKindRequest k;
+    auto name = f.String("kind", "", 64);
+    if (!name.ok()) return name.status().WithContext(at);
+    k.kind.name = *name;
+    if (k.kind.name.empty() || FindInvalidUtf8(k.kind.name)) return InvalidArgument(at + ".kind: a name is required");
+    for (const auto& other : out) {
+      if (other.kind.name == k.kind.name) return InvalidArgument(at + ".kind: \"" + k.kind.name + "\" given twice");
+    }
+    auto count = f.Int("count", -1, 0, 1000);
+    if (!count.ok()) return count.status().WithContext(at);
+    if (*count < 0) return InvalidArgument(at + ".count: required (units of this kind)");
+    auto capacity = f.Int("capacity", 1, 0, 100);
+    if (!capacity.ok()) return capacity.status().WithContext(at);
+    auto effectiveness = f.Number("effectiveness", 1, 1e-9, 1);
+    if (!effectiveness.ok()) return effectiveness.status().WithContext(at);
+    k.kind.count = static_cast<int>(*count);
+    k.kind.capacity = static_cast<int>(*capacity);
+    k.kind.effectiveness = *effectiveness;
+    slots += k.kind.slots();
+    if (slots > 1000) return InvalidArgument("unit_kinds: more than 1000 slots (count x capacity) in all");
+    if (auto t = o.find("targets"); t != o.end() && !t->is_null()) {
+      if (!t->is_array() || t->empty() || t->size() > 1000) {
+        return InvalidArgument(at + ".targets: an array of target ids, names or kinds (\"district\"), or \"*\"; "
+                                    "leave it out for every target");
+      }
+      for (const Json& x : *t) {
+        if (!x.is_string() || x.get<std::string>().empty() || x.get<std::string>().size() > 200 ||
+            FindInvalidUtf8(x.get<std::string>())) {
+          return InvalidArgument(at + ".targets: each entry a non-empty string (a target's id, name or kind)");
+        }
+        k.targets.push_back(x.get<std::string>());
+      }
+    }
+    out.push_back(std::move(k));
+  }
+  if (slots == 0) return InvalidArgument("unit_kinds: no slots (every count or capacity is 0)");
+  return out;
+}
+
+// `from_forecast`: true (the latest stored run) or a run id, with `horizon`
+// and `casualty_forecast`: the CLI's --from-forecast [RUN] --horizon H
+// --casualty-forecast KRUN. nullopt: targets from the incident history.
+Result<std::optional<ForecastThreatOptions>> ParseFromForecast(const Json& body, const Fields& f) {
+  auto it = body.find("from_forecast");
+  const bool given = it != body.end() && !it->is_null() && !(it->is_boolean() && !it->get<bool>());
+  if (!given) {
+    for (const char* k : {"horizon", "casualty_forecast"}) {
+      if (auto x = body.find(k); x != body.end() && !x->is_null()) {
+        return InvalidArgument(std::string(k) + ": goes with from_forecast");
+      }
+    }
+    return std::optional<ForecastThreatOptions>();
+  }
+  ForecastThreatOptions fo;
+  if (it->is_string()) {
+    fo.run = it->get<std::string>();
+    if (fo.run.empty() || fo.run.size() > 200 || FindInvalidUtf8(fo.run)) {
+      return InvalidArgument("from_forecast: true (the latest run) or a forecast run id");
+    }
+  } else if (!it->is_boolean()) {
+    return InvalidArgument("from_forecast: true (the latest run) or a forecast run id");
+  }
+  if (auto x = body.find("as_of"); x != body.end() && !x->is_null()) {
+    return InvalidArgument("as_of: goes with plans from the incident history; a forecast run has its own origin");
+  }
+  ASSIGN_OR_RETURN(int64_t horizon, f.Int("horizon", 1, 1, 520));
+  fo.horizon = static_cast<int32_t>(horizon);
+  ASSIGN_OR_RETURN(fo.casualty_run, f.String("casualty_forecast", "", 200));
+  return std::optional<ForecastThreatOptions>(std::move(fo));
+}
+
 Result<StoredPlan> ComputeAllocation(StageEnv* env, RouteContext& c, const Json& body) {
   const StageLimits& lim = env->limits();
-  Fields f(body, {"kind", "model", "resources", "units", "window_days", "as_of", "effectiveness", "max_types",
-                  "lambda", "grid", "days", "seed"});
+  Fields f(body, {"kind", "model", "resources", "units", "unit_kinds", "from_forecast", "horizon", "casualty_forecast",
+                  "window_days", "as_of", "effectiveness", "max_types", "lambda", "grid", "days", "seed"});
   RETURN_IF_ERROR(f.error());
   Query q(c.req);
   RETURN_IF_ERROR(q.Allow(FilterParams()));
@@ -129,17 +222,29 @@ Result<StoredPlan> ComputeAllocation(StageEnv* env, RouteContext& c, const Json&
     if (!u.ok()) return u.status().WithContext("units");
     units = *u;
   }
-  ASSIGN_OR_RETURN(ao.resources, f.Number("resources", units.empty() ? -1 : TotalSlots(units), 0, 1000));
-  if (ao.resources < 0) return InvalidArgument("resources: required (or units)");
-  if (!units.empty() && std::abs(ao.resources - TotalSlots(units)) > 1e-9) {
-    return InvalidArgument("units give " + std::to_string(TotalSlots(units)) + " slots but resources differ");
+  ASSIGN_OR_RETURN(std::vector<UnitKindRequest> kinds, ParseUnitKinds(body));
+  int kind_slots = 0;
+  for (const auto& k : kinds) kind_slots += k.kind.slots();
+  if (!kinds.empty()) {
+    if (!units.empty()) return InvalidArgument("unit_kinds: give units or unit_kinds, not both");
+    if (ao.model != "sse") {
+      return InvalidArgument("unit_kinds: work with model sse (one attacker type, best response), not " + ao.model);
+    }
+  }
+  const double implied = !kinds.empty() ? kind_slots : units.empty() ? -1 : TotalSlots(units);
+  ASSIGN_OR_RETURN(ao.resources, f.Number("resources", implied, 0, 1000));
+  if (ao.resources < 0) return InvalidArgument("resources: required (or units, or unit_kinds)");
+  if (implied >= 0 && std::abs(ao.resources - implied) > 1e-9) {
+    return InvalidArgument("resources: " + std::string(kinds.empty() ? "units" : "unit_kinds") + " give " +
+                           std::to_string(static_cast<int>(implied)) + " slots but resources differ");
   }
   ASSIGN_OR_RETURN(ao.lambda, f.Number("lambda", 0.1, 0, 1000));
   ASSIGN_OR_RETURN(int64_t grid, f.Int("grid", 20, 1, lim.max_qr_grid));
   ao.grid = static_cast<int>(grid);
   ao.milp_seconds = lim.milp_seconds;
-  HistoryOptions ho;
+  ASSIGN_OR_RETURN(auto from_forecast, ParseFromForecast(body, f));
   ASSIGN_OR_RETURN(int64_t window_days, f.Int("window_days", 365, 1, 36600));
+  HistoryOptions ho;
   ho.window_days = static_cast<int32_t>(window_days);
   ASSIGN_OR_RETURN(std::string as_of, f.String("as_of", ""));
   if (!as_of.empty()) {
@@ -153,10 +258,24 @@ Result<StoredPlan> ComputeAllocation(StageEnv* env, RouteContext& c, const Json&
   rule.max_types = static_cast<int>(max_types);
   ASSIGN_OR_RETURN(int64_t days, f.Int("days", 30, 1, lim.max_plan_days));
   ASSIGN_OR_RETURN(auto given_seed, f.Seed());
-  ASSIGN_OR_RETURN(ThreatGame g, GameFromHistory(c.store, filter, ho, rule, ao.resources, ao.model == "bayesian"));
+  const bool with_types = ao.model == "bayesian";
+  ThreatGame g;
+  if (from_forecast) {
+    from_forecast->group_window_days = ho.window_days;
+    auto made = GameFromForecast(c.store, filter, *from_forecast, rule, ao.resources, with_types);
+    if (!made.ok()) return made.status().WithContext("from_forecast");
+    g = std::move(made).value();
+  } else {
+    ASSIGN_OR_RETURN(g, GameFromHistory(c.store, filter, ho, rule, ao.resources, with_types));
+  }
   if (g.targets.size() > lim.max_plan_targets) {
     return FailedPrecondition("the game has " + std::to_string(g.targets.size()) + " targets; the limit is " +
                               std::to_string(lim.max_plan_targets) + " (narrow the filters)");
+  }
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    ASSIGN_OR_RETURN(kinds[i].kind.allowed,
+                     UnitKindTargets(g.targets, kinds[i].targets, "unit_kinds[" + std::to_string(i) + "].targets"));
+    ao.kinds.push_back(kinds[i].kind);
   }
   ASSIGN_OR_RETURN(Allocation a, Allocate(g.targets, g.attackers, ao));
   StoredPlan p;

@@ -336,6 +336,7 @@ struct Server::Impl {
         cube(opt.db_uri, [](Store* store) { return Cube::Load(store); }) {}
 
   void Route(const char* method, const std::string& pattern, Access access, Handler h);
+  std::vector<Server::ServedRoute> routes;  // as registered
   void Dispatch(Access access, const Handler& h, const httplib::Request& req, httplib::Response& res);
   void RegisterRoutes();
   void Audit(Ctx& c, const std::string& target, std::optional<std::string> before,
@@ -479,6 +480,8 @@ Status Server::Run() {
   return Status::Ok();
 }
 
+const std::vector<Server::ServedRoute>& Server::Routes() const { return impl_->routes; }
+
 void Server::Stop() {
   if (impl_ && impl_->http) impl_->http->stop();
 }
@@ -531,6 +534,7 @@ void Server::Impl::Route(const char* method, const std::string& pattern, Access 
     Dispatch(access, h, req, res);
   };
   std::string m = method;
+  routes.push_back({m, pattern, access == Access::kPublic ? "public" : std::string(AccessName(access))});
   if (m == "GET") {
     http->Get(pattern, fn);
   } else if (m == "POST") {
@@ -1233,8 +1237,10 @@ Result<Reply> Server::Impl::TimeSeries(Ctx& c) {
     j["measures"] = t.measure_columns;
     j["points"] = std::move(points);
     j["totals"] = t.totals;
-    // Phases come from the measure stage; until it lands there are none.
     j["phases"] = Json::array();
+    if (!t.keys.empty()) {
+      ASSIGN_OR_RETURN(j["phases"], PhasesOverSeries(c.store(), f, interval, t.keys.front()[0], t.keys.back()[0]));
+    }
     return JsonReply(j);
   });
 }

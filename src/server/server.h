@@ -28,6 +28,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "faultline/status.h"
 
@@ -74,6 +75,15 @@ class Server {
   // in the background at start-up, then one after each change to incidents
   // or phases that a stats request needed). Thread-safe; for tests.
   int64_t CubeLoads() const;
+
+  // Every API route it serves, in the order registered: what the tests hold
+  // docs/openapi.yaml against.
+  struct ServedRoute {
+    std::string method;   // GET, POST, PUT, DELETE
+    std::string pattern;  // the cpp-httplib regex: "/api/v1/incidents/(\\d+)"
+    std::string role;     // the least role: public, viewer, analyst, admin
+  };
+  const std::vector<ServedRoute>& Routes() const;
 
  private:
   struct Impl;

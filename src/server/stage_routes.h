@@ -97,6 +97,18 @@ std::vector<RouteSpec> MeasureRoutes(std::shared_ptr<StageEnv> env);
 std::vector<RouteSpec> ForecastRoutes(std::shared_ptr<StageEnv> env);
 std::vector<RouteSpec> PlanRoutes(std::shared_ptr<StageEnv> env);
 
+// The phases a time series shades: those that overlap the series' span —
+// from the first day of the period labelled `first` to the last day of the
+// period labelled `last` (labels as the cube writes them for `interval`:
+// "2022-11-28", "2022-W48", "2022-11", "2022-Q4", "2022"), narrowed by the
+// filter's from/to — and apply under the filter: a phase of one country only
+// when the filter names no country or names that one (phases of no country
+// apply everywhere). Parties do not narrow it. A JSON array of GET /phases
+// objects ordered by start. InvalidArgument for a label that is not of the
+// interval.
+Result<Json> PhasesOverSeries(Store* store, const Filter& filter, std::string_view interval,
+                              const std::string& first, const std::string& last);
+
 // A reply for "too busy": 503 {"code": "busy"} with Retry-After.
 Reply BusyReply();
 

@@ -27,6 +27,7 @@ const browser = await chromium.launch({
 });
 const foreign = [];
 const failures = [];
+let expect400 = false;
 let step = 'start';
 async function check(label, fn) {
   step = label;
@@ -46,8 +47,11 @@ try {
   page.on('pageerror', (e) => failures.push('page error: ' + e.message));
   // 401s are expected: the page asks for its session before signing in, and
   // the test tries a wrong password first.
+  // A 400 is expected only while a check sends a bad form on purpose.
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 401/.test(m.text())) failures.push('console: ' + m.text());
+    if (m.type() === 'error' && !/status of 401/.test(m.text()) && !(expect400 && /status of 400/.test(m.text()))) {
+      failures.push('console: ' + m.text());
+    }
   });
 
   const idle = async (minGeneration = 0) => page.waitForFunction(
@@ -164,11 +168,19 @@ try {
     await page.screenshot({ path: path.join(out, '05-after-accept.png'), fullPage: true });
   });
 
+  // The phases the API gives with the two series the chart draws, by key.
+  const apiPhaseKeys = async (filters) => {
+    const q = new URLSearchParams({ ...filters, interval: 'month', measure: 'incidents,killed' });
+    const [c, k] = await Promise.all([apiGet(`/timeseries?${q}&status=confirmed`), apiGet(`/timeseries?${q}&status=candidate`)]);
+    assert.equal(c.status, 200);
+    return [...new Set([...c.body.phases, ...k.body.phases].map((p) => p.key))].sort();
+  };
+  const shadedKeys = async () => (await page.$eval('#chart', (e) => e.dataset.phaseKeys)).split(',').filter(Boolean).sort();
+
   await check('the chart shades phases and marks change points as the API says', async () => {
-    const [confirmed, candidates, phases, cps] = await Promise.all([
+    const [confirmed, candidates, cps] = await Promise.all([
       apiGet('/timeseries?interval=month&measure=incidents,killed&status=confirmed'),
       apiGet('/timeseries?interval=month&measure=incidents,killed&status=candidate'),
-      apiGet('/phases'),
       apiGet('/changepoints?by=month&measure=incidents&status=confirmed'),
     ]);
     const months = [...confirmed.body.points, ...candidates.body.points].map((p) => p.period).sort();
@@ -178,10 +190,23 @@ try {
     const drawn = await page.$eval('#chart', (e) => e.dataset.changepoints);
     assert.deepEqual(drawn.split(',').filter(Boolean), expectedCps, 'dashed lines = API change points');
     assert.equal(await page.$$eval('#chart line[data-changepoint]', (ls) => ls.length), expectedCps.length);
-    const overlapping = phases.body.phases.filter((p) => p.start.slice(0, 7) <= last && (!p.end || p.end.slice(0, 7) >= first));
-    assert.ok(overlapping.length > 0, 'phases overlap the demo data');
-    assert.equal(Number(await page.$eval('#chart', (e) => e.dataset.phases)), overlapping.length, 'one shaded span per phase');
-    assert.equal(await page.$$eval('#chart rect[data-phase]', (rs) => rs.length), overlapping.length);
+    const expected = await apiPhaseKeys({});
+    assert.ok(expected.length > 0, 'the API gives phases overlapping the demo data');
+    assert.deepEqual(await shadedKeys(), expected, 'shaded phases = the phases /timeseries gives');
+    assert.equal(await page.$$eval('#chart rect[data-phase-key]', (rs) => rs.length), expected.length);
+    // A later start leaves the earlier phases out, on the server and in the chart.
+    let before = await generation();
+    await page.fill('#filters input[name=from]', '2021-01-01');
+    await page.click('[data-testid=apply-filters]');
+    await idle(before + 1);
+    const later = await apiPhaseKeys({ from: '2021-01-01' });
+    assert.ok(later.length > 0 && later.length < expected.length, `fewer phases from 2021 (${later} of ${expected})`);
+    assert.deepEqual(await shadedKeys(), later, 'shaded phases under a filter = the API\'s');
+    before = await generation();
+    await page.click('#filters button[type=reset]');
+    await idle(before + 1);
+    assert.deepEqual(await shadedKeys(), expected, 'filters cleared: every phase again');
+    await page.screenshot({ path: path.join(out, '05b-chart-phases.png'), fullPage: true });
   });
 
   await check('analysis view agrees with the API', async () => {
@@ -259,6 +284,47 @@ try {
     assert.equal(await page.$eval('#plan-map', (e) => e.hidden), false);
     assert.equal(await page.$$eval('#plan-map path.leaflet-interactive', (p) => p.length), placed.length, 'circles drawn');
     await page.screenshot({ path: path.join(out, '09-plan-map.png'), fullPage: true });
+  });
+
+  await check('plans: from a forecast run with unit kinds, as the API gives it', async () => {
+    const latest = await apiGet('/forecasts');
+    assert.equal(latest.status, 200, 'run.sh stores a forecast run');
+    await page.selectOption('#plan-form select[name=kind]', 'allocate');
+    await page.selectOption('#plan-form select[name=source]', 'forecast');
+    await page.waitForSelector('[data-testid=plan-run]', { state: 'visible' });
+    assert.equal(await page.inputValue('[data-testid=plan-run]'), latest.body.run, 'the latest run offered');
+    await page.fill('#plan-form input[name=horizon]', '2');
+    // Police may only cover one unit of the run (not "(unknown)", the
+    // incidents of no known place, which the game leaves out); the army anywhere.
+    const unit = latest.body.forecasts.map((f) => f.unit).find((u) => u !== '(unknown)');
+    // A bad count first: the server's error names the field.
+    await page.fill('#plan-form textarea[name=unit_kinds]', `police,two,1,0.9,${unit}\narmy,1`);
+    expect400 = true;
+    await page.click('[data-testid=plan-submit]');
+    await page.waitForFunction(() => document.getElementById('plan-error').textContent.length > 0);
+    expect400 = false;
+    assert.match(await page.textContent('#plan-error'), /unit_kinds\[0\]: count/);
+    await page.fill('#plan-form textarea[name=unit_kinds]', `kind,count,capacity,effectiveness,targets\npolice,2,1,0.9,${unit}\narmy,1`);
+    const before = await page.$eval('#plan-detail', (e) => e.dataset.id);
+    await page.click('[data-testid=plan-submit]');
+    await page.waitForFunction((b) => document.body.dataset.loading === '0' &&
+      (document.getElementById('plan-detail').dataset.id !== b || document.getElementById('plan-error').textContent), before);
+    assert.equal(await page.textContent('#plan-error'), '');
+    const id = await page.$eval('#plan-detail', (e) => e.dataset.id);
+    const plan = await apiGet(`/plans/${id}`);
+    assert.equal(plan.status, 200);
+    assert.ok(plan.body.plan.source.includes(latest.body.run), `planned from run ${latest.body.run}: ${plan.body.plan.source}`);
+    assert.equal(await page.textContent('#plan-source'), plan.body.plan.source);
+    const kinds = plan.body.plan.summary.unit_kinds;
+    assert.deepEqual(kinds.map((k) => k.kind), ['police', 'army']);
+    assert.deepEqual(await page.$$eval('#plan-kinds tbody tr', (trs) => trs.map((t) => [t.dataset.kind, t.children[3].textContent])),
+      kinds.map((k) => [k.kind, k.expected_slots_used.toFixed(3)]), 'unit kinds table = API');
+    const cov = await page.$$eval('#coverage tbody tr', (trs) => trs.map((t) => [t.dataset.id, t.children[1].textContent]));
+    assert.deepEqual(cov, plan.body.plan.targets.map((t) => [t.id, t.coverage.toFixed(3)]), 'coverage table = API');
+    assert.equal(JSON.stringify(plan.body).includes('"seed"'), false, 'no seed in the coverage');
+    await page.click('[data-testid=show-schedule]');
+    await page.waitForFunction(() => /police-1/.test(document.getElementById('schedule').textContent));
+    await page.screenshot({ path: path.join(out, '10-plan-forecast-kinds.png'), fullPage: true });
   });
 
   await check('a viewer sees no plans', async () => {

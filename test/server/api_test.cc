@@ -10,7 +10,10 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <regex>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -20,6 +23,7 @@
 #include "faultline/claim.h"
 #include "faultline/phase.h"
 #include "faultline/store.h"
+#include "plan/allocate.h"
 #include "server/accounts.h"
 #include "server/server.h"
 #include "support/pg_server.h"
@@ -165,6 +169,7 @@ class ApiServer {
     return c.Delete(path, h, body, "application/json");
   }
   const std::vector<int64_t>& ids() const { return ids_; }
+  const Server& server() const { return *server_; }
   const std::string& uri() const { return uri_; }
   int64_t CubeLoads() const { return server_->CubeLoads(); }
   int port() const { return port_; }
@@ -197,6 +202,23 @@ void ExpectRejected(const ApiServer& api, const std::string& method, const std::
   Json j = BodyOf(r);
   EXPECT_EQ(j["code"], "invalid_argument") << path;
   EXPECT_NE(j.value("message", "").find(what), std::string::npos) << path << " " << body << ": " << j.dump();
+}
+
+// Only `least` and the roles above it get past the role check: anonymous
+// callers get 401 unauthenticated, lower roles 403 forbidden.
+void ExpectOnlyFrom(const ApiServer& api, const std::string& method, const std::string& path, Role least,
+                    const std::string& body = "") {
+  auto anon = api.Call(method, path, std::nullopt, body);
+  ASSERT_TRUE(anon) << path;
+  EXPECT_EQ(anon->status, 401) << method << " " << path;
+  EXPECT_EQ(BodyOf(anon)["code"], "unauthenticated") << path;
+  for (Role r : {Role::kViewer, Role::kAnalyst}) {
+    if (static_cast<int>(r) >= static_cast<int>(least)) continue;
+    auto denied = api.Call(method, path, r, body);
+    ASSERT_TRUE(denied) << path;
+    EXPECT_EQ(denied->status, 403) << method << " " << path << " as " << Name(r);
+    EXPECT_EQ(BodyOf(denied)["code"], "forbidden") << path;
+  }
 }
 
 class ApiTest : public ::testing::Test {
@@ -291,6 +313,9 @@ std::vector<RouteCase> AllRoutes() {
       {"GET", "/api/v1/backtests?period=week&origins=2&horizon=1&models=rolling-nb", viewer, 200, ""},
       {"GET", "/api/v1/alerts?period=week", viewer, 200, ""},
       {"POST", "/api/v1/plans", admin, 201, kBorderPlan},
+      // From the forecast run above, with unit kinds.
+      {"POST", "/api/v1/plans", admin, 201,
+       R"({"kind":"allocate","from_forecast":true,"horizon":2,"unit_kinds":[{"kind":"police","count":1}],"days":2})"},
       {"GET", "/api/v1/plans", analyst, 200, ""},
       {"GET", "/api/v1/plans/1", analyst, 200, ""},
       {"GET", "/api/v1/plans/1/schedule", admin, 200, ""},
@@ -356,6 +381,90 @@ TEST_F(ApiTest, OpenApiDescribesEveryRoute) {
     if (p.starts_with("/plans/1")) p.replace(7, 1, "{id}");
     if (p.starts_with("/users/")) p = "/users/{name}/tokens";
     EXPECT_NE(r->body.find("  " + p + ":"), std::string::npos) << "docs/openapi.yaml lacks " << p;
+  }
+}
+
+// An operation of docs/openapi.yaml or of the server: "GET /plans/{}" (path
+// parameters blanked, after /api/v1) and the least role.
+struct Operation {
+  std::string key, role;
+};
+
+// The operations under `paths:` of the served openapi.yaml, each with its
+// x-faultline-role.
+std::vector<Operation> DocumentedOperations(const std::string& yaml) {
+  std::vector<Operation> out;
+  std::istringstream in(yaml);
+  std::string line, path;
+  bool in_paths = false;
+  const std::regex path_line(R"(^  (/\S*):\s*$)"), method_line(R"(^    (get|post|put|delete|patch|head):\s*$)"),
+      role_line(R"(^      x-faultline-role:\s*(\w+)\s*$)"), param(R"(\{[^}]*\})");
+  std::smatch m;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line[0] != ' ' && line[0] != '#') in_paths = line.starts_with("paths:");
+    if (!in_paths) continue;
+    if (std::regex_match(line, m, path_line)) {
+      path = std::regex_replace(m[1].str(), param, "{}");
+    } else if (std::regex_match(line, m, method_line)) {
+      std::string method = m[1].str();
+      for (char& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      out.push_back({method + " " + path, ""});
+    } else if (std::regex_match(line, m, role_line) && !out.empty()) {
+      out.back().role = m[1].str();
+    }
+  }
+  return out;
+}
+
+// The operations the server registered, with their regex groups blanked.
+std::vector<Operation> ServedOperations(const Server& server) {
+  std::vector<Operation> out;
+  const std::regex group(R"(\([^)]*\))");
+  for (const auto& r : server.Routes()) {
+    std::string p = r.pattern;
+    EXPECT_TRUE(p.starts_with("/api/v1/")) << p;
+    p = std::regex_replace(p.substr(7), group, "{}");
+    for (size_t at; (at = p.find("\\.")) != std::string::npos;) p.replace(at, 2, ".");
+    out.push_back({r.method + " " + p, r.role});
+  }
+  return out;
+}
+
+TEST_F(ApiTest, OpenApiDocumentsExactlyTheServedRoutesWithTheirRoles) {
+  StartServer();
+  auto r = api_->Call("GET", "/api/v1/openapi.yaml", std::nullopt);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  std::vector<Operation> documented = DocumentedOperations(r->body), served = ServedOperations(api_->server());
+  ASSERT_GT(documented.size(), 30u) << "docs/openapi.yaml: paths not found";
+  std::map<std::string, std::string> doc_roles, served_roles;
+  for (const auto& o : documented) {
+    EXPECT_TRUE(doc_roles.emplace(o.key, o.role).second) << "documented twice: " << o.key;
+    EXPECT_FALSE(o.role.empty()) << o.key << ": no x-faultline-role";
+  }
+  for (const auto& o : served) served_roles.emplace(o.key, o.role);
+  for (const auto& [key, role] : served_roles) {
+    auto it = doc_roles.find(key);
+    if (it == doc_roles.end()) {
+      ADD_FAILURE() << "served but not in docs/openapi.yaml: " << key;
+    } else {
+      EXPECT_EQ(it->second, role) << key << ": the role documented is not the role the server asks for";
+    }
+  }
+  // Every documented operation reaches a handler: whatever it answers (400 for
+  // a missing body, 404 for an unknown id), it is not the server's "no route".
+  for (const auto& [key, role] : doc_roles) {
+    EXPECT_TRUE(served_roles.contains(key)) << "documented but not served: " << key;
+    const std::string method = key.substr(0, key.find(' '));
+    std::string path = "/api/v1" + key.substr(key.find(' ') + 1);
+    for (size_t at; (at = path.find("{}")) != std::string::npos;) {
+      path.replace(at, 2, path.starts_with("/api/v1/users/") ? "nobody-here" : "999999");
+    }
+    auto got = api_->Call(method, path, Role::kAdmin);
+    ASSERT_TRUE(got) << key;
+    const bool no_route = got->status == 404 && BodyOf(got).value("message", "").starts_with("no route for");
+    EXPECT_FALSE(no_route) << key << " -> " << got->status << " " << got->body;
+    EXPECT_NE(got->status, 405) << key;
   }
 }
 
@@ -1016,9 +1125,7 @@ TEST_F(ApiTest, PatrolSchedulesAndSeedsStayWithAdmins) {
   for (const auto& seg : plan["segments"]) coverage += seg["coverage"].get<double>();
   EXPECT_GT(coverage, 0);
   for (const std::string& secret : {base + "/schedule", base + "/seed"}) {
-    EXPECT_EQ(api_->Call("GET", secret, Role::kAnalyst)->status, 403) << secret;
-    EXPECT_EQ(api_->Call("GET", secret, Role::kViewer)->status, 403) << secret;
-    EXPECT_EQ(api_->Call("GET", secret, std::nullopt)->status, 401) << secret;
+    ExpectOnlyFrom(*api_, "GET", secret, Role::kAdmin);
     auto r = api_->Call("GET", secret, Role::kAdmin);
     EXPECT_EQ(r->status, 200) << secret;
     EXPECT_EQ(r->get_header_value("Cache-Control"), "no-store");
@@ -1051,6 +1158,205 @@ TEST_F(ApiTest, PatrolSchedulesAndSeedsStayWithAdmins) {
     EXPECT_EQ(alloc->status, 422) << alloc->body;
     EXPECT_NE(BodyOf(alloc)["message"].get<std::string>().find("district"), std::string::npos) << alloc->body;
   }
+}
+
+// Attacks in five districts of two provinces over 2020 (more in some than
+// others), for allocations from the incident history.
+void SeedDistricts(const std::string& uri) {
+  auto store = Store::Open(uri);
+  ASSERT_TRUE(store.ok());
+  const std::vector<std::tuple<std::string, std::string, int>> districts = {
+      {"Balochistan", "Quetta", 9}, {"Balochistan", "Kech", 4}, {"Balochistan", "Zhob", 1},
+      {"Khyber Pakhtunkhwa", "Peshawar", 7}, {"Khyber Pakhtunkhwa", "Bannu", 3}};
+  int n = 0;
+  for (const auto& [admin1, admin2, attacks] : districts) {
+    for (int k = 0; k < attacks; ++k, ++n) {
+      Incident inc = MakeIncident("district:" + std::to_string(n), "2020-01-01", admin1, (n * 5) % 11,
+                                  IncidentStatus::kConfirmed, 30 + n * 0.01, 68 + n * 0.01);
+      inc.admin2 = admin2;
+      inc.date = inc.date_end = CivilDate::Parse("2020-01-01")->days() + (n * 37) % 360;
+      ASSERT_TRUE((*store)->Upsert(&inc, Change{"seed", ""}).ok());
+    }
+  }
+}
+
+// What the library makes of the same game, options and seed: the coverage
+// (AllocationJson) and the schedule (DeploymentScheduleJson).
+struct LibraryPlan {
+  Json plan, schedule;
+};
+LibraryPlan LibraryAllocation(const ThreatGame& g, const AllocationOptions& ao, int days, uint64_t seed) {
+  auto a = Allocate(g.targets, g.attackers, ao);
+  EXPECT_TRUE(a.ok()) << a.status().ToString();
+  if (!a.ok()) return {};
+  auto drawn = DrawAllocationSchedule(*a, {}, days, seed);
+  EXPECT_TRUE(drawn.ok()) << drawn.status().ToString();
+  if (!drawn.ok()) return {};
+  return {Json::parse(AllocationJson(*a, g.targets, {g.source, g.formula, ""}, -1)),
+          Json::parse(DeploymentScheduleJson(*a, *drawn, g.targets, seed, -1))};
+}
+
+// The indices of the targets `keep` accepts.
+std::vector<int> TargetsWhere(const ThreatGame& g, const std::function<bool(const Target&)>& keep) {
+  std::vector<int> out;
+  for (size_t t = 0; t < g.targets.size(); ++t) {
+    if (keep(g.targets[t])) out.push_back(static_cast<int>(t));
+  }
+  return out;
+}
+
+// POSTs `body` as admin, expects 201, checks that the coverage and the
+// schedule are the library's (all but the schedule note, which is the
+// server's words), that only admins may post it or read its schedule and
+// seed, and that analysts see the coverage without them. Returns the plan.
+Json ExpectLibraryPlan(const ApiServer& api, const std::string& query, const Json& body, const LibraryPlan& lib) {
+  const std::string label = query + " " + body.dump();
+  ExpectOnlyFrom(api, "POST", "/api/v1/plans" + query, Role::kAdmin, body.dump());
+  auto made = api.Call("POST", "/api/v1/plans" + query, Role::kAdmin, body.dump());
+  EXPECT_EQ(made->status, 201) << label << ": " << made->body;
+  Json plan = BodyOf(made);
+  if (made->status != 201) return plan;
+  Json coverage = plan["plan"], expected = lib.plan;
+  coverage.erase("schedule");
+  expected.erase("schedule");
+  EXPECT_EQ(coverage, expected) << label;
+  const std::string seed = std::to_string(body["seed"].get<uint64_t>());
+  const std::string base = "/api/v1/plans/" + std::to_string(plan["id"].get<int64_t>());
+  EXPECT_EQ(made->body.find(seed), std::string::npos) << "the seed leaked into the plan";
+  for (const std::string& path : {base, std::string("/api/v1/plans")}) {
+    auto seen = api.Call("GET", path, Role::kAnalyst);
+    EXPECT_EQ(seen->status, 200) << path;
+    EXPECT_EQ(seen->body.find(seed), std::string::npos) << path;
+    EXPECT_EQ(seen->body.find("\"days\":[{"), std::string::npos) << path << ": a drawn schedule";
+    for (const auto& k : body.value("unit_kinds", Json::array())) {
+      EXPECT_EQ(seen->body.find(k["kind"].get<std::string>() + "-1"), std::string::npos) << path << ": unit names";
+    }
+  }
+  EXPECT_EQ(BodyOf(api.Call("GET", base, Role::kAnalyst))["plan"], plan["plan"]);
+  for (const std::string& secret : {base + "/schedule", base + "/seed"}) ExpectOnlyFrom(api, "GET", secret, Role::kAdmin);
+  EXPECT_EQ(BodyOf(api.Call("GET", base + "/schedule", Role::kAdmin))["schedule"], lib.schedule) << label;
+  EXPECT_EQ(BodyOf(api.Call("GET", base + "/seed", Role::kAdmin))["seed"], body["seed"]);
+  return plan;
+}
+
+TEST_F(ApiTest, PlansWithUnitKindsAndFromForecastAreTheLibrarysAndStayWithAdmins) {
+  SeedDistricts(db_);
+  SeedSeries(db_);
+  StartServer();
+  auto store = Store::Open(db_);
+  ASSERT_TRUE(store.ok());
+  PayoffRule rule;
+
+  // From the incident history, with unit kinds: police only in Balochistan's
+  // districts (named one by one, with the game's own names), the army
+  // anywhere.
+  Filter pk;
+  pk.countries = {"PK"};
+  auto history = GameFromHistory(store->get(), pk, {}, rule, 3, false);
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  auto in_balochistan = [](const Target& t) { return t.id.find("/Balochistan/") != std::string::npos; };
+  std::vector<int> police_at = TargetsWhere(*history, in_balochistan);
+  ASSERT_EQ(police_at.size(), 3u);
+  ASSERT_EQ(history->targets.size(), 5u);
+  Json names = Json::array();
+  for (int t : police_at) names.push_back(history->targets[t].name);
+  Json body{{"kind", "allocate"},
+            {"unit_kinds", {{{"kind", "police"}, {"count", 2}, {"effectiveness", 0.9}, {"targets", names}},
+                            {{"kind", "army"}, {"count", 1}}}},
+            {"days", 6},
+            {"seed", 987654321}};
+  AllocationOptions ao;
+  ao.resources = 3;
+  ao.kinds = {ResourceKind{"police", 2, 1, 0.9, police_at}, ResourceKind{"army", 1, 1, 1, {}}};
+  Json plan = ExpectLibraryPlan(*api_, "?country=PK", body, LibraryAllocation(*history, ao, 6, 987654321));
+  ASSERT_EQ(plan["plan"]["summary"]["unit_kinds"].size(), 2u) << plan.dump();
+  // Police coverage stays inside Balochistan: a target outside it is covered
+  // by the army alone, at most one unit's worth.
+  double police_used = plan["plan"]["summary"]["unit_kinds"][0]["expected_slots_used"].get<double>();
+  EXPECT_GT(police_used, 0);
+  EXPECT_LE(police_used, 2 + 1e-9);
+  // A kind of target ("district") and "*" stand for every target; capacity
+  // multiplies the slots; `resources` may be given when it agrees.
+  body["unit_kinds"] = {{{"kind", "fc"}, {"count", 1}, {"capacity", 2}, {"targets", {"district"}}},
+                        {{"kind", "levies"}, {"count", 1}, {"effectiveness", 0.5}, {"targets", {"*"}}}};
+  body["resources"] = 3;
+  ao.kinds = {ResourceKind{"fc", 1, 2, 1, {}}, ResourceKind{"levies", 1, 1, 0.5, {}}};
+  ExpectLibraryPlan(*api_, "?country=PK", body, LibraryAllocation(*history, ao, 6, 987654321));
+
+  // From a stored forecast run (provinces), horizon 2, the latest run by
+  // default, and with a casualty run for the consequence.
+  const std::string span = "&from=2018-01-01&to=2019-12-29";
+  auto run = BodyOf(api_->Call("POST", "/api/v1/forecasts?period=week&model=rolling-nb&horizon=2&unit=admin1" + span,
+                               Role::kAnalyst));
+  ASSERT_TRUE(run["run"].is_string()) << run.dump();
+  ForecastThreatOptions fo;
+  fo.run = run["run"];
+  fo.horizon = 2;
+  auto forecast = GameFromForecast(store->get(), Filter{}, fo, rule, 2, false);
+  ASSERT_TRUE(forecast.ok()) << forecast.status().ToString();
+  ASSERT_GE(forecast->targets.size(), 2u);
+  const std::string first = forecast->targets[0].name;
+  Json from_run{{"kind", "allocate"},
+                {"from_forecast", fo.run},
+                {"horizon", 2},
+                {"unit_kinds", {{{"kind", "rangers"}, {"count", 1}, {"targets", {first}}},
+                                {{"kind", "army"}, {"count", 1}, {"effectiveness", 0.7}}}},
+                {"days", 4},
+                {"seed", 1357924681}};
+  ao.kinds = {ResourceKind{"rangers", 1, 1, 1, TargetsWhere(*forecast, [&](const Target& t) {
+                             return t.id == first || t.name == first || t.kind == first;
+                           })},
+              ResourceKind{"army", 1, 1, 0.7, {}}};
+  ao.resources = 2;
+  LibraryPlan lib = LibraryAllocation(*forecast, ao, 4, 1357924681);
+  Json made = ExpectLibraryPlan(*api_, "", from_run, lib);
+  EXPECT_NE(made["plan"]["source"].get<std::string>().find(fo.run), std::string::npos) << made.dump();
+  from_run["from_forecast"] = true;
+  ExpectLibraryPlan(*api_, "", from_run, lib);
+  // Identical units (no kinds) from the forecast, under the quantal response model.
+  Json qr{{"kind", "allocate"}, {"from_forecast", fo.run}, {"horizon", 2}, {"resources", 1}, {"model", "qr"},
+          {"days", 3}, {"seed", 2468013579}};
+  AllocationOptions qo;
+  qo.model = "qr";
+  qo.resources = 1;
+  qo.milp_seconds = 20;
+  auto forecast1 = GameFromForecast(store->get(), Filter{}, fo, rule, 1, false);
+  ASSERT_TRUE(forecast1.ok());
+  ExpectLibraryPlan(*api_, "", qr, LibraryAllocation(*forecast1, qo, 3, 2468013579));
+
+  auto killed = BodyOf(api_->Call(
+      // (Run ids are stamped to the second: another seed keeps the two runs apart.)
+      "POST", "/api/v1/forecasts?period=week&model=rolling-nb&horizon=2&unit=admin1&measure=killed&seed=2" + span,
+      Role::kAnalyst));
+  ASSERT_TRUE(killed["run"].is_string()) << killed.dump();
+  fo.casualty_run = killed["run"];
+  auto with_killed = GameFromForecast(store->get(), Filter{}, fo, rule, 2, false);
+  ASSERT_TRUE(with_killed.ok()) << with_killed.status().ToString();
+  from_run["from_forecast"] = fo.run;
+  from_run["casualty_forecast"] = fo.casualty_run;
+  ExpectLibraryPlan(*api_, "", from_run, LibraryAllocation(*with_killed, ao, 4, 1357924681));
+
+  // Errors that need the game: a target no kind can match, a run that is not
+  // there, a horizon the run does not have, the latest run now being of killed.
+  Json bad = from_run;
+  bad.erase("casualty_forecast");
+  bad["unit_kinds"][0]["targets"] = {"Atlantis"};
+  ExpectRejected(*api_, "POST", "/api/v1/plans", bad.dump(), "unit_kinds[0].targets: no target, name or kind");
+  bad = from_run;
+  bad.erase("casualty_forecast");
+  bad["from_forecast"] = "no-such-run";
+  auto missing = api_->Call("POST", "/api/v1/plans", Role::kAdmin, bad.dump());
+  EXPECT_EQ(missing->status, 404) << missing->body;
+  EXPECT_NE(BodyOf(missing)["message"].get<std::string>().find("from_forecast"), std::string::npos) << missing->body;
+  bad["from_forecast"] = fo.run;
+  bad["horizon"] = 9;
+  ExpectRejected(*api_, "POST", "/api/v1/plans", bad.dump(), "horizon");
+  bad["from_forecast"] = true;
+  bad["horizon"] = 1;
+  ExpectRejected(*api_, "POST", "/api/v1/plans", bad.dump(), "from_forecast");
+  // Nothing secret in the audit log.
+  auto audit = api_->Call("GET", "/api/v1/audit", Role::kAdmin);
+  for (const char* seed : {"987654321", "1357924681", "2468013579"}) EXPECT_EQ(audit->body.find(seed), std::string::npos);
 }
 
 TEST_F(ApiTest, StageRoutesRejectMalformedInputWithTheFieldNamed) {
@@ -1112,6 +1418,53 @@ TEST_F(ApiTest, StageRoutesRejectMalformedInputWithTheFieldNamed) {
       {"/api/v1/plans", R"({"kind":"allocate","resources":1,"effectiveness":5})", "effectiveness"},
       {"/api/v1/plans", R"({"kind":"allocate","resources":1,"as_of":"soon"})", "as_of"},
       {"/api/v1/plans?country=Atlantis", R"({"kind":"allocate","resources":1})", "country"},
+      // Unit kinds (checked before any game is built).
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":"police:2"})", "unit_kinds: an array"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[]})", "unit_kinds: an array"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":["police"]})", "unit_kinds[0]: an object"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"count":1}]})", "unit_kinds[0].kind"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p"}]})", "unit_kinds[0].count"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p","count":1.5}]})", "unit_kinds[0]: count"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p","count":1},{"kind":"q","count":-1}]})",
+       "unit_kinds[1]: count"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p","count":1,"capacity":"two"}]})",
+       "unit_kinds[0]: capacity"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p","count":1,"effectiveness":0}]})",
+       "unit_kinds[0]: effectiveness"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p","count":1,"colour":"red"}]})",
+       "unit_kinds[0]: unknown field \"colour\""},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p","count":1,"targets":"Quetta"}]})",
+       "unit_kinds[0].targets"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p","count":1,"targets":[]}]})",
+       "unit_kinds[0].targets"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p","count":1,"targets":[7]}]})",
+       "unit_kinds[0].targets"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p","count":1},{"kind":"p","count":2}]})",
+       "unit_kinds[1].kind: \"p\" given twice"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p","count":0}]})", "unit_kinds: no slots"},
+      {"/api/v1/plans", R"({"kind":"allocate","unit_kinds":[{"kind":"p","count":1000,"capacity":2}]})",
+       "unit_kinds: more than 1000 slots"},
+      {"/api/v1/plans", R"({"kind":"allocate","model":"qr","unit_kinds":[{"kind":"p","count":1}]})",
+       "unit_kinds: work with model sse"},
+      {"/api/v1/plans", R"({"kind":"allocate","units":"police:1","unit_kinds":[{"kind":"p","count":1}]})",
+       "unit_kinds: give units or unit_kinds"},
+      {"/api/v1/plans", R"({"kind":"allocate","resources":4,"unit_kinds":[{"kind":"p","count":1}]})",
+       "resources: unit_kinds give 1 slots"},
+      {"/api/v1/plans", R"({"kind":"patrol","border_csv":"id,length_km,risk\na,10,1\n","units":1,"unit_kinds":[]})",
+       "unknown field \"unit_kinds\""},
+      // Plans from a forecast run.
+      {"/api/v1/plans", R"({"kind":"allocate","resources":1,"from_forecast":7})", "from_forecast: true"},
+      {"/api/v1/plans", R"({"kind":"allocate","resources":1,"from_forecast":""})", "from_forecast: true"},
+      {"/api/v1/plans", R"({"kind":"allocate","resources":1,"horizon":2})", "horizon: goes with from_forecast"},
+      {"/api/v1/plans", R"({"kind":"allocate","resources":1,"from_forecast":false,"horizon":2})",
+       "horizon: goes with from_forecast"},
+      {"/api/v1/plans", R"({"kind":"allocate","resources":1,"casualty_forecast":"r"})",
+       "casualty_forecast: goes with from_forecast"},
+      {"/api/v1/plans", R"({"kind":"allocate","resources":1,"from_forecast":true,"as_of":"2020-01-01"})",
+       "as_of: goes with plans from the incident history"},
+      {"/api/v1/plans", R"({"kind":"allocate","resources":1,"from_forecast":true,"horizon":0})", "horizon"},
+      {"/api/v1/plans", R"({"kind":"allocate","resources":1,"from_forecast":true,"casualty_forecast":5})",
+       "casualty_forecast"},
   };
   for (const auto& [path, body, what] : posts) ExpectRejected(*api_, "POST", path, body, what);
 }

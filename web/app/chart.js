@@ -12,6 +12,9 @@ function svg(tag, attrs = {}, text) {
   return e;
 }
 
+// One tint per kind of phase, so that a ceasefire inside an operation shows.
+const PHASE_FILL = { ceasefire: '#c8e6c9', talks: '#bbdefb', operation: '#ffe0b2', other: '#ffe9a8' };
+
 function monthIndex(period) {
   const [y, m] = period.split('-').map(Number);
   return y * 12 + (m - 1);
@@ -50,21 +53,23 @@ export function renderChart(container, confirmed, candidates, marks = {}) {
   const y = (v) => T + (H - T - B) * (1 - v / maxCount);
   const yk = (v) => T + (H - T - B) * (1 - v / maxKilled);
   const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'incidents per month' });
-  let shaded = 0;
+  const shadedKeys = [];
   for (const ph of phaseList) {
-    const startDay = ph.date_start || ph.start, endDay = ph.date_end ?? ph.end;
+    const startDay = ph.start, endDay = ph.end;
     const s = monthIndex(startDay.slice(0, 7));
     const e = endDay ? monthIndex(endDay.slice(0, 7)) : last;
     if (e < first || s > last) continue;
     const x0 = L + Math.max(0, s - first) * bw, x1 = L + (Math.min(last, e) - first + 1) * bw;
     if (x1 > x0) {
-      const r = svg('rect', { x: x0, y: T, width: x1 - x0, height: H - T - B, fill: '#ffe9a8', opacity: 0.6, 'data-phase': ph.name || '' });
+      const r = svg('rect', { x: x0, y: T, width: x1 - x0, height: H - T - B, fill: PHASE_FILL[ph.type] || PHASE_FILL.other,
+        opacity: 0.55, 'data-phase': ph.name || '', 'data-phase-key': ph.key || '' });
       r.append(svg('title', {}, `${ph.name || ph.type}: ${startDay} – ${endDay || 'ongoing'}`));
       root.append(r);
-      shaded++;
+      shadedKeys.push(ph.key || '');
     }
   }
-  container.dataset.phases = shaded;
+  container.dataset.phases = shadedKeys.length;
+  container.dataset.phaseKeys = shadedKeys.join(',');
   root.append(svg('line', { x1: L, x2: W - R, y1: H - B, y2: H - B, stroke: '#999' }));
   for (let i = first; i <= last; i++) {
     const r = byMonth.get(i);

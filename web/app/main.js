@@ -212,12 +212,15 @@ async function loadChart() {
   // empty has none (the server says why, the chart just shows no marks).
   const changepoints = api('/changepoints' + query({ ...f, by: 'month', measure: 'incidents', status: 'confirmed' }))
     .then((r) => r.data.changepoints, () => []);
-  const [confirmed, candidates, phases, cps] = await Promise.all([
+  const [confirmed, candidates, cps] = await Promise.all([
     api('/timeseries' + query({ ...f, interval: 'month', measure: 'incidents,killed', status: 'confirmed' })),
     api('/timeseries' + query({ ...f, interval: 'month', measure: 'incidents,killed', status: 'candidate' })),
-    api('/phases').then((r) => r.data.phases),
     changepoints,
   ]);
+  // The phases the server says overlap each series under these filters
+  // (country among them); the chart spans both series, so both lists.
+  const phases = [...new Map([...confirmed.data.phases, ...candidates.data.phases].map((p) => [p.key, p])).values()]
+    .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   const el = document.getElementById('chart');
   renderChart(el, confirmed.data, candidates.data, { phases, changepoints: cps });
   el.dataset.confirmed = confirmed.data.totals[0] ?? 0;

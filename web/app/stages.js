@@ -152,6 +152,12 @@ async function showPlan(ctx, id) {
   detail.hidden = false;
   detail.dataset.id = id;
   document.getElementById('plan-title').textContent = `Plan ${id}: ${data.kind}, ${data.model}`;
+  document.getElementById('plan-source').textContent = data.plan.source || '';
+  const kinds = (data.plan.summary && data.plan.summary.unit_kinds) || [];
+  document.getElementById('plan-kinds-wrap').hidden = kinds.length === 0;
+  document.querySelector('#plan-kinds tbody').replaceChildren(...kinds.map((k) => h('tr', { 'data-kind': k.kind },
+    h('td', {}, k.kind), h('td', { class: 'num' }, k.slots), h('td', { class: 'num' }, fixed(k.effectiveness)),
+    h('td', { class: 'num' }, fixed(k.expected_slots_used, 3)))));
   const rows = data.kind === 'patrol' ? data.plan.segments : data.plan.targets;
   document.querySelector('#coverage tbody').replaceChildren(...rows.map((r) => h('tr', { 'data-id': r.id },
     h('td', {}, r.name || r.id), h('td', { class: 'num' }, fixed(r.coverage, 3)), h('td', {}, r.reason))));
@@ -173,22 +179,83 @@ async function listPlans(ctx) {
   return data.plans;
 }
 
+// Unit kinds as the CLI's --unit-kinds CSV rows (kind,count,capacity,
+// effectiveness,targets with targets ;-separated), one a line, into the
+// API's JSON objects. Numbers that are not numbers go as typed so that the
+// server's error names the field.
+function unitKinds(text) {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  if (lines.length && /^kind\s*,/.test(lines[0])) lines.shift();
+  const num = (v) => (v !== '' && Number.isFinite(Number(v)) ? Number(v) : v);
+  return lines.map((line) => {
+    const [kind, count = '', capacity = '', effectiveness = '', targets = ''] = line.split(',').map((c) => c.trim());
+    const k = { kind };
+    if (count !== '') k.count = num(count);
+    if (capacity !== '') k.capacity = num(capacity);
+    if (effectiveness !== '') k.effectiveness = num(effectiveness);
+    const list = targets.split(';').map((t) => t.trim()).filter(Boolean);
+    if (list.length) k.targets = list;
+    return k;
+  });
+}
+
+// The body of POST /plans from the form.
+function planBody(f) {
+  const kind = f.get('kind');
+  const body = { kind, days: Number(f.get('days')) };
+  if (kind === 'patrol') return Object.assign(body, { units: Number(f.get('units')), border_csv: f.get('border_csv') });
+  body.model = f.get('model');
+  const kinds = unitKinds(f.get('unit_kinds') || '');
+  if (kinds.length) body.unit_kinds = kinds;
+  else body.resources = Number(f.get('units'));
+  if (f.get('source') === 'forecast') {
+    const run = (f.get('run') || '').trim();
+    body.from_forecast = run || true;
+    body.horizon = Number(f.get('horizon'));
+    const killed = (f.get('casualty_run') || '').trim();
+    if (killed) body.casualty_forecast = killed;
+  }
+  return body;
+}
+
+// Shows the fields that go with the kind and the source chosen.
+function showPlanFields(form) {
+  const kind = form.elements.kind.value;
+  const forecast = kind === 'allocate' && form.elements.source.value === 'forecast';
+  for (const el of form.querySelectorAll('[data-for]')) {
+    const f = el.dataset.for;
+    el.hidden = !(f === kind || (f === 'forecast' && forecast));
+  }
+}
+
+// The latest stored forecast run, offered (and filled in) as the run.
+async function offerForecastRun(ctx, form) {
+  const { h, api } = ctx;
+  try {
+    const { data } = await api('/forecasts');
+    document.getElementById('forecast-runs').replaceChildren(h('option', { value: data.run }, `${data.run} (${data.model})`));
+    if (!form.elements.run.value) form.elements.run.value = data.run;
+    form.dataset.latestRun = data.run;
+  } catch (e) {
+    form.dataset.latestRun = '';
+  }
+}
+
 let plansBound = false;
 export async function showPlans(ctx) {
   const { api, loading, query } = ctx;
+  const form = document.getElementById('plan-form');
   if (!plansBound) {
     plansBound = true;
-    document.getElementById('plan-form').addEventListener('submit', async (ev) => {
+    form.addEventListener('change', (ev) => {
+      if (ev.target.name === 'kind' || ev.target.name === 'source') showPlanFields(form);
+    });
+    form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
-      const f = new FormData(ev.target);
       const err = document.getElementById('plan-error');
       err.textContent = '';
-      const kind = f.get('kind');
-      const body = { kind, days: Number(f.get('days')) };
-      if (kind === 'patrol') Object.assign(body, { units: Number(f.get('units')), border_csv: f.get('border_csv') });
-      else Object.assign(body, { resources: Number(f.get('units')), model: f.get('model') });
       try {
-        const { data } = await loading(api('/plans' + query({}), { method: 'POST', body }));
+        const { data } = await loading(api('/plans' + query({}), { method: 'POST', body: planBody(new FormData(form)) }));
         await listPlans(ctx);
         await showPlan(ctx, data.id);
       } catch (e) {
@@ -205,5 +272,6 @@ export async function showPlans(ctx) {
       pre.hidden = false;
     });
   }
-  await loading(listPlans(ctx));
+  showPlanFields(form);
+  await loading(Promise.all([listPlans(ctx), offerForecastRun(ctx, form)]));
 }

@@ -1085,6 +1085,29 @@ TEST_F(ApiTest, StageRoutesAnswerWhatTheLibraryComputes) {
   EXPECT_EQ(unsaved->status, 200);
   EXPECT_EQ(BodyOf(api_->Call("GET", "/api/v1/forecasts", Role::kViewer))["run"], made["run"]);
 
+  // Two runs of one model and seed posted in the same second are two runs,
+  // each with only its own records (run ids were once stamped to the
+  // second, and the second run's records joined the first's).
+  const std::string again = "/api/v1/forecasts?period=week&model=rolling-nb&horizon=2&seed=3&" + span;
+  Json first, second;
+  for (int tries = 0; tries < 5; ++tries) {
+    first = BodyOf(api_->Call("POST", again, Role::kAnalyst));
+    second = BodyOf(api_->Call("POST", again, Role::kAnalyst));
+    ASSERT_TRUE(first["run"].is_string() && second["run"].is_string()) << first.dump() << second.dump();
+    // The stamp to the second: "20240101T000000".
+    if (first["run"].get<std::string>().substr(0, 15) == second["run"].get<std::string>().substr(0, 15)) break;
+  }
+  ASSERT_EQ(first["run"].get<std::string>().substr(0, 15), second["run"].get<std::string>().substr(0, 15));
+  EXPECT_NE(first["run"], second["run"]);
+  for (const Json* posted : {&first, &second}) {
+    auto got = BodyOf(api_->Call("GET", "/api/v1/forecasts?run=" + UrlEncode((*posted)["run"].get<std::string>()),
+                                 Role::kViewer));
+    EXPECT_EQ(got["run"], (*posted)["run"]);
+    EXPECT_EQ(got["forecasts"].size(), 2u) << got.dump();
+    EXPECT_EQ(got["forecasts"], (*posted)["forecasts"]);
+  }
+  EXPECT_EQ(BodyOf(api_->Call("GET", "/api/v1/forecasts", Role::kViewer))["run"], second["run"]);
+
   // Backtests score the baselines beside the models asked for.
   auto bt = BodyOf(api_->Call("GET", "/api/v1/backtests?period=week&origins=4&horizon=2&models=nb-regression&" + span,
                               Role::kViewer));

@@ -26,6 +26,7 @@
 #include "plan/allocate.h"
 #include "server/accounts.h"
 #include "server/server.h"
+#include "support/incident_dom.h"
 #include "support/pg_server.h"
 
 namespace faultline::server {
@@ -783,6 +784,88 @@ TEST_F(ApiTest, ListsPageByCursorAndSort) {
     cursor = j["next_cursor"];
   }
   EXPECT_EQ(ids.size(), 12u);
+}
+
+// The list pages are written straight into the response; they must be the
+// bytes the DOM gives (nlohmann ordered_json, the writer they replaced) for
+// incidents with every field, none of the optional ones, and text in other
+// scripts, with quotes, backslashes and control characters.
+TEST_F(ApiTest, IncidentPagesAreTheDomsBytes) {
+  StartServer();
+  {
+    auto store = Store::Open(db_);
+    ASSERT_TRUE(store.ok());
+    Incident full = MakeIncident("test:full", "2021-03-01", "خیبر پختونخوا", 7, IncidentStatus::kConfirmed, 34.0151234567,
+                                 71.52493);
+    full.date_end = full.date + 30;
+    full.date_precision = 2;  // month
+    full.admin2 = "Peshawar \"City\"";
+    full.place = "Qissa Khwani — قصہ خوانی \\ bazaar";
+    full.sub_event_type = "Suicide bomb\tattack";
+    full.perpetrator = "Tehrik-i-Taliban Pakistan";
+    full.attribution = Attribution::kClaimed;
+    for (size_t c = 0; c < kCasualtyCategories; ++c) {
+      full.casualties.killed[c] = {static_cast<int32_t>(c), static_cast<int32_t>(c + 1), static_cast<int32_t>(c + 3)};
+    }
+    full.casualties.injured[1] = {std::nullopt, 12, std::nullopt};
+    full.notes = "line one\nline two \x01 😀 \"quoted\" \\ back\r\n";
+    full.sources.push_back(Source{"ڈان", "https://x.example/a?b=1&c=\"2\"", "2021-03-04T10:00:00Z", "Blast — \"7 killed\"",
+                                  {Evidence{"killed.police", 0, 12, 0.1 + 0.2}, Evidence{"date", 3, 9, 1e-05}}});
+    full.provenance = {"ndjson", "batch-1", "news/2021-03.ndjson", 42};
+    Incident bare;
+    bare.source_key = "test:bare";
+    bare.date = bare.date_end = CivilDate::Parse("2019-12-31")->days();
+    bare.country = "AF";
+    bare.license = "project";
+    for (Incident* inc : {&full, &bare}) {
+      auto r = (*store)->Upsert(inc, Change{"seed", ""});
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+    }
+  }
+  auto store = Store::Open(db_);
+  ASSERT_TRUE(store.ok());
+  // The page as the DOM builds it from the stored incidents.
+  auto dom_page = [&](const std::vector<int64_t>& ids, const char* next, const char* sort, const char* order,
+                      std::optional<int64_t> total) {
+    faultline::testing::Json page, list = faultline::testing::Json::array();
+    for (int64_t id : ids) {
+      auto inc = (*store)->Get(id);
+      EXPECT_TRUE(inc.ok()) << inc.status().ToString();
+      if (!inc.ok()) continue;
+      auto j = faultline::testing::Json::parse(faultline::testing::IncidentDom(*inc));
+      j["killed_total"] = inc->casualties.TotalKilled();
+      j["injured_total"] = inc->casualties.TotalInjured();
+      list.push_back(std::move(j));
+    }
+    page["incidents"] = std::move(list);
+    page["next_cursor"] = next == nullptr ? faultline::testing::Json(nullptr) : faultline::testing::Json(next);
+    page["sort"] = sort;
+    page["order"] = order;
+    if (total) page["total"] = *total;
+    return faultline::testing::Dump(page);
+  };
+  auto ids_of = [](const httplib::Result& r) {
+    std::vector<int64_t> ids;
+    const Json body = BodyOf(r);
+    for (const auto& inc : body["incidents"]) ids.push_back(inc["id"].get<int64_t>());
+    return ids;
+  };
+  // Keyset pages (id order) and a sorted page with its total.
+  auto all = api_->Call("GET", "/api/v1/incidents?limit=100", Role::kViewer);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(ids_of(all).size(), 14u) << all->body;
+  EXPECT_EQ(all->body, dom_page(ids_of(all), nullptr, "id", "asc", std::nullopt));
+  EXPECT_NE(all->body.find("خیبر پختونخوا"), std::string::npos);  // UTF-8 kept, not \u-escaped
+  auto first = api_->Call("GET", "/api/v1/incidents?limit=3&country=AF", Role::kViewer);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->body, dom_page(ids_of(first), nullptr, "id", "asc", std::nullopt));
+  auto part = api_->Call("GET", "/api/v1/incidents?limit=13", Role::kViewer);
+  ASSERT_TRUE(part);
+  const std::string next = std::to_string(ids_of(part).back());
+  EXPECT_EQ(part->body, dom_page(ids_of(part), next.c_str(), "id", "asc", std::nullopt));
+  auto sorted = api_->Call("GET", "/api/v1/incidents?sort=killed&limit=4&total=true", Role::kViewer);
+  ASSERT_TRUE(sorted);
+  EXPECT_EQ(sorted->body, dom_page(ids_of(sorted), "o4", "killed", "desc", 14));
 }
 
 TEST_F(ApiTest, LargeSetsComeBackClusteredOnTheMap) {

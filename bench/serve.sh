@@ -11,7 +11,9 @@
 # write that changes no incident) and, half-way, an edit of incident 1 by
 # the CLI (another process), which makes the server load its cube again.
 # `bench/serve.sh dashboard` times the dashboard in headless chromium.
-# Usage: bench/serve.sh [memory|dashboard]   SERVE_ROWS=1000000 DURATION=30s THREADS=8 CONNECTIONS=8 REF=
+# `bench/serve.sh list` measures only the incident list without the response
+# cache, REF and the build taking turns ROUNDS (3) times (REF_DB: REF's copy).
+# Usage: bench/serve.sh [memory|dashboard|list]   SERVE_ROWS=1000000 DURATION=30s THREADS=8 CONNECTIONS=8 REF=
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=build/bench
@@ -117,6 +119,27 @@ if [ "${1:-}" = memory ]; then
   wait "$w1" "$w2" || true
   grep -hE "Requests/sec|Non-2xx|Socket errors|Latency" "$OUT/wrk_mem_list.txt" "$OUT/wrk_mem_stats.txt" || true
   kill "$pid"; wait "$pid" 2>/dev/null || true
+  exit 0
+fi
+
+if [ "${1:-}" = list ]; then
+  # The incident list without the response cache (every request reads its
+  # rows and writes its page), REF and FL taking turns ROUNDS times. REF_DB
+  # is the reference's copy of the data when REF cannot open $db (an older
+  # schema): e.g. `faultline export -t ndjson` of $db imported by REF.
+  ref_db=${REF_DB:-$db}
+  $REF --db "$ref_db" users list | grep -q '^bench ' || $REF --db "$ref_db" users add bench --role viewer >/dev/null
+  ref_token=$($REF --db "$ref_db" users token bench --label bench 2>/dev/null)
+  new_db=$db new_token=$token
+  for round in $(seq 1 "${ROUNDS:-3}"); do
+    for bin in $REF $FL; do
+      if [ "$bin" = "$FL" ]; then db=$new_db token=$new_token tag=""; else db=$ref_db token=$ref_token tag=" [REF]"; fi
+      run_server 0 "$bin"
+      get /api/v1/incidents?limit=100
+      bench "round $round: GET /api/v1/incidents?limit=100 (no response cache)$tag" "/api/v1/incidents?limit=100"
+      kill "$pid"; wait "$pid" 2>/dev/null || true
+    done
+  done
   exit 0
 fi
 

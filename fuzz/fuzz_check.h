@@ -2,16 +2,20 @@
 // encoding_fuzzer.cc) share: a failed invariant prints what broke and aborts,
 // so that libFuzzer keeps the input; the shape every parser error must
 // have, "label:line: ..." with a line inside the input, or "label: ..."; and
-// the entry point's body.
+// the entry point's body. A fuzzer built once per input by CMake's
+// faultline_fuzzer() (FUZZ_TARGET, FUZZ_INPUT defined) also gets its name,
+// its input and the dispatch to that input's check from here.
 #ifndef FAULTLINE_FUZZ_FUZZ_CHECK_H_
 #define FAULTLINE_FUZZ_FUZZ_CHECK_H_
 
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
+#include "common/text.h"
 #include "faultline/status.h"
 
 namespace faultline::fuzz {
@@ -58,6 +62,30 @@ inline int Run(const uint8_t* data, size_t size, void (*check)(const std::string
   check(std::string(reinterpret_cast<const char*>(data), size));
   return 0;
 }
+
+#ifdef FUZZ_INPUT
+// The fuzzer's name (its CMake target), as Fail reports it, and which of
+// its source's parsers it drives.
+inline constexpr const char* kTarget = FUZZ_TARGET;
+inline constexpr std::string_view kInput = FUZZ_INPUT;
+
+// Fails when `s`, a parsed value that `what` names, is not UTF-8.
+inline void CheckUtf8(const std::string& s, std::string_view what) {
+  if (FindInvalidUtf8(s)) Fail(kTarget, std::string(what) + " is not UTF-8");
+}
+
+struct InputCheck {
+  std::string_view input;
+  void (*check)(const std::string&);
+};
+// The body of LLVMFuzzerTestOneInput: the check of the input kInput names.
+inline int RunInput(const uint8_t* data, size_t size, std::initializer_list<InputCheck> checks) {
+  for (const InputCheck& c : checks) {
+    if (c.input == kInput) return Run(data, size, c.check);
+  }
+  Fail(kTarget, "FUZZ_INPUT \"" + std::string(kInput) + "\" names no input of this fuzzer");
+}
+#endif
 
 }  // namespace faultline::fuzz
 

@@ -1,5 +1,5 @@
 // libFuzzer targets for the TSV files of the measure stage, built once per
-// FUZZ_MEASURE_INPUT: "claims" (ParseClaimsTsv, `faultline claims import`)
+// FUZZ_INPUT: "claims" (ParseClaimsTsv, `faultline claims import`)
 // or "phases" (ParsePhasesTsv, `faultline phases import`).
 // Accepted: one record per data line (neither blank, nor '#', nor the
 // header), each passing ValidateClaim / ValidatePhase with UTF-8 text; the
@@ -16,14 +16,11 @@
 #include "common/text.h"
 #include "fuzz_check.h"
 
-#ifndef FUZZ_MEASURE_INPUT
-#error "define FUZZ_MEASURE_INPUT (claims or phases)"
-#endif
-
 namespace {
 
+using faultline::fuzz::CheckUtf8;
 using faultline::fuzz::Fail;
-constexpr const char* kTarget = "measure_fuzzer(" FUZZ_MEASURE_INPUT ")";
+using faultline::fuzz::kTarget;
 const std::string kLabel = "fuzz.tsv";
 
 // Lines the importers must turn into one record each: counted here by the
@@ -51,10 +48,6 @@ void CheckField(std::string_view why, const std::vector<std::string_view>& field
     if (why.size() > f.size() + 1 && why.substr(0, f.size()) == f && why.substr(f.size(), 2) == ": ") return;
   }
   Fail(kTarget, "error does not name the column: " + std::string(why));
-}
-
-void CheckUtf8(const std::string& s, const char* what) {
-  if (faultline::FindInvalidUtf8(s)) Fail(kTarget, std::string(what) + " is not UTF-8");
 }
 
 std::string Date(int32_t day) { return faultline::CivilDate(day).ToString(); }
@@ -108,5 +101,5 @@ void FuzzPhases(const std::string& text) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  return faultline::fuzz::Run(data, size, std::string_view(FUZZ_MEASURE_INPUT) == "phases" ? FuzzPhases : FuzzClaims);
+  return faultline::fuzz::RunInput(data, size, {{"claims", FuzzClaims}, {"phases", FuzzPhases}});
 }

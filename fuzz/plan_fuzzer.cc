@@ -1,5 +1,5 @@
 // libFuzzer targets for the CSV inputs of `faultline plan`, built once per
-// FUZZ_PLAN_INPUT:
+// FUZZ_INPUT:
 // - "unit-kinds": ParseUnitKinds (plan allocate --unit-kinds) against a fixed
 //   game of five targets. Accepted: one kind per data row, every kind passes
 //   ValidateKinds with names trimmed, non-empty and UTF-8, and its slots, and their sum, fit
@@ -28,14 +28,11 @@
 #include "plan/heterogeneous.h"
 #include "plan/patrol.h"
 
-#ifndef FUZZ_PLAN_INPUT
-#error "define FUZZ_PLAN_INPUT (unit-kinds or border)"
-#endif
-
 namespace {
 
+using faultline::fuzz::CheckUtf8;
 using faultline::fuzz::Fail;
-constexpr const char* kTarget = "plan_fuzzer(" FUZZ_PLAN_INPUT ")";
+using faultline::fuzz::kTarget;
 const std::string kLabel = "fuzz.csv";
 
 // Records after the header that are not '#' comments: what each parser must
@@ -60,7 +57,7 @@ size_t DataRows(const std::string& text) {
 }
 
 void CheckText(const std::string& s, const char* what, bool trimmed) {
-  if (faultline::FindInvalidUtf8(s)) Fail(kTarget, std::string(what) + " is not UTF-8");
+  CheckUtf8(s, what);
   if (trimmed && faultline::Trim(s) != s) Fail(kTarget, std::string(what) + " \"" + s + "\" is not trimmed");
 }
 
@@ -169,11 +166,11 @@ void FuzzBorder(const std::string& text) {
     }
   }
   std::string json = faultline::PatrolJson(*border, kLabel, units, range_km, *plan, "fuzz", -1);
-  if (faultline::FindInvalidUtf8(json)) Fail(kTarget, "PatrolJson is not UTF-8");
+  CheckUtf8(json, "PatrolJson");
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  return faultline::fuzz::Run(data, size, std::string_view(FUZZ_PLAN_INPUT) == "border" ? FuzzBorder : FuzzUnitKinds);
+  return faultline::fuzz::RunInput(data, size, {{"unit-kinds", FuzzUnitKinds}, {"border", FuzzBorder}});
 }

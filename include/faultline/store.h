@@ -259,7 +259,9 @@ class Store {
 
   // Forecasts (forecast/). AddForecasts stores the records in one
   // transaction and sets their ids; InvalidArgument for a record without
-  // run, model or unit.
+  // run, model or unit; AlreadyExists (nothing stored) when one of their
+  // runs is stored already: a run is added once, whole, and two writers
+  // racing for one run id are serialized so that only the first gets it.
   virtual Status AddForecasts(std::vector<ForecastRecord>* records) = 0;
   // The records of `run` ("" = the latest run stored), in the order they
   // were stored. NotFound when there is no such run.

@@ -170,7 +170,7 @@ Status RunForecast(const CliContext& ctx, const ForecastArgs& a) {
   const std::string& verdict = fr.verdict;
   const std::string& run = fr.run;
   const size_t n = panel.periods();
-  if (!a.no_save) RETURN_IF_ERROR(l.store->AddForecasts(&records));
+  if (!a.no_save) RETURN_IF_ERROR(SaveForecastRun(l.store.get(), &fr));
   if (format == "json") {
     std::cout << ForecastRunJson(fr, !a.no_save, 2) << "\n";
     return Status::Ok();

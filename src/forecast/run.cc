@@ -1,5 +1,6 @@
 #include "forecast/run.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -35,14 +36,34 @@ Result<Panel> LoadPanel(Store* store, const Filter& filter, const PanelOptions& 
   return BuildPanel(*cube, *q, filter.date_from, filter.date_to, po);
 }
 
-void StampNow(ForecastRunOptions* o) {
-  std::time_t t = std::time(nullptr);
+void StampAt(ForecastRunOptions* o, std::chrono::system_clock::time_point now) {
+  using namespace std::chrono;
+  const auto seconds = floor<std::chrono::seconds>(now);
+  const std::time_t t = system_clock::to_time_t(seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  char buf[48];
+  const size_t n = std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%S", &tm);
+  std::snprintf(buf + n, sizeof buf - n, ".%06lldZ",
+                static_cast<long long>(duration_cast<microseconds>(now - seconds).count()));
   o->stamp = buf;
-  o->issued = static_cast<int32_t>(t / 86400);
+  o->issued = static_cast<int32_t>(floor<days>(now).time_since_epoch().count());
+}
+
+void StampNow(ForecastRunOptions* o) { StampAt(o, std::chrono::system_clock::now()); }
+
+Status SaveForecastRun(Store* store, ForecastRun* run) {
+  const std::string base = run->run;
+  constexpr int kTries = 100;
+  for (int n = 1; n <= kTries; ++n) {
+    const std::string id = n == 1 ? base : base + "-" + std::to_string(n);
+    run->run = id;
+    for (ForecastRecord& r : run->records) r.run = id;
+    Status s = store->AddForecasts(&run->records);
+    if (s.code() != StatusCode::kAlreadyExists) return s;
+  }
+  return AlreadyExists("forecast run \"" + base.substr(0, 120) + "\": " + std::to_string(kTries) +
+                       " run ids in a row are taken");
 }
 
 Result<ChosenForecast> ForecastWithModel(const Panel& panel, const std::string& model, const BacktestOptions& bo) {

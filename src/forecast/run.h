@@ -8,10 +8,11 @@
 //   ForecastRunOptions o;
 //   o.backtest.horizon = 3;
 //   ASSIGN_OR_RETURN(ForecastRun run, RunForecasts(p, o));
-//   RETURN_IF_ERROR(store->AddForecasts(&run.records));
+//   RETURN_IF_ERROR(SaveForecastRun(store, &run));
 #ifndef FAULTLINE_FORECAST_RUN_H_
 #define FAULTLINE_FORECAST_RUN_H_
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -49,11 +50,12 @@ struct ForecastRunOptions {
   BacktestOptions backtest;   // horizon, seed, at_least, model options, origins
   bool keep_samples = false;
   std::string filter_words;   // the filter in words, stored with each record
-  std::string stamp;          // run id prefix (UTC, e.g. 20240101T000000Z)
+  std::string stamp;          // run id prefix (UTC to the microsecond, e.g. 20240101T000000.000000Z)
   int32_t issued = 0;         // day number of the run
 };
-// Sets options->stamp (UTC, 20240101T000000Z) and options->issued (today's
-// day number) from the clock.
+// Sets options->stamp (UTC to the microsecond, 20240101T000000.123456Z) and
+// options->issued (the day number) from `now`, or the clock.
+void StampAt(ForecastRunOptions* options, std::chrono::system_clock::time_point now);
 void StampNow(ForecastRunOptions* options);
 
 struct ForecastRun {
@@ -61,6 +63,14 @@ struct ForecastRun {
   std::vector<ForecastRecord> records;  // per unit, horizons 1..H
 };
 Result<ForecastRun> RunForecasts(const Panel& panel, const ForecastRunOptions& options);
+
+// Stores `run` under a run id no stored run holds: its own, or when another
+// run already took that id (two runs of one model and seed stamped in the
+// same microsecond, in one process or several) the id with "-2", "-3", ...
+// appended; run->run and every record's run are set to the id stored, and
+// the records' ids to theirs. Errors as Store::AddForecasts other than
+// AlreadyExists; AlreadyExists only after 100 ids taken in a row.
+Status SaveForecastRun(Store* store, ForecastRun* run);
 
 // {"run", "model", "saved", "backtest"?, "describe", "forecasts": [{unit,
 // target, horizon, mean, quantiles {"0.05": ...}, p_at_least, samples?}]}:

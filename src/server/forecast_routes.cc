@@ -131,7 +131,7 @@ Result<Reply> PostForecasts(StageEnv* env, RouteContext& c) {
   StampNow(&fo);
   ASSIGN_OR_RETURN(ForecastRun run, RunForecasts(panel, fo));
   if (save == "true") {
-    RETURN_IF_ERROR(c.store->AddForecasts(&run.records));
+    RETURN_IF_ERROR(SaveForecastRun(c.store, &run));
     c.audit("forecast run " + run.run, std::nullopt,
             Dump(Json{{"run", run.run}, {"model", run.model}, {"records", run.records.size()},
                       {"query", c.req.target.substr(0, 1000)}}));

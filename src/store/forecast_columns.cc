@@ -1,5 +1,6 @@
 #include "store/forecast_columns.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace faultline {
@@ -48,6 +49,20 @@ std::string JoinNumbers(const std::vector<double>& v) { return Join(v); }
 std::string JoinNumbers(const std::vector<int64_t>& v) { return Join(v); }
 Status SplitNumbers(std::string_view s, std::vector<double>* out, std::string_view what) { return Split(s, out, what); }
 Status SplitNumbers(std::string_view s, std::vector<int64_t>* out, std::string_view what) { return Split(s, out, what); }
+
+std::vector<std::string> RunsOf(const std::vector<ForecastRecord>& records) {
+  std::vector<std::string> runs;
+  for (const ForecastRecord& r : records) {
+    if (runs.empty() || (runs.back() != r.run && std::find(runs.begin(), runs.end(), r.run) == runs.end())) {
+      runs.push_back(r.run);
+    }
+  }
+  return runs;
+}
+
+Status RunTaken(const std::string& run) {
+  return AlreadyExists("forecast run \"" + run.substr(0, 120) + "\" is already stored; a run is added once, whole");
+}
 
 std::string ValidateForecast(const ForecastRecord& r) {
   if (r.run.empty()) return "run is empty";

@@ -29,6 +29,12 @@ Status SplitNumbers(std::string_view s, std::vector<int64_t>* out, std::string_v
 // Empty when the record can be stored; otherwise why not.
 std::string ValidateForecast(const ForecastRecord& r);
 
+// The distinct run ids of `records`, in first-seen order: AddForecasts
+// checks each against the table, since a run is added whole, once.
+std::vector<std::string> RunsOf(const std::vector<ForecastRecord>& records);
+// AlreadyExists: run `run` is stored already (AddForecasts never appends to a run).
+Status RunTaken(const std::string& run);
+
 // Binds the ForecastInsertColumns() of `r`; the two joined lists are
 // passed in so their text outlives the statement.
 template <typename Binder>

@@ -26,6 +26,7 @@
 #include "plan/allocate.h"
 #include "server/accounts.h"
 #include "server/server.h"
+#include "support/incident_dom.h"
 #include "support/pg_server.h"
 
 namespace faultline::server {
@@ -245,10 +246,11 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<ApiServer> api_;
 };
 
+// A request that passes as the least role docs/openapi.yaml gives its
+// operation (x-faultline-role), with the status it then gets.
 struct RouteCase {
   std::string method;
-  std::string path;  // {id} and {id2} are replaced with seeded incident ids
-  std::optional<Role> least;  // nullopt = public
+  std::string path;  // {cN} is replaced with the n-th seeded incident's id
   int ok_status;
   std::string body;
 };
@@ -272,116 +274,57 @@ const std::string kBorderPlan = Json{{"kind", "patrol"},
                                      {"days", 5}}
                                     .dump();
 
-// Every route of docs/openapi.yaml with the least role it needs.
+// A request for every operation of docs/openapi.yaml, in an order that works
+// (later cases use what earlier ones made).
 std::vector<RouteCase> AllRoutes() {
-  const std::optional<Role> pub, viewer = Role::kViewer, analyst = Role::kAnalyst, admin = Role::kAdmin;
   return {
-      {"GET", "/api/v1/health", pub, 200, ""},
-      {"GET", "/api/v1/openapi.yaml", pub, 200, ""},
-      {"GET", "/api/v1/session", viewer, 200, ""},
-      {"GET", "/api/v1/vocabulary", viewer, 200, ""},
-      {"GET", "/api/v1/incidents?limit=5", viewer, 200, ""},
-      {"GET", "/api/v1/incidents/{c3}", viewer, 200, ""},
-      {"GET", "/api/v1/incidents.geojson", viewer, 200, ""},
-      {"GET", "/api/v1/stats?by=admin1", viewer, 200, ""},
-      {"GET", "/api/v1/timeseries?interval=month", viewer, 200, ""},
-      {"GET", "/api/v1/export?format=ndjson", viewer, 200, ""},
-      {"GET", "/api/v1/review", viewer, 200, ""},
-      {"POST", "/api/v1/incidents", analyst, 201,
+      {"GET", "/api/v1/health", 200, ""},
+      {"GET", "/api/v1/openapi.yaml", 200, ""},
+      {"POST", "/api/v1/session", 200, R"({"name":"viewer","password":"password-viewer"})"},
+      {"GET", "/api/v1/session", 200, ""},
+      {"GET", "/api/v1/vocabulary", 200, ""},
+      {"GET", "/api/v1/incidents?limit=5", 200, ""},
+      {"GET", "/api/v1/incidents/{c3}", 200, ""},
+      {"GET", "/api/v1/incidents.geojson", 200, ""},
+      {"GET", "/api/v1/stats?by=admin1", 200, ""},
+      {"GET", "/api/v1/timeseries?interval=month", 200, ""},
+      {"GET", "/api/v1/export?format=ndjson", 200, ""},
+      {"GET", "/api/v1/review", 200, ""},
+      {"POST", "/api/v1/incidents", 201,
        R"({"date":"2021-05-01","country":"PK","admin1":"Sindh","event_type":"battles","attack_type":"armed_assault",)"
        R"("target":"police","license":"project","status":"confirmed","geo_precision":"province"})"},
-      {"PUT", "/api/v1/incidents/{c3}", analyst, 200, "PUT"},
-      {"POST", "/api/v1/review/{c0}/accept", analyst, 200, "{}"},
-      {"POST", "/api/v1/review/{c1}/reject", analyst, 200, "{}"},
-      {"POST", "/api/v1/review/{c2}/edit", analyst, 200, R"({"set":{"killed.civilians":"9"},"reason":"recount"})"},
-      {"POST", "/api/v1/review/{c6}/merge", analyst, 200, R"({"others":[{c7}]})"},
-      {"POST", "/api/v1/review/{c6}/split", analyst, 200, "{}"},
-      {"GET", "/api/v1/audit", admin, 200, ""},
-      {"GET", "/api/v1/users", admin, 200, ""},
-      {"POST", "/api/v1/users", admin, 201, R"({"name":"newcomer","role":"viewer"})"},
-      {"POST", "/api/v1/users/viewer/tokens", admin, 201, R"({"label":"script"})"},
-      {"DELETE", "/api/v1/users/newcomer/tokens", admin, 200, ""},
-      {"GET", "/api/v1/claims", viewer, 200, ""},
-      {"POST", "/api/v1/claims/check", analyst, 200, "{}"},
-      {"GET", "/api/v1/phases", viewer, 200, ""},
-      {"POST", "/api/v1/phases", analyst, 201,
+      {"PUT", "/api/v1/incidents/{c3}", 200, "PUT"},
+      {"POST", "/api/v1/review/{c0}/accept", 200, "{}"},
+      {"POST", "/api/v1/review/{c1}/reject", 200, "{}"},
+      {"POST", "/api/v1/review/{c2}/edit", 200, R"({"set":{"killed.civilians":"9"},"reason":"recount"})"},
+      {"POST", "/api/v1/review/{c6}/merge", 200, R"({"others":[{c7}]})"},
+      {"POST", "/api/v1/review/{c6}/split", 200, "{}"},
+      {"GET", "/api/v1/audit", 200, ""},
+      {"GET", "/api/v1/users", 200, ""},
+      {"POST", "/api/v1/users", 201, R"({"name":"newcomer","role":"viewer"})"},
+      {"POST", "/api/v1/users/viewer/tokens", 201, R"({"label":"script"})"},
+      {"DELETE", "/api/v1/users/newcomer/tokens", 200, ""},
+      {"GET", "/api/v1/claims", 200, ""},
+      {"POST", "/api/v1/claims/check", 200, "{}"},
+      {"GET", "/api/v1/phases", 200, ""},
+      {"POST", "/api/v1/phases", 201,
        R"({"key":"talks-2020","type":"talks","name":"talks","start":"2020-05-01","end":"2020-05-20"})"},
-      {"GET", "/api/v1/changepoints?by=week", viewer, 200, ""},
-      {"GET", "/api/v1/effects?at=2020-03-01&by=week&slope=false&season=false", viewer, 200, ""},
-      {"POST", "/api/v1/forecasts?model=rolling-nb&period=week&horizon=2", analyst, 201, ""},
-      {"GET", "/api/v1/forecasts", viewer, 200, ""},
-      {"GET", "/api/v1/backtests?period=week&origins=2&horizon=1&models=rolling-nb", viewer, 200, ""},
-      {"GET", "/api/v1/alerts?period=week", viewer, 200, ""},
-      {"POST", "/api/v1/plans", admin, 201, kBorderPlan},
+      {"GET", "/api/v1/changepoints?by=week", 200, ""},
+      {"GET", "/api/v1/effects?at=2020-03-01&by=week&slope=false&season=false", 200, ""},
+      {"POST", "/api/v1/forecasts?model=rolling-nb&period=week&horizon=2", 201, ""},
+      {"GET", "/api/v1/forecasts", 200, ""},
+      {"GET", "/api/v1/backtests?period=week&origins=2&horizon=1&models=rolling-nb", 200, ""},
+      {"GET", "/api/v1/alerts?period=week", 200, ""},
+      {"POST", "/api/v1/plans", 201, kBorderPlan},
       // From the forecast run above, with unit kinds.
-      {"POST", "/api/v1/plans", admin, 201,
+      {"POST", "/api/v1/plans", 201,
        R"({"kind":"allocate","from_forecast":true,"horizon":2,"unit_kinds":[{"kind":"police","count":1}],"days":2})"},
-      {"GET", "/api/v1/plans", analyst, 200, ""},
-      {"GET", "/api/v1/plans/1", analyst, 200, ""},
-      {"GET", "/api/v1/plans/1/schedule", admin, 200, ""},
-      {"GET", "/api/v1/plans/1/seed", admin, 200, ""},
-      {"DELETE", "/api/v1/session", viewer, 400, ""},  // a token is not a session: 400 at the least role
+      {"GET", "/api/v1/plans", 200, ""},
+      {"GET", "/api/v1/plans/1", 200, ""},
+      {"GET", "/api/v1/plans/1/schedule", 200, ""},
+      {"GET", "/api/v1/plans/1/seed", 200, ""},
+      {"DELETE", "/api/v1/session", 400, ""},  // a token is not a session: 400 at the least role
   };
-}
-
-TEST_F(ApiTest, EveryRouteChecksEveryRole) {
-  StartServer();
-  const std::vector<Role> roles = {Role::kViewer, Role::kAnalyst, Role::kAdmin};
-  for (const RouteCase& rc : AllRoutes()) {
-    std::string path = Fill(rc.path, api_->ids());
-    std::string body = Fill(rc.body, api_->ids());
-    std::string label = rc.method + " " + path;
-    httplib::Headers extra;
-    if (body == "PUT") {
-      auto got = api_->Call("GET", path, Role::kViewer);
-      ASSERT_TRUE(got);
-      Json inc = BodyOf(got)["incident"];
-      inc["notes"] = "checked";
-      body = inc.dump();
-      extra = {{"If-Match", got->get_header_value("ETag")}};
-    }
-    if (rc.least) {
-      auto anon = api_->Call(rc.method, path, std::nullopt, body, extra);
-      ASSERT_TRUE(anon) << label;
-      EXPECT_EQ(anon->status, 401) << label;
-      EXPECT_EQ(BodyOf(anon)["code"], "unauthenticated") << label;
-      auto bad = api_->Call(rc.method, path, std::nullopt, body,
-                            {{"Authorization", "Bearer flt_000000000000000000000000_forged"}});
-      ASSERT_TRUE(bad);
-      EXPECT_EQ(bad->status, 401) << label;
-      for (Role r : roles) {
-        if (static_cast<int>(r) >= static_cast<int>(*rc.least)) continue;
-        auto denied = api_->Call(rc.method, path, r, body, extra);
-        ASSERT_TRUE(denied) << label;
-        EXPECT_EQ(denied->status, 403) << label << " as " << Name(r);
-        EXPECT_EQ(BodyOf(denied)["code"], "forbidden") << label;
-      }
-    }
-    auto ok = api_->Call(rc.method, path, rc.least, body, extra);
-    ASSERT_TRUE(ok) << label;
-    EXPECT_EQ(ok->status, rc.ok_status) << label << ": " << ok->body.substr(0, 300);
-    if (rc.ok_status == 501) {
-      EXPECT_EQ(BodyOf(ok)["code"], "not_implemented") << label;
-    }
-  }
-}
-
-TEST_F(ApiTest, OpenApiDescribesEveryRoute) {
-  StartServer();
-  auto r = api_->Call("GET", "/api/v1/openapi.yaml", std::nullopt);
-  ASSERT_TRUE(r);
-  ASSERT_EQ(r->status, 200);
-  EXPECT_NE(r->body.find("openapi: 3"), std::string::npos);
-  for (const RouteCase& rc : AllRoutes()) {
-    std::string p = rc.path.substr(std::string("/api/v1").size());
-    p = p.substr(0, p.find('?'));
-    for (const char* k : {"{c0}", "{c1}", "{c2}", "{c3}", "{c6}"}) {
-      if (auto at = p.find(k); at != std::string::npos) p.replace(at, std::string(k).size(), "{id}");
-    }
-    if (p.starts_with("/plans/1")) p.replace(7, 1, "{id}");
-    if (p.starts_with("/users/")) p = "/users/{name}/tokens";
-    EXPECT_NE(r->body.find("  " + p + ":"), std::string::npos) << "docs/openapi.yaml lacks " << p;
-  }
 }
 
 // An operation of docs/openapi.yaml or of the server: "GET /plans/{}" (path
@@ -428,6 +371,90 @@ std::vector<Operation> ServedOperations(const Server& server) {
     out.push_back({r.method + " " + p, r.role});
   }
   return out;
+}
+
+// The operation a case exercises, as DocumentedOperations writes it:
+// "GET /incidents/{}" (query dropped, ids and user names blanked).
+std::string OperationOf(const RouteCase& rc) {
+  std::string p = rc.path.substr(std::string("/api/v1").size());
+  p = p.substr(0, p.find('?'));
+  static const std::regex id(R"(/(\{c\d+\}|\d+)(?=/|$))"), user(R"(^/users/[^/]+/)");
+  p = std::regex_replace(std::regex_replace(p, id, "/{}"), user, "/users/{}/");
+  return rc.method + " " + p;
+}
+
+// Every operation of docs/openapi.yaml against every caller: anonymous and a
+// forged token get 401 unless the operation is public, the roles below its
+// x-faultline-role 403, and that role and those above pass the role check
+// (the least role gets the case's status; a higher one, on a write, a body
+// the route refuses, so nothing changes twice).
+TEST_F(ApiTest, EveryRouteChecksEveryRole) {
+  StartServer();
+  auto doc = api_->Call("GET", "/api/v1/openapi.yaml", std::nullopt);
+  ASSERT_TRUE(doc);
+  ASSERT_EQ(doc->status, 200);
+  std::map<std::string, std::string> roles;
+  for (const Operation& o : DocumentedOperations(doc->body)) roles.emplace(o.key, o.role);
+  ASSERT_GT(roles.size(), 30u) << "docs/openapi.yaml: paths not found";
+  const std::vector<Role> all = {Role::kViewer, Role::kAnalyst, Role::kAdmin};
+  std::set<std::string> checked;
+  for (const RouteCase& rc : AllRoutes()) {
+    std::string path = Fill(rc.path, api_->ids());
+    std::string body = Fill(rc.body, api_->ids());
+    const std::string op = OperationOf(rc), label = rc.method + " " + path;
+    auto documented = roles.find(op);
+    if (documented == roles.end()) {
+      ADD_FAILURE() << label << ": " << op << " is not in docs/openapi.yaml";
+      continue;
+    }
+    checked.insert(op);
+    std::optional<Role> least;
+    if (documented->second != "public") {
+      auto r = ParseRole(documented->second);
+      ASSERT_TRUE(r.ok()) << op << ": x-faultline-role " << documented->second;
+      least = *r;
+    }
+    httplib::Headers extra;
+    if (body == "PUT") {
+      auto got = api_->Call("GET", path, Role::kViewer);
+      ASSERT_TRUE(got);
+      Json inc = BodyOf(got)["incident"];
+      inc["notes"] = "checked";
+      body = inc.dump();
+      extra = {{"If-Match", got->get_header_value("ETag")}};
+    }
+    if (least) {
+      auto anon = api_->Call(rc.method, path, std::nullopt, body, extra);
+      ASSERT_TRUE(anon) << label;
+      EXPECT_EQ(anon->status, 401) << label;
+      EXPECT_EQ(BodyOf(anon)["code"], "unauthenticated") << label;
+      auto bad = api_->Call(rc.method, path, std::nullopt, body,
+                            {{"Authorization", "Bearer flt_000000000000000000000000_forged"}});
+      ASSERT_TRUE(bad);
+      EXPECT_EQ(bad->status, 401) << label;
+    }
+    for (Role r : all) {
+      if (least && r == *least) continue;
+      const bool below = least && static_cast<int>(r) < static_cast<int>(*least);
+      const bool reads = rc.method == "GET";
+      auto got = api_->Call(rc.method, path, r, below || reads ? body : "{", extra);
+      ASSERT_TRUE(got) << label;
+      if (below) {
+        EXPECT_EQ(got->status, 403) << label << " as " << Name(r);
+        EXPECT_EQ(BodyOf(got)["code"], "forbidden") << label;
+      } else if (reads) {
+        EXPECT_EQ(got->status, rc.ok_status) << label << " as " << Name(r) << ": " << got->body.substr(0, 300);
+      } else {
+        EXPECT_NE(got->status, 401) << label << " as " << Name(r);
+        EXPECT_NE(got->status, 403) << label << " as " << Name(r) << ": " << got->body.substr(0, 300);
+        EXPECT_LT(got->status, 500) << label << " as " << Name(r) << ": " << got->body.substr(0, 300);
+      }
+    }
+    auto ok = api_->Call(rc.method, path, least, body, extra);
+    ASSERT_TRUE(ok) << label;
+    EXPECT_EQ(ok->status, rc.ok_status) << label << ": " << ok->body.substr(0, 300);
+  }
+  for (const auto& [op, role] : roles) EXPECT_TRUE(checked.contains(op)) << "no case checks the roles of " << op;
 }
 
 TEST_F(ApiTest, OpenApiDocumentsExactlyTheServedRoutesWithTheirRoles) {
@@ -785,6 +812,88 @@ TEST_F(ApiTest, ListsPageByCursorAndSort) {
   EXPECT_EQ(ids.size(), 12u);
 }
 
+// The list pages are written straight into the response; they must be the
+// bytes the DOM gives (nlohmann ordered_json, the writer they replaced) for
+// incidents with every field, none of the optional ones, and text in other
+// scripts, with quotes, backslashes and control characters.
+TEST_F(ApiTest, IncidentPagesAreTheDomsBytes) {
+  StartServer();
+  {
+    auto store = Store::Open(db_);
+    ASSERT_TRUE(store.ok());
+    Incident full = MakeIncident("test:full", "2021-03-01", "خیبر پختونخوا", 7, IncidentStatus::kConfirmed, 34.0151234567,
+                                 71.52493);
+    full.date_end = full.date + 30;
+    full.date_precision = 2;  // month
+    full.admin2 = "Peshawar \"City\"";
+    full.place = "Qissa Khwani — قصہ خوانی \\ bazaar";
+    full.sub_event_type = "Suicide bomb\tattack";
+    full.perpetrator = "Tehrik-i-Taliban Pakistan";
+    full.attribution = Attribution::kClaimed;
+    for (size_t c = 0; c < kCasualtyCategories; ++c) {
+      full.casualties.killed[c] = {static_cast<int32_t>(c), static_cast<int32_t>(c + 1), static_cast<int32_t>(c + 3)};
+    }
+    full.casualties.injured[1] = {std::nullopt, 12, std::nullopt};
+    full.notes = "line one\nline two \x01 😀 \"quoted\" \\ back\r\n";
+    full.sources.push_back(Source{"ڈان", "https://x.example/a?b=1&c=\"2\"", "2021-03-04T10:00:00Z", "Blast — \"7 killed\"",
+                                  {Evidence{"killed.police", 0, 12, 0.1 + 0.2}, Evidence{"date", 3, 9, 1e-05}}});
+    full.provenance = {"ndjson", "batch-1", "news/2021-03.ndjson", 42};
+    Incident bare;
+    bare.source_key = "test:bare";
+    bare.date = bare.date_end = CivilDate::Parse("2019-12-31")->days();
+    bare.country = "AF";
+    bare.license = "project";
+    for (Incident* inc : {&full, &bare}) {
+      auto r = (*store)->Upsert(inc, Change{"seed", ""});
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+    }
+  }
+  auto store = Store::Open(db_);
+  ASSERT_TRUE(store.ok());
+  // The page as the DOM builds it from the stored incidents.
+  auto dom_page = [&](const std::vector<int64_t>& ids, const char* next, const char* sort, const char* order,
+                      std::optional<int64_t> total) {
+    faultline::testing::Json page, list = faultline::testing::Json::array();
+    for (int64_t id : ids) {
+      auto inc = (*store)->Get(id);
+      EXPECT_TRUE(inc.ok()) << inc.status().ToString();
+      if (!inc.ok()) continue;
+      auto j = faultline::testing::Json::parse(faultline::testing::IncidentDom(*inc));
+      j["killed_total"] = inc->casualties.TotalKilled();
+      j["injured_total"] = inc->casualties.TotalInjured();
+      list.push_back(std::move(j));
+    }
+    page["incidents"] = std::move(list);
+    page["next_cursor"] = next == nullptr ? faultline::testing::Json(nullptr) : faultline::testing::Json(next);
+    page["sort"] = sort;
+    page["order"] = order;
+    if (total) page["total"] = *total;
+    return faultline::testing::Dump(page);
+  };
+  auto ids_of = [](const httplib::Result& r) {
+    std::vector<int64_t> ids;
+    const Json body = BodyOf(r);
+    for (const auto& inc : body["incidents"]) ids.push_back(inc["id"].get<int64_t>());
+    return ids;
+  };
+  // Keyset pages (id order) and a sorted page with its total.
+  auto all = api_->Call("GET", "/api/v1/incidents?limit=100", Role::kViewer);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(ids_of(all).size(), 14u) << all->body;
+  EXPECT_EQ(all->body, dom_page(ids_of(all), nullptr, "id", "asc", std::nullopt));
+  EXPECT_NE(all->body.find("خیبر پختونخوا"), std::string::npos);  // UTF-8 kept, not \u-escaped
+  auto first = api_->Call("GET", "/api/v1/incidents?limit=3&country=AF", Role::kViewer);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->body, dom_page(ids_of(first), nullptr, "id", "asc", std::nullopt));
+  auto part = api_->Call("GET", "/api/v1/incidents?limit=13", Role::kViewer);
+  ASSERT_TRUE(part);
+  const std::string next = std::to_string(ids_of(part).back());
+  EXPECT_EQ(part->body, dom_page(ids_of(part), next.c_str(), "id", "asc", std::nullopt));
+  auto sorted = api_->Call("GET", "/api/v1/incidents?sort=killed&limit=4&total=true", Role::kViewer);
+  ASSERT_TRUE(sorted);
+  EXPECT_EQ(sorted->body, dom_page(ids_of(sorted), "o4", "killed", "desc", 14));
+}
+
 TEST_F(ApiTest, LargeSetsComeBackClusteredOnTheMap) {
   ServerOptions opt;
   opt.max_map_points = 4;
@@ -1084,6 +1193,29 @@ TEST_F(ApiTest, StageRoutesAnswerWhatTheLibraryComputes) {
                             Role::kAnalyst);
   EXPECT_EQ(unsaved->status, 200);
   EXPECT_EQ(BodyOf(api_->Call("GET", "/api/v1/forecasts", Role::kViewer))["run"], made["run"]);
+
+  // Two runs of one model and seed posted in the same second are two runs,
+  // each with only its own records (run ids were once stamped to the
+  // second, and the second run's records joined the first's).
+  const std::string again = "/api/v1/forecasts?period=week&model=rolling-nb&horizon=2&seed=3&" + span;
+  Json first, second;
+  for (int tries = 0; tries < 5; ++tries) {
+    first = BodyOf(api_->Call("POST", again, Role::kAnalyst));
+    second = BodyOf(api_->Call("POST", again, Role::kAnalyst));
+    ASSERT_TRUE(first["run"].is_string() && second["run"].is_string()) << first.dump() << second.dump();
+    // The stamp to the second: "20240101T000000".
+    if (first["run"].get<std::string>().substr(0, 15) == second["run"].get<std::string>().substr(0, 15)) break;
+  }
+  ASSERT_EQ(first["run"].get<std::string>().substr(0, 15), second["run"].get<std::string>().substr(0, 15));
+  EXPECT_NE(first["run"], second["run"]);
+  for (const Json* posted : {&first, &second}) {
+    auto got = BodyOf(api_->Call("GET", "/api/v1/forecasts?run=" + UrlEncode((*posted)["run"].get<std::string>()),
+                                 Role::kViewer));
+    EXPECT_EQ(got["run"], (*posted)["run"]);
+    EXPECT_EQ(got["forecasts"].size(), 2u) << got.dump();
+    EXPECT_EQ(got["forecasts"], (*posted)["forecasts"]);
+  }
+  EXPECT_EQ(BodyOf(api_->Call("GET", "/api/v1/forecasts", Role::kViewer))["run"], second["run"]);
 
   // Backtests score the baselines beside the models asked for.
   auto bt = BodyOf(api_->Call("GET", "/api/v1/backtests?period=week&origins=4&horizon=2&models=nb-regression&" + span,

@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 #include <utility>
 
+#include "store/account_columns.h"
 #include "store/accounts.h"
 
 namespace faultline {
@@ -33,34 +34,14 @@ Status PgError(const std::string& what) {
   }
 }
 
-constexpr const char* kUserSelect = "SELECT id, name, role, password_hash, disabled, created_at FROM users";
-constexpr const char* kCredentialSelect =
-    "SELECT id, user_id, kind, lookup, secret_hash, label, created_at, expires_at, revoked_at FROM credentials";
-
-UserRecord ReadUser(const pqxx::row& r) {
-  UserRecord u;
-  u.id = r[0].as<int64_t>();
-  u.name = r[1].c_str();
-  u.role = r[2].c_str();
-  u.password_hash = r[3].c_str();
-  u.disabled = r[4].as<bool>();
-  u.created_at = r[5].c_str();
-  return u;
-}
-
-CredentialRecord ReadCredential(const pqxx::row& r) {
-  CredentialRecord c;
-  c.id = r[0].as<int64_t>();
-  c.user_id = r[1].as<int64_t>();
-  c.kind = r[2].c_str();
-  c.lookup = r[3].c_str();
-  c.secret_hash = r[4].c_str();
-  c.label = r[5].c_str();
-  c.created_at = r[6].c_str();
-  c.expires_at = r[7].c_str();
-  c.revoked_at = r[8].c_str();
-  return c;
-}
+// A result row, for account_columns.h's readers.
+struct AccountRow {
+  const pqxx::row& r;
+  int64_t Int(int i) const { return r[i].as<int64_t>(); }
+  bool Bool(int i) const { return r[i].as<bool>(); }
+  bool IsNull(int i) const { return r[i].is_null(); }
+  std::string Text(int i) const { return r[i].c_str(); }
+};
 
 class PostgresAccounts : public AccountStore {
  public:
@@ -97,7 +78,7 @@ class PostgresAccounts : public AccountStore {
       pqxx::result r = tx.exec(std::string(kUserSelect) + " ORDER BY id");
       tx.commit();
       std::vector<UserRecord> out;
-      for (const auto& row : r) out.push_back(ReadUser(row));
+      for (const auto& row : r) out.push_back(ReadUser(AccountRow{row}));
       return out;
     } catch (...) {
       return PgError("list users");
@@ -134,7 +115,7 @@ class PostgresAccounts : public AccountStore {
       pqxx::result r = tx.exec_params(std::string(kCredentialSelect) + " WHERE lookup = $1", lookup);
       tx.commit();
       if (r.empty()) return NotFound("no such credential");
-      return ReadCredential(r[0]);
+      return ReadCredential(AccountRow{r[0]});
     } catch (...) {
       return PgError("find credential");
     }
@@ -146,7 +127,7 @@ class PostgresAccounts : public AccountStore {
       pqxx::result r = tx.exec_params(std::string(kCredentialSelect) + " WHERE user_id = $1 ORDER BY id", user_id);
       tx.commit();
       std::vector<CredentialRecord> out;
-      for (const auto& row : r) out.push_back(ReadCredential(row));
+      for (const auto& row : r) out.push_back(ReadCredential(AccountRow{row}));
       return out;
     } catch (...) {
       return PgError("list credentials");
@@ -186,22 +167,11 @@ class PostgresAccounts : public AccountStore {
     try {
       pqxx::work tx(*conn_);
       pqxx::result r = tx.exec_params(
-          "SELECT id, at, who, action, target, before_json::text, after_json::text FROM audit_log"
-          " WHERE ($1::bigint = 0 OR id < $1::bigint) ORDER BY id DESC LIMIT $2",
+          AuditSelect("::text") + " WHERE ($1::bigint = 0 OR id < $1::bigint) ORDER BY id DESC LIMIT $2",
           before_id, limit);
       tx.commit();
       std::vector<AuditRecord> out;
-      for (const auto& row : r) {
-        AuditRecord a;
-        a.id = row[0].as<int64_t>();
-        a.at = row[1].c_str();
-        a.who = row[2].c_str();
-        a.action = row[3].c_str();
-        a.target = row[4].c_str();
-        if (!row[5].is_null()) a.before_json = row[5].c_str();
-        if (!row[6].is_null()) a.after_json = row[6].c_str();
-        out.push_back(std::move(a));
-      }
+      for (const auto& row : r) out.push_back(ReadAudit(AccountRow{row}));
       return out;
     } catch (...) {
       return PgError("read audit log");
@@ -215,7 +185,7 @@ class PostgresAccounts : public AccountStore {
       pqxx::result r = tx.exec_params(sql, param);
       tx.commit();
       if (r.empty()) return NotFound("no " + what);
-      return ReadUser(r[0]);
+      return ReadUser(AccountRow{r[0]});
     } catch (...) {
       return PgError("find " + what);
     }

@@ -596,6 +596,15 @@ class PostgresStore final : public Store {
     for (int i = 2; i <= kForecastInsertColumnCount; ++i) sql += ", $" + std::to_string(i);
     sql += ") RETURNING id";
     return Guard(Run("add forecasts", true, [&](pqxx::transaction_base& tx) -> Status {
+      for (const std::string& run : RunsOf(*records)) {
+        Params k;
+        k.Text(run);
+        // Two sessions adding the same run take turns (a lock per run id,
+        // held to the end of the transaction; class 4 = the forecasts
+        // migration), so the second sees the first's rows and is refused.
+        tx.exec_params("SELECT pg_advisory_xact_lock(4, hashtext($1))", k.dynamic());
+        if (!tx.exec_params("SELECT 1 FROM forecasts WHERE run = $1 LIMIT 1", k.dynamic()).empty()) return RunTaken(run);
+      }
       for (ForecastRecord& r : *records) {
         Params p;
         BindForecast(r, JoinNumbers(r.p_at_least), JoinNumbers(r.samples), p);

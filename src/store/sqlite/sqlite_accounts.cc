@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "store/account_columns.h"
 #include "store/accounts.h"
 
 namespace faultline {
@@ -13,6 +14,18 @@ struct StmtDeleter {
   void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
 };
 using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
+
+// The current row of a statement, for account_columns.h's readers.
+struct AccountRow {
+  sqlite3_stmt* s;
+  int64_t Int(int i) const { return sqlite3_column_int64(s, i); }
+  bool Bool(int i) const { return sqlite3_column_int(s, i) != 0; }
+  bool IsNull(int i) const { return sqlite3_column_type(s, i) == SQLITE_NULL; }
+  std::string Text(int i) const {
+    const unsigned char* p = sqlite3_column_text(s, i);
+    return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(s, i));
+  }
+};
 
 class SqliteAccounts : public AccountStore {
  public:
@@ -49,7 +62,7 @@ class SqliteAccounts : public AccountStore {
     ASSIGN_OR_RETURN(StmtPtr s, Prepare(std::string(kUserSelect) + " ORDER BY id"));
     std::vector<UserRecord> out;
     int rc;
-    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) out.push_back(ReadUser(s.get()));
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) out.push_back(ReadUser(AccountRow{s.get()}));
     if (rc != SQLITE_DONE) return Error(rc, "list users");
     return out;
   }
@@ -91,7 +104,7 @@ class SqliteAccounts : public AccountStore {
     int rc = sqlite3_step(s.get());
     if (rc == SQLITE_DONE) return NotFound("no such credential");
     if (rc != SQLITE_ROW) return Error(rc, "find credential");
-    return ReadCredential(s.get());
+    return ReadCredential(AccountRow{s.get()});
   }
 
   Result<std::vector<CredentialRecord>> Credentials(int64_t user_id) override {
@@ -99,7 +112,7 @@ class SqliteAccounts : public AccountStore {
     sqlite3_bind_int64(s.get(), 1, user_id);
     std::vector<CredentialRecord> out;
     int rc;
-    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) out.push_back(ReadCredential(s.get()));
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) out.push_back(ReadCredential(AccountRow{s.get()}));
     if (rc != SQLITE_DONE) return Error(rc, "list credentials");
     return out;
   }
@@ -129,34 +142,18 @@ class SqliteAccounts : public AccountStore {
   }
 
   Result<std::vector<AuditRecord>> Audit(int64_t before_id, int64_t limit) override {
-    ASSIGN_OR_RETURN(StmtPtr s, Prepare("SELECT id, at, who, action, target, before_json, after_json FROM audit_log"
-                                        " WHERE (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?"));
+    ASSIGN_OR_RETURN(StmtPtr s, Prepare(AuditSelect("") + " WHERE (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?"));
     sqlite3_bind_int64(s.get(), 1, before_id);
     sqlite3_bind_int64(s.get(), 2, before_id);
     sqlite3_bind_int64(s.get(), 3, limit);
     std::vector<AuditRecord> out;
     int rc;
-    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
-      AuditRecord a;
-      a.id = sqlite3_column_int64(s.get(), 0);
-      a.at = Text(s.get(), 1);
-      a.who = Text(s.get(), 2);
-      a.action = Text(s.get(), 3);
-      a.target = Text(s.get(), 4);
-      if (sqlite3_column_type(s.get(), 5) != SQLITE_NULL) a.before_json = Text(s.get(), 5);
-      if (sqlite3_column_type(s.get(), 6) != SQLITE_NULL) a.after_json = Text(s.get(), 6);
-      out.push_back(std::move(a));
-    }
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) out.push_back(ReadAudit(AccountRow{s.get()}));
     if (rc != SQLITE_DONE) return Error(rc, "read audit log");
     return out;
   }
 
  private:
-  static constexpr const char* kUserSelect =
-      "SELECT id, name, role, password_hash, disabled, created_at FROM users";
-  static constexpr const char* kCredentialSelect =
-      "SELECT id, user_id, kind, lookup, secret_hash, label, created_at, expires_at, revoked_at FROM credentials";
-
   Status Error(int rc, const std::string& what) {
     std::string m = "sqlite: " + what + ": " + sqlite3_errmsg(db_);
     if ((rc & 0xff) == SQLITE_CONSTRAINT) return AlreadyExists(m);
@@ -182,47 +179,17 @@ class SqliteAccounts : public AccountStore {
       sqlite3_bind_null(s, i);
     }
   }
-  static std::string Text(sqlite3_stmt* s, int i) {
-    const unsigned char* p = sqlite3_column_text(s, i);
-    return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(s, i));
-  }
-
   Status Done(sqlite3_stmt* s, const std::string& what) {
     int rc = sqlite3_step(s);
     if (rc != SQLITE_DONE) return Error(rc, what);
     return Status::Ok();
   }
 
-  static UserRecord ReadUser(sqlite3_stmt* s) {
-    UserRecord u;
-    u.id = sqlite3_column_int64(s, 0);
-    u.name = Text(s, 1);
-    u.role = Text(s, 2);
-    u.password_hash = Text(s, 3);
-    u.disabled = sqlite3_column_int(s, 4) != 0;
-    u.created_at = Text(s, 5);
-    return u;
-  }
-
   Result<UserRecord> OneUser(sqlite3_stmt* s, const std::string& what) {
     int rc = sqlite3_step(s);
     if (rc == SQLITE_DONE) return NotFound("no " + what);
     if (rc != SQLITE_ROW) return Error(rc, "find " + what);
-    return ReadUser(s);
-  }
-
-  static CredentialRecord ReadCredential(sqlite3_stmt* s) {
-    CredentialRecord c;
-    c.id = sqlite3_column_int64(s, 0);
-    c.user_id = sqlite3_column_int64(s, 1);
-    c.kind = Text(s, 2);
-    c.lookup = Text(s, 3);
-    c.secret_hash = Text(s, 4);
-    c.label = Text(s, 5);
-    c.created_at = Text(s, 6);
-    c.expires_at = Text(s, 7);
-    c.revoked_at = Text(s, 8);
-    return c;
+    return ReadUser(AccountRow{s});
   }
 
   sqlite3* db_;

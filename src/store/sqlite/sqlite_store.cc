@@ -1104,9 +1104,21 @@ class SqliteStore final : public Store {
   }
 
   // Forecasts are written a run at a time: one statement prepared per call.
+  // The write transaction (BEGIN IMMEDIATE) holds the database's one write
+  // lock, so no other writer can add the same run between check and insert.
   Status AddForecastsImpl(std::vector<ForecastRecord>* records) {
     WriteTx tx(this);
     RETURN_IF_ERROR(tx.Begin());
+    ASSIGN_OR_RETURN(StmtPtr taken, Prepare("SELECT 1 FROM forecasts WHERE run = ? LIMIT 1", false));
+    for (const std::string& run : RunsOf(*records)) {
+      StmtUse use(taken.get());
+      Binder b(use.get());
+      b.Text(run);
+      RETURN_IF_ERROR(CheckBind(b, "check forecast run"));
+      const int rc = sqlite3_step(use.get());
+      if (rc == SQLITE_ROW) return RunTaken(run);
+      if (rc != SQLITE_DONE) return Fail(rc, "check forecast run");
+    }
     std::string sql = "INSERT INTO forecasts (" + ForecastInsertColumns() + ", created_at) VALUES (?";
     for (int i = 1; i <= kForecastInsertColumnCount; ++i) sql += ", ?";
     sql += ")";

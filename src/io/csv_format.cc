@@ -51,6 +51,9 @@ class ResolveCache {
   };
   std::unordered_map<std::string, PlaceResult> places;
   std::unordered_map<std::string, std::string> actors;
+  // CountryCode's answers by the text as given (Trim'd): a file names a
+  // handful of countries, each folded once instead of once per row.
+  std::unordered_map<std::string, std::optional<std::string>, ColumnNameHash, std::equal_to<>> countries;
   std::string key;  // scratch, reused
 };
 
@@ -278,8 +281,15 @@ std::optional<std::string> CountryCode(const ImportContext& ctx, std::string_vie
   std::string_view v = Trim(name_or_code);
   if (v.empty()) return std::nullopt;
   if (ctx.gazetteer != nullptr) {
-    if (const Country* c = ctx.gazetteer->FindCountry(v)) return c->alpha2;
-    return std::nullopt;
+    auto find = [&]() -> std::optional<std::string> {
+      if (const Country* c = ctx.gazetteer->FindCountry(v)) return c->alpha2;
+      return std::nullopt;
+    };
+    if (!ctx.cache) return find();
+    auto& memo = ctx.cache->countries;
+    if (auto it = memo.find(v); it != memo.end()) return it->second;
+    if (memo.size() >= ResolveCache::kMaxEntries) memo.clear();
+    return memo.emplace(std::string(v), find()).first->second;
   }
   // Without a gazetteer only an alpha-2 code can be taken as is.
   if (v.size() == 2 && std::isalpha(static_cast<unsigned char>(v[0])) && std::isalpha(static_cast<unsigned char>(v[1]))) {

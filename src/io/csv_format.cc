@@ -10,12 +10,32 @@
 
 namespace faultline {
 
-bool RowView::Has(std::string_view column) const { return index_.find(column) != index_.end(); }
+void ColumnIndex::clear() {
+  map_.clear();
+  memo_ = {};
+}
+
+void ColumnIndex::emplace(std::string name, size_t index) {
+  map_.emplace(std::move(name), index);
+  memo_ = {};
+}
+
+size_t ColumnIndex::Find(std::string_view name) const {
+  Memo& m = memo_[(reinterpret_cast<uintptr_t>(name.data()) >> 3) % memo_.size()];
+  if (m.text == name.data() && m.name == name) return m.index;
+  auto it = map_.find(name);
+  m.text = name.data();
+  m.name.assign(name);
+  m.index = it == map_.end() ? kNone : it->second;
+  return m.index;
+}
+
+bool RowView::Has(std::string_view column) const { return index_.Find(column) != ColumnIndex::kNone; }
 
 std::string_view RowView::Get(std::string_view column) const {
-  auto it = index_.find(column);
-  if (it == index_.end() || it->second >= fields_.size()) return {};
-  return fields_[it->second];
+  const size_t i = index_.Find(column);
+  if (i == ColumnIndex::kNone || i >= fields_.size()) return {};
+  return fields_[i];
 }
 
 std::optional<int64_t> RowView::Int(std::string_view column, RowError* error) const {

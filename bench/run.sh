@@ -3,6 +3,8 @@
 # `make bench` (bench preset: optimised, no sanitizers) which calls this.
 # Usage: bench/run.sh [import|postgres|stats|changepoints|extract|serve|forecast|plan|report|all]   ROWS=1000000 STATS_ROWS=10000000 ARTICLES=10000 MILP_LIMIT=60
 #        REPORT_ROWS=1000000 CLAIMS=2000
+#        bench/run.sh import-read-ab   BASE_READ=/path/to/older/import_read_bench ROUNDS=3 ROWS=...
+#          the import's read side alone (parse, map, validate; no store)
 #        bench/run.sh import-ab|postgres-ab   BASE=/path/to/older/faultline ROUNDS=3 ROWS=...
 #          A/B of two builds' imports, interleaved with the reference loader so
 #          that both see the same machine load (postgres-ab: one throwaway
@@ -60,6 +62,16 @@ if [[ $what == import-ab ]]; then
     measure "sqlite3 .import" sqlite3 "$OUT/ab_r.db" ".mode csv" ".import $csv acled"
   done
   rm -f "$OUT"/ab_*.db*
+fi
+
+if [[ $what == import-read-ab ]]; then
+  # The import's read side alone (no store), two builds of bench/import_read_bench.
+  echo "== read side: $BASE_READ vs $B/bench/import_read_bench, $ROWS rows, ${ROUNDS:-3} rounds"
+  for r in $(seq "${ROUNDS:-3}"); do
+    echo "round $r (load $(cut -d' ' -f1 /proc/loadavg))"
+    echo "  before: $("$BASE_READ" acled "$csv")"
+    echo "  after:  $($B/bench/import_read_bench acled "$csv")"
+  done
 fi
 
 if [[ $what == postgres* || $what == all ]]; then

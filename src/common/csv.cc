@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -32,6 +33,25 @@ std::unique_ptr<CsvReader> CsvReader::FromString(std::string data, CsvOptions op
 CsvReader::CsvReader(std::FILE* f, bool owns, std::string mem, CsvOptions options)
     : file_(f), owns_file_(owns), options_(options), buf_(std::move(mem)) {
   if (file_ == nullptr) eof_ = true;  // memory input is already whole
+  for (unsigned char c : {static_cast<unsigned char>(options_.delimiter), static_cast<unsigned char>('"'),
+                          static_cast<unsigned char>('\n'), static_cast<unsigned char>('\r')}) {
+    plain_stop_[c] = true;
+  }
+  quoted_stop_['"'] = true;
+  quoted_stop_['\n'] = true;
+}
+
+bool CsvReader::TakeRun(const std::array<bool, 256>& stop, std::string* field, size_t limit) {
+  const char* begin = buf_.data() + pos_;
+  const char* end = buf_.data() + buf_.size();
+  const char* p = begin;
+  while (p < end && !stop[static_cast<unsigned char>(*p)]) ++p;
+  const auto n = static_cast<size_t>(p - begin);
+  pos_ += n;
+  consumed_ += n;
+  const size_t room = field->size() < limit ? limit - field->size() : 0;
+  field->append(begin, std::min(n, room));
+  return n <= room;
 }
 
 CsvReader::~CsvReader() {
@@ -105,6 +125,15 @@ CsvReader::ReadResult CsvReader::Next(CsvRecord* rec) {
     bool in_quotes = false;
     bool after_quote = false;  // just closed a quoted field
     for (;;) {
+      // Bytes with no meaning here go to the field a run at a time; the
+      // byte that ends the run is handled below.
+      if (pos_ < buf_.size() && !(in_quotes ? quoted_stop_ : plain_stop_)[static_cast<unsigned char>(buf_[pos_])]) {
+        if (!TakeRun(in_quotes ? quoted_stop_ : plain_stop_, field, limit) && !too_long) {
+          too_long = true;
+          too_long_field = nfields;
+        }
+        continue;
+      }
       c = Get();
       if (c < 0) {
         if (in_quotes) {

@@ -13,6 +13,7 @@
 #ifndef FAULTLINE_COMMON_CSV_H_
 #define FAULTLINE_COMMON_CSV_H_
 
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -67,6 +68,10 @@ class CsvReader {
   bool Fill();
   int Get();   // next byte or -1
   int Peek();  // next byte without consuming, or -1
+  // Moves the bytes from pos_ up to the first one `stop` marks (or the end of
+  // the buffer) into `field`, keeping at most `limit` bytes in it; returns
+  // false when the run was cut short by the limit.
+  bool TakeRun(const std::array<bool, 256>& stop, std::string* field, size_t limit);
 
   std::FILE* file_ = nullptr;
   bool owns_file_ = false;
@@ -81,6 +86,10 @@ class CsvReader {
   bool started_ = false;
   bool eof_ = false;
   Status io_status_;
+  // Bytes that end a run of plain bytes outside quotes (delimiter, quote,
+  // line ends) and inside them (quote, newline).
+  std::array<bool, 256> plain_stop_{};
+  std::array<bool, 256> quoted_stop_{};
 };
 
 }  // namespace faultline

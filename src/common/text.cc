@@ -5,14 +5,36 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 
 namespace faultline {
+namespace {
+
+// ASCII case and classes without the locale calls of <cctype> (this program
+// never leaves the "C" locale, where they mean exactly this).
+inline char LowerAscii(unsigned char c) {
+  return static_cast<char>(static_cast<unsigned>(c - 'A') < 26u ? c + ('a' - 'A') : c);
+}
+inline bool AlnumAscii(unsigned char c) {
+  return static_cast<unsigned>(c - '0') < 10u || static_cast<unsigned>((c | 0x20) - 'a') < 26u;
+}
+
+}  // namespace
 
 std::optional<size_t> FindInvalidUtf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t n = s.size(), i = 0;
   while (i < n) {
+    // Nearly all text is ASCII: eight bytes at a time while no high bit is set.
+    while (i + 8 <= n) {
+      uint64_t word;
+      std::memcpy(&word, p + i, 8);
+      if ((word & 0x8080808080808080ull) != 0) break;
+      i += 8;
+    }
+    if (i >= n) break;
     unsigned char c = p[i];
     if (c < 0x80) {
       ++i;
@@ -108,8 +130,8 @@ std::string FoldKey(std::string_view s) {
       }
     }
     if (c < 0x80) {
-      if (std::isalnum(c)) {
-        out += static_cast<char>(std::tolower(c));
+      if (AlnumAscii(c)) {
+        out += LowerAscii(c);
         space = false;
       } else if (c == '\'' || c == '`') {
         // apostrophes join: "Jama'at" -> "jamaat"
@@ -157,14 +179,14 @@ std::vector<std::string_view> Split(std::string_view s, char sep) {
 
 std::string ToLowerAscii(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) c = LowerAscii(static_cast<unsigned char>(c));
   return out;
 }
 
 bool IEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    if (LowerAscii(static_cast<unsigned char>(a[i])) != LowerAscii(static_cast<unsigned char>(b[i]))) return false;
   }
   return true;
 }

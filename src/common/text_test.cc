@@ -2,8 +2,39 @@
 
 #include <gtest/gtest.h>
 
+#include <utf8proc.h>
+
+#include <random>
+
 namespace faultline {
 namespace {
+
+// The reference: utf8proc's own decoder, one code point at a time (it
+// refuses overlong forms, surrogates and code points past U+10FFFF too).
+std::optional<size_t> ReferenceInvalidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  size_t i = 0;
+  while (i < s.size()) {
+    utf8proc_int32_t cp = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+    if (n <= 0) return i;
+    i += static_cast<size_t>(n);
+  }
+  return std::nullopt;
+}
+
+TEST(FindInvalidUtf8, MatchesUtf8procOnRandomInput) {
+  std::mt19937 rng(11);
+  static constexpr std::string_view kPieces[] = {"a",        "plain ascii text ", "\xc3\xa9", "\xe2\x80\x99",
+                                                 "\xf0\x9f\x98\x80", "\xc3",     "\xff",     "\xed\xa0\x80",
+                                                 "\xe0\x80\x80",     "\x80"};
+  std::uniform_int_distribution<size_t> pick(0, std::size(kPieces) - 1), len(0, 40);
+  for (int i = 0; i < 20000; ++i) {
+    std::string s;
+    for (size_t n = len(rng); n > 0; --n) s += kPieces[i % 3 == 0 ? pick(rng) : pick(rng) % 5];
+    ASSERT_EQ(FindInvalidUtf8(s), ReferenceInvalidUtf8(s)) << i;
+  }
+}
 
 TEST(FoldKey, CaseDiacriticsPunctuation) {
   EXPECT_EQ(FoldKey("D.I. Khan"), "d i khan");

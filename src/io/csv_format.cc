@@ -10,12 +10,32 @@
 
 namespace faultline {
 
-bool RowView::Has(std::string_view column) const { return index_.find(column) != index_.end(); }
+void ColumnIndex::clear() {
+  map_.clear();
+  memo_ = {};
+}
+
+void ColumnIndex::emplace(std::string name, size_t index) {
+  map_.emplace(std::move(name), index);
+  memo_ = {};
+}
+
+size_t ColumnIndex::Find(std::string_view name) const {
+  Memo& m = memo_[(reinterpret_cast<uintptr_t>(name.data()) >> 3) % memo_.size()];
+  if (m.text == name.data() && m.name == name) return m.index;
+  auto it = map_.find(name);
+  m.text = name.data();
+  m.name.assign(name);
+  m.index = it == map_.end() ? kNone : it->second;
+  return m.index;
+}
+
+bool RowView::Has(std::string_view column) const { return index_.Find(column) != ColumnIndex::kNone; }
 
 std::string_view RowView::Get(std::string_view column) const {
-  auto it = index_.find(column);
-  if (it == index_.end() || it->second >= fields_.size()) return {};
-  return fields_[it->second];
+  const size_t i = index_.Find(column);
+  if (i == ColumnIndex::kNone || i >= fields_.size()) return {};
+  return fields_[i];
 }
 
 std::optional<int64_t> RowView::Int(std::string_view column, RowError* error) const {
@@ -51,6 +71,9 @@ class ResolveCache {
   };
   std::unordered_map<std::string, PlaceResult> places;
   std::unordered_map<std::string, std::string> actors;
+  // CountryCode's answers by the text as given (Trim'd): a file names a
+  // handful of countries, each folded once instead of once per row.
+  std::unordered_map<std::string, std::optional<std::string>, ColumnNameHash, std::equal_to<>> countries;
   std::string key;  // scratch, reused
 };
 
@@ -278,8 +301,15 @@ std::optional<std::string> CountryCode(const ImportContext& ctx, std::string_vie
   std::string_view v = Trim(name_or_code);
   if (v.empty()) return std::nullopt;
   if (ctx.gazetteer != nullptr) {
-    if (const Country* c = ctx.gazetteer->FindCountry(v)) return c->alpha2;
-    return std::nullopt;
+    auto find = [&]() -> std::optional<std::string> {
+      if (const Country* c = ctx.gazetteer->FindCountry(v)) return c->alpha2;
+      return std::nullopt;
+    };
+    if (!ctx.cache) return find();
+    auto& memo = ctx.cache->countries;
+    if (auto it = memo.find(v); it != memo.end()) return it->second;
+    if (memo.size() >= ResolveCache::kMaxEntries) memo.clear();
+    return memo.emplace(std::string(v), find()).first->second;
   }
   // Without a gazetteer only an alpha-2 code can be taken as is.
   if (v.size() == 2 && std::isalpha(static_cast<unsigned char>(v[0])) && std::isalpha(static_cast<unsigned char>(v[1]))) {

@@ -6,6 +6,7 @@
 #ifndef FAULTLINE_IO_CSV_FORMAT_H_
 #define FAULTLINE_IO_CSV_FORMAT_H_
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,12 +24,35 @@ struct RowError {
   std::string reason;
 };
 
-// Column name -> field index; looked up by string_view without a copy.
+// Hash of a name looked up by string_view without a copy.
 struct ColumnNameHash {
   using is_transparent = void;
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
-using ColumnIndex = std::unordered_map<std::string, size_t, ColumnNameHash, std::equal_to<>>;
+
+// Column name -> field index. Formats look columns up by name on every row
+// with the same string literals, so a small memo keyed by the text's
+// address comes before the hash map: a hit costs a short compare of the
+// text (which it always makes, so any string_view is safe) instead of
+// hashing it. Not thread-safe (the memo is filled by const look-ups).
+class ColumnIndex {
+ public:
+  static constexpr size_t kNone = static_cast<size_t>(-1);
+  void clear();
+  void emplace(std::string name, size_t index);
+  bool count(std::string_view name) const { return Find(name) != kNone; }
+  // The index of column `name`, or kNone.
+  size_t Find(std::string_view name) const;
+
+ private:
+  struct Memo {
+    const char* text = nullptr;  // the address looked up
+    std::string name;
+    size_t index = kNone;
+  };
+  std::unordered_map<std::string, size_t, ColumnNameHash, std::equal_to<>> map_;
+  mutable std::array<Memo, 64> memo_;
+};
 
 // Read access to one row by column name. Get returns "" for a column the
 // header lacks; Has tells the two apart.

@@ -81,12 +81,16 @@ class RowPipeline {
     uint64_t bytes_consumed = 0;  // the source's position after the last row
   };
 
-  RowPipeline(RowSource* source, std::string importer) : source_(source), importer_(std::move(importer)) {
+  // With `threaded` false, Next() reads each chunk on the calling thread:
+  // the same rows in the same order, the reference the pipeline is tested
+  // against.
+  RowPipeline(RowSource* source, std::string importer, bool threaded)
+      : source_(source), importer_(std::move(importer)), threaded_(threaded) {
     for (size_t i = 0; i < kChunks + 1; ++i) {
       free_.push_back(std::make_unique<Chunk>());
       free_.back()->rows.resize(kChunkRows);
     }
-    reader_ = std::thread([this] { Read(); });
+    if (threaded_) reader_ = std::thread([this] { Read(); });
   }
   RowPipeline(const RowPipeline&) = delete;
   RowPipeline& operator=(const RowPipeline&) = delete;
@@ -94,6 +98,15 @@ class RowPipeline {
 
   // The next chunk of rows, or null at the end of input.
   std::unique_ptr<Chunk> Next() {
+    if (!threaded_) {
+      if (done_) return nullptr;
+      std::unique_ptr<Chunk> c = std::move(free_.back());
+      free_.pop_back();
+      done_ = !Fill(c.get());
+      if (c->size > 0) return c;
+      free_.push_back(std::move(c));
+      return nullptr;
+    }
     std::unique_lock lock(mu_);
     ready_cv_.wait(lock, [&] { return !ready_.empty() || done_; });
     if (ready_.empty()) return nullptr;
@@ -134,17 +147,7 @@ class RowPipeline {
         c = std::move(free_.back());
         free_.pop_back();
       }
-      c->size = 0;
-      while (c->size < c->rows.size()) {
-        ImportedRow& row = c->rows[c->size];
-        if (!source_->Next(&row)) {
-          more = false;
-          break;
-        }
-        Prepare(&row);
-        ++c->size;
-      }
-      c->bytes_consumed = source_->bytes_consumed();
+      more = Fill(c.get());
       std::lock_guard lock(mu_);
       if (c->size > 0) {
         ready_.push_back(std::move(c));
@@ -156,6 +159,23 @@ class RowPipeline {
     std::lock_guard lock(mu_);
     done_ = true;
     ready_cv_.notify_all();
+  }
+
+  // Fills `c` from the source; false when the source has ended.
+  bool Fill(Chunk* c) {
+    c->size = 0;
+    bool more = true;
+    while (c->size < c->rows.size()) {
+      ImportedRow& row = c->rows[c->size];
+      if (!source_->Next(&row)) {
+        more = false;
+        break;
+      }
+      Prepare(&row);
+      ++c->size;
+    }
+    c->bytes_consumed = source_->bytes_consumed();
+    return more;
   }
 
   // The identity of a row without one, and validation: per-row work that
@@ -180,6 +200,7 @@ class RowPipeline {
 
   RowSource* source_;
   const std::string importer_;
+  const bool threaded_;
   std::mutex mu_;
   std::condition_variable ready_cv_, free_cv_;
   std::deque<std::unique_ptr<Chunk>> ready_;
@@ -266,7 +287,7 @@ Result<ImportSummary> RunImport(Store* store, RowSource* source, const ImportCon
     return s;
   };
 
-  RowPipeline rows(source, rec.importer);
+  RowPipeline rows(source, rec.importer, options.reader_thread);
   while (std::unique_ptr<RowPipeline::Chunk> chunk = rows.Next()) {
     for (size_t r = 0; r < chunk->size; ++r) {
       ImportedRow& row = chunk->rows[r];

@@ -28,6 +28,10 @@ struct ImportOptions {
   bool progress = true;         // drawn only on a terminal
   Change change{"import", ""};
   size_t max_reported_errors = 20;
+  // false: rows are read on the calling thread, one chunk at a time — the
+  // same rows, counts, errors and quarantine file; the reference the tests
+  // hold the pipelined import to.
+  bool reader_thread = true;
 };
 
 struct ImportSummary {

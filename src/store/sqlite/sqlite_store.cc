@@ -664,15 +664,18 @@ class SqliteStore final : public Store {
     return static_cast<int>(sqlite3_column_int64(use.get(), 0));
   }
 
-  Result<WriteOutcome> UpsertImpl(Incident* inc, const Change& change) {
+  // `batch_now`: the time a batch is written at, taken once for all its
+  // rows (null: now).
+  Result<WriteOutcome> UpsertImpl(Incident* inc, const Change& change, const std::string* batch_now = nullptr) {
     WriteTx tx(this);
     RETURN_IF_ERROR(tx.Begin());
+    const std::string own_now = batch_now != nullptr ? std::string() : NowUtc();
+    const std::string& now = batch_now != nullptr ? *batch_now : own_now;
     if (bulk_) {
       // A bulk load into an empty table: nearly every key is new, so the
       // insert itself is the key look-up; a key seen earlier in the load
       // inserts nothing and takes the path below.
       const std::string sources = SourcesToJson(inc->sources);
-      const std::string now = NowUtc();
       StmtUse use(insert_new_.get());
       Binder b(use.get());
       b.Int(1);
@@ -706,7 +709,6 @@ class SqliteStore final : public Store {
       return WriteOutcome::kUnchanged;
     }
     const std::string sources = SourcesToJson(inc->sources);
-    const std::string now = NowUtc();
     if (current) {
       const int32_t version = current->version + 1;
       RETURN_IF_ERROR(WriteUpdate(*inc, sources, current->id, current->version, version, now, change));
@@ -731,8 +733,9 @@ class SqliteStore final : public Store {
     WriteTx tx(this);
     RETURN_IF_ERROR(tx.Begin());
     RETURN_IF_ERROR(MaybeStartBulk(incidents.size()));
+    const std::string now = NowUtc();
     for (Incident& inc : incidents) {
-      ASSIGN_OR_RETURN(WriteOutcome o, UpsertImpl(&inc, change));
+      ASSIGN_OR_RETURN(WriteOutcome o, UpsertImpl(&inc, change, &now));
       outcomes->push_back(o);
     }
     return tx.Commit();

@@ -5,6 +5,9 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 #include <limits>
 #include <map>
 #include <string>
@@ -418,123 +421,243 @@ template <bool kTabulated>
     prev_map = map;
   }
 }
-// exp(x) for float x <= 0 (the sign is ignored) in plain arithmetic that vectorises (8 lanes with
-// AVX2): x below -87 is taken as -87 (exp(-87) = 1.6e-38 is nothing beside
-// the 1 the sum it feeds holds); Cody-Waite reduction to |r| <= ln2/2 and a
-// degree-6 Taylor polynomial: relative error below 2.5e-7 (checked in the
-// tests).
-[[gnu::always_inline]] inline float VectorExpF(float x) {
-  // The clamp on the bits (compilers do not vectorise a float comparison
-  // here): with the sign set, a more negative float has larger bits.
-  const uint32_t bits = std::bit_cast<uint32_t>(x) | 0x80000000u;
-  const uint32_t floor_bits = std::bit_cast<uint32_t>(-87.0f);
-  x = std::bit_cast<float>(bits < floor_bits ? bits : floor_bits);
-  constexpr float kShift = 0x1.8p23f;
-  const float kd = x * 1.44269504f + kShift;
-  const float k = kd - kShift;
-  const float r = (x - k * 0.693145752f) - k * 1.42860677e-6f;
-  float q = 1.0f / 720;
-  q = q * r + 1.0f / 120;
-  q = q * r + 1.0f / 24;
-  q = q * r + 1.0f / 6;
-  q = q * r + 0.5f;
-  q = q * r + 1.0f;
-  q = q * r + 1.0f;
-  const int32_t ki = std::bit_cast<int32_t>(kd) - std::bit_cast<int32_t>(kShift);
-  return std::bit_cast<float>(std::bit_cast<uint32_t>(q) + (static_cast<uint32_t>(ki) << 23));
+// GCC/Clang vector types: one source for every variant. A V8d is one
+// AVX-512 register, two AVX2 ones or four SSE2 ones; the operations are
+// the same IEEE ones lane by lane (no FMA: -ffp-contract=off), so every
+// variant computes the same numbers.
+// Every function taking or returning them is inlined, so the warning that
+// their calling convention depends on the target does not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef double V8d __attribute__((vector_size(64)));
+typedef int64_t V8l __attribute__((vector_size(64)));
+typedef float V8f __attribute__((vector_size(32)));
+typedef float V16f __attribute__((vector_size(64)));
+typedef uint32_t V16u __attribute__((vector_size(64)));
+typedef double V16d __attribute__((vector_size(128)));  // two V8d (converts 16 floats in two instructions)
+
+template <typename V, typename T>
+[[gnu::always_inline]] inline V LoadLanes(const T* p) {
+  V v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+template <typename V, typename T>
+[[gnu::always_inline]] inline void StoreLanes(T* p, V v) {
+  __builtin_memcpy(p, &v, sizeof v);
+}
+
+// 2^t for float lanes t <= 87 (t below -124 is taken as -124: 2^-124 =
+// 4.7e-38 is nothing beside the 1 the sum it feeds holds). t = k + f with
+// k an integer and |f| <= 1/2; 2^f by a degree-5 minimax polynomial
+// (relative error 7.5e-8, coefficients from a Remez fit), 2^k into the
+// exponent. Relative error below 2.5e-7 with the float rounding (the tests
+// check it against std::exp2).
+[[gnu::always_inline]] inline V16f Exp2Lanes(V16f t) {
+  const V16f floor = V16f{} - 124.0f;
+  t = t < floor ? floor : t;
+  constexpr float kShift = 0x1.8p23f;  // adding it rounds to an integer
+  const V16f kd = t + kShift;
+  const V16f k = kd - kShift;
+  const V16f f = t - k;
+  V16f p = f * 0x1.5c08e6p-10f + 0x1.3d0c52p-7f;
+  p = p * f + 0x1.c6b6e4p-5f;
+  p = p * f + 0x1.ebf918p-3f;
+  p = p * f + 0x1.62e428p-1f;
+  p = p * f + 0x1.000002p+0f;
+  // (A cast between vector types of one size keeps the bits.)
+  const V16u ki = reinterpret_cast<const V16u&>(kd) - std::bit_cast<uint32_t>(kShift);
+  const V16u bits = reinterpret_cast<const V16u&>(p) + (ki << 23);
+  return reinterpret_cast<const V16f&>(bits);
+}
+[[gnu::always_inline]] inline float Exp2Scalar(float t) {  // the same, one lane (tests, ref)
+  V16f v = V16f{} + t;
+  return Exp2Lanes(v)[0];
+}
+
+constexpr double kLog2E = 1.4426950408889634;
+
+// Adds exp(v - ref) = 2^((v - ref) log2 e) for 16 lanes (v0, v1) to 16
+// partial sums in double (two chains: the adds overlap).
+[[gnu::always_inline]] inline void AddExp(V8d v0, V8d v1, V8d ref, V8d& sum0, V8d& sum1) {
+  const V8f t0 = __builtin_convertvector((v0 - ref) * kLog2E, V8f);
+  const V8f t1 = __builtin_convertvector((v1 - ref) * kLog2E, V8f);
+  const V16f e = Exp2Lanes(__builtin_shufflevector(t0, t1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  const V16d ed = __builtin_convertvector(e, V16d);
+  sum0 += __builtin_shufflevector(ed, ed, 0, 1, 2, 3, 4, 5, 6, 7);
+  sum1 += __builtin_shufflevector(ed, ed, 8, 9, 10, 11, 12, 13, 14, 15);
+}
+
+// lgn[r] = lg[sum[r] + x] for r < live: the table look-ups of a step.
+[[gnu::always_inline]] inline void LookUpLogGamma(const double* lg, const double* sum, int32_t x, size_t live,
+                                                  double* lgn) {
+  for (size_t r = 0; r < live; ++r) lgn[r] = lg[static_cast<int32_t>(sum[r]) + x];
+}
+// The same, eight at a time with AVX-512 gathers (3x the scalar look-ups'
+// speed on the CPUs that have them); a function of its own, for the
+// target's instructions (the shared step cannot name them).
+[[gnu::target("avx512f,avx512vl")]] void LookUpLogGammaAvx512(const double* lg, const double* sum, int32_t x,
+                                                              size_t live, double* lgn) {
+  const __m256i xv = _mm256_set1_epi32(x);
+  size_t r = 0;
+  for (; r + 8 <= live; r += 8) {
+    const __m256i idx = _mm256_add_epi32(_mm512_cvttpd_epi32(_mm512_loadu_pd(sum + r)), xv);
+    _mm512_storeu_pd(lgn + r, _mm512_mask_i32gather_pd(_mm512_setzero_pd(), 0xff, idx, lg, 8));
+  }
+  LookUpLogGamma(lg, sum + r, x, live - r, lgn + r);
+}
+
+// One step's view of the slots (BocpdSlots).
+struct SlotStep {
+  double *lj, *g, *s;
+  const double *lgn, *log_q, *log_b1;
+  size_t live;
+  double alpha, xd, lfact;
+};
+// One block of 8 slots from r0: the joint (BocpdBody's arithmetic, in its
+// order), stored with the slot's new sum and log Gamma, and the running
+// maximum; with `tail`, lanes at or past `live` keep what they held and
+// give -inf.
+[[gnu::always_inline]] inline V8d JointBlock(const SlotStep& st, size_t r0, V8d shift_v, bool tail, V8d& best) {
+  double* __restrict lj = st.lj + r0;
+  double* __restrict g = st.g + r0;
+  double* __restrict s = st.s + r0;
+  const V8d lgn8 = LoadLanes<V8d>(st.lgn + r0), g8 = LoadLanes<V8d>(g), lj8 = LoadLanes<V8d>(lj);
+  const V8d s8 = LoadLanes<V8d>(s);
+  V8d v = (lgn8 - g8) + ((((lj8 + shift_v) - st.lfact) + (st.alpha + s8) * LoadLanes<V8d>(st.log_q + r0)) -
+                         st.xd * LoadLanes<V8d>(st.log_b1 + r0));
+  if (tail) {
+    const V8l lane = {0, 1, 2, 3, 4, 5, 6, 7};
+    const V8l valid = lane + static_cast<int64_t>(r0) < static_cast<int64_t>(st.live);
+    StoreLanes(lj, valid ? v : lj8);
+    StoreLanes(g, valid ? lgn8 : g8);
+    StoreLanes(s, valid ? s8 + st.xd : s8);
+    v = valid ? v : -std::numeric_limits<double>::infinity();
+  } else {
+    StoreLanes(lj, v);
+    StoreLanes(g, lgn8);
+    StoreLanes(s, s8 + st.xd);
+  }
+  best = v > best ? v : best;
+  return v;
 }
 
 // The same recursion as BocpdBody<true>, with per-run state instead of
-// prefix sums: the run of length r lives in slot head + r, holding its log
-// posterior, its sum and log Gamma(alpha + sum). A step moves head down one,
-// so run r's slot becomes run r + 1's in place (nothing is copied; the
-// buffer is 8 x (cap + 1) slots and the live ones move to its end when head
-// reaches 0), and reads one log Gamma per run length (the other is the
-// slot's). The joint is computed exactly as BocpdBody computes it; only the
-// normaliser's exponentials are floats (VectorExpF, summed in double): the
-// log posterior then differs from the double recursion by a few 1e-7 at
-// most (the tests bound it), which can only swap the most probable run
-// length where two are that close.
+// prefix sums: the run of length r lives in slot head + r, holding its
+// joint from the step before (its log posterior less the step's `shift`,
+// which is added where the slot is read; run length 0 holds its log
+// posterior itself), its sum (a double: exact, and no conversion in the
+// step) and log Gamma(alpha + sum). A step moves head down one, so run r's
+// slot becomes run r + 1's in place (nothing is copied; the buffer is 8 x
+// (cap + 1) slots and the live ones move to its end when head reaches 0),
+// and reads one log Gamma per run length (the other is the slot's). One
+// pass over the slots, 16 at a time, computes each joint exactly as
+// BocpdBody does (double), its running maximum, and the exponentials that
+// normalise: floats (Exp2Lanes), summed in double, relative to a
+// stabiliser known before the pass — the joint of the run length that was
+// most probable after the step before, computed first. That is normally
+// within a few units of the largest joint; where the largest is more than
+// 60 above it (a count far from that run's rate) the sum is taken again
+// relative to the largest. The log posterior then differs from the
+// all-double recursion by a few 1e-7 at most (the tests bound it), which
+// can only swap the most probable run length where two are that close.
+template <bool kGather>
 [[gnu::always_inline]] inline void BocpdSlots(const BocpdInputs& in, BocpdResult& out) {
   const size_t n = in.y.size(), cap = in.cap, width = cap + 1, size = 8 * width;
+  constexpr size_t kPad = 16;  // one chunk's reach past the last live slot
   const double alpha = in.alpha, log_h = std::log(std::clamp(in.hazard, 1e-300, 1.0)),
                log_1mh = std::log1p(-std::clamp(in.hazard, 0.0, 1 - 1e-16));
-  // Slots hold the joint of the step before (lj); the posterior of run
-  // length r >= 1 is that plus `shift` (added where it is read, not stored:
-  // the same double), of run length 0 it is lp0.
-  std::vector<double> ljv(size, 0), gv(size, 0), lgnv(width, 0);
-  std::vector<int32_t> sv(size, 0);
+  std::vector<double> ljv(size + kPad, 0), gv(size + kPad, 0), sv(size + kPad, 0), lgnv(width + kPad, 0);
   const double* __restrict lg = in.lg;
-  const double* __restrict log_q = in.log_q;
-  const double* __restrict log_b1 = in.log_b1;
-  double* __restrict lgn = lgnv.data();
+  const double* __restrict log_q = in.log_q;    // width + kPad entries
+  const double* __restrict log_b1 = in.log_b1;  // width + kPad entries
+  double* __restrict lgn = lgnv.data();         // log Gamma(alpha + sum + x) by run length, this step
   size_t head = size - 1, live = 1, prev_map = 0;
-  double lp0 = 0, shift = 0;
+  double shift = 0;
+  ljv[head] = 0;  // run length 0 has probability 1 before y_0
   gv[head] = lg[0];
+  const V8l lane = {0, 1, 2, 3, 4, 5, 6, 7};
+  constexpr double kMinusInf = -std::numeric_limits<double>::infinity();
   for (size_t t = 0; t < n; ++t) {
     if (head == 0) {  // room for the next run length 0: live slots to the end
-      std::copy_backward(ljv.begin(), ljv.begin() + static_cast<std::ptrdiff_t>(live), ljv.end());
-      std::copy_backward(gv.begin(), gv.begin() + static_cast<std::ptrdiff_t>(live), gv.end());
-      std::copy_backward(sv.begin(), sv.begin() + static_cast<std::ptrdiff_t>(live), sv.end());
+      for (auto* v : {&ljv, &gv, &sv}) {
+        std::copy_backward(v->begin(), v->begin() + static_cast<std::ptrdiff_t>(live),
+                           v->begin() + static_cast<std::ptrdiff_t>(size));
+      }
       head = size - live;
     }
     double* __restrict lj = ljv.data() + head;
     double* __restrict g = gv.data() + head;
-    int32_t* __restrict s = sv.data() + head;
+    double* __restrict s = sv.data() + head;
     const int32_t x = static_cast<int32_t>(std::max<int64_t>(in.y[t], 0));  // tabulated: sums fit
     const double xd = static_cast<double>(x);
     const double lfact = std::lgamma(xd + 1);
-    for (size_t r = 0; r < live; ++r) lgn[r] = lg[s[r] + x];  // the look-ups apart: the rest vectorises
-    // Run length 0 apart (its posterior is lp0), then the rest, in place.
-    lj[0] = (lgn[0] - g[0]) + (((lp0 - lfact) + (alpha + static_cast<double>(s[0])) * log_q[0]) - xd * log_b1[0]);
-    g[0] = lgn[0];
-    s[0] += x;
-    int64_t top_key = OrderKey(lj[0]);
-    for (size_t r = 1; r < live; ++r) {
-      const double a = alpha + static_cast<double>(s[r]);
-      lj[r] = (lgn[r] - g[r]) + ((((lj[r] + shift) - lfact) + a * log_q[r]) - xd * log_b1[r]);
-      top_key = std::max(top_key, OrderKey(lj[r]));
-      g[r] = lgn[r];
-      s[r] += x;
+    if constexpr (kGather) {  // the look-ups apart: the rest vectorises
+      LookUpLogGammaAvx512(lg, s, x, live, lgn);
+    } else {
+      LookUpLogGamma(lg, s, x, live, lgn);
     }
-    const double top = FromOrderKey(top_key);
-    double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};  // eight partial sums in double
-    size_t r8 = 0;
-    for (; r8 + 8 <= live; r8 += 8) {
-      for (size_t j = 0; j < 8; ++j) part[j] += static_cast<double>(VectorExpF(static_cast<float>(lj[r8 + j] - top)));
+    // The stabiliser: the joint of the last most probable run length.
+    const size_t rr = std::min(prev_map, live - 1);
+    const double ref = (lgn[rr] - g[rr]) +
+                       ((((lj[rr] + (rr == 0 ? 0.0 : shift)) - lfact) + (alpha + s[rr]) * log_q[rr]) - xd * log_b1[rr]);
+    const V8d refv = V8d{} + ref;
+    V8d best = V8d{} + kMinusInf, sum0 = {}, sum1 = {};
+    const SlotStep step{lj, g, s, lgn, log_q, log_b1, live, alpha, xd, lfact};
+    const V8d shift_v = V8d{} + shift;
+    V8d shift_first = shift_v;
+    shift_first[0] = 0;  // run length 0 holds its log posterior
+    for (size_t r0 = 0; r0 < live; r0 += 16) {
+      const bool tail = r0 + 16 > live;
+      const V8d v0 = JointBlock(step, r0, r0 == 0 ? shift_first : shift_v, tail, best);
+      const V8d v1 = JointBlock(step, r0 + 8, shift_v, tail, best);
+      AddExp(v0, v1, refv, sum0, sum1);
     }
-    for (; r8 < live; ++r8) part[0] += static_cast<double>(VectorExpF(static_cast<float>(lj[r8] - top)));
-    const double mass = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
-    shift = log_1mh - top - std::log(mass);
-    // The largest joint that grows: top, or the merged cap (which is at
-    // least the two it merges, so also when one of them was top).
-    double grown_top = top;
-    if (live > cap) {
+    double top = best[0];
+    for (int j = 1; j < 8; ++j) top = std::max(top, best[j]);
+    double base = ref;
+    if (top - ref > 60) {  // exp(top - ref) would overflow a float: again, relative to the largest
+      base = top;
+      sum0 = sum1 = V8d{};
+      const V8d top_v = V8d{} + top;
+      for (size_t r0 = 0; r0 < live; r0 += 16) {
+        V8d v0 = LoadLanes<V8d>(lj + r0), v1 = LoadLanes<V8d>(lj + r0 + 8);
+        if (r0 + 16 > live) {
+          v0 = lane + static_cast<int64_t>(r0) < static_cast<int64_t>(live) ? v0 : kMinusInf;
+          v1 = lane + static_cast<int64_t>(r0 + 8) < static_cast<int64_t>(live) ? v1 : kMinusInf;
+        }
+        AddExp(v0, v1, top_v, sum0, sum1);
+      }
+    }
+    const V8d sum = sum0 + sum1;
+    const double mass = ((sum[0] + sum[1]) + (sum[2] + sum[3])) + ((sum[4] + sum[5]) + (sum[6] + sum[7]));
+    shift = log_1mh - base - std::log(mass);
+    if (live > cap) {  // merge run lengths cap - 1 and cap (log-add-exp); at least the two it merges
       const double hi = std::max(lj[cap - 1], lj[cap]), lo = std::min(lj[cap - 1], lj[cap]);
       lj[cap - 1] = hi + std::log1p(std::exp(lo - hi));
-      grown_top = std::max(top, lj[cap - 1]);
+      top = std::max(top, lj[cap - 1]);
+    }
+    const size_t grown = std::min(live, cap);  // slots that become run lengths 1..grown
+    // The first most probable run length (rounding is monotone: the largest
+    // joint plus the shift is the largest posterior past run length 0),
+    // looked for 16 slots at a time.
+    size_t map = 0;
+    if (log_h < top + shift) {
+      const int64_t top_bits = std::bit_cast<int64_t>(top);  // (never 0: no -0 to tell apart)
+      size_t r0 = 0;
+      for (; r0 + 16 <= grown; r0 += 16) {
+        bool hit = false;
+        for (size_t j = 0; j < 16; ++j) hit |= std::bit_cast<int64_t>(lj[r0 + j]) == top_bits;
+        if (hit) break;
+      }
+      while (std::bit_cast<int64_t>(lj[r0]) != top_bits) ++r0;
+      map = r0 + 1;
     }
     // Run r is now run r + 1: one slot down is the new run length 0.
     --head;
+    ljv[head] = log_h;
     gv[head] = lg[0];
     sv[head] = 0;
-    lp0 = log_h;
     live = std::min(live + 1, width);
-    // The first most probable run length. Rounding is monotone, so the
-    // largest lj[r] + shift is grown_top + shift: no pass for the maximum;
-    // the first slot holding it is looked for 16 at a time.
-    const double* __restrict np = ljv.data() + head;  // np[r] + shift for r >= 1
-    top_key = std::max(OrderKey(log_h), OrderKey(grown_top + shift));
-    size_t map = 0;
-    if (OrderKey(log_h) != top_key) {
-      map = 1;
-      for (; map + 16 <= live; map += 16) {
-        bool hit = false;
-        for (size_t j = 0; j < 16; ++j) hit |= OrderKey(np[map + j] + shift) == top_key;
-        if (hit) break;
-      }
-      while (OrderKey(np[map] + shift) != top_key) ++map;
-    }
     out.change_probability.push_back(in.hazard);
     out.map_run_length.push_back(map);
     if (t > 0 && map + 1 < prev_map && map <= t) {
@@ -546,13 +669,12 @@ template <bool kTabulated>
     prev_map = map;
   }
 }
-
-[[gnu::target("avx2,fma")]] void BocpdAvx2(const BocpdInputs& in, BocpdResult& out) { BocpdSlots(in, out); }
+[[gnu::target("avx2,fma")]] void BocpdAvx2(const BocpdInputs& in, BocpdResult& out) { BocpdSlots<false>(in, out); }
 [[gnu::target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma,prefer-vector-width=512")]] void BocpdAvx512(
     const BocpdInputs& in, BocpdResult& out) {
-  BocpdSlots(in, out);
+  BocpdSlots<true>(in, out);
 }
-void BocpdPortable(const BocpdInputs& in, BocpdResult& out) { BocpdSlots(in, out); }
+void BocpdPortable(const BocpdInputs& in, BocpdResult& out) { BocpdSlots<false>(in, out); }
 // Counts too large to tabulate log Gamma for every run sum: one lgamma each.
 void BocpdUntabulated(const BocpdInputs& in, BocpdResult& out) { BocpdBody<false>(in, out); }
 
@@ -615,7 +737,9 @@ BocpdResult Bocpd(std::span<const int64_t> y, const BocpdOptions& o) {
   const bool tabulated = max_sum < kTableLimit;
   std::vector<double> lg(static_cast<size_t>(tabulated ? max_sum + 1 : 0));
   for (size_t k = 0; k < lg.size(); ++k) lg[k] = std::lgamma(o.alpha + static_cast<double>(k));
-  std::vector<double> log_q(cap + 1), log_b1(cap + 1);  // log(beta_r / (beta_r + 1)), log(beta_r + 1)
+  // log(beta_r / (beta_r + 1)), log(beta_r + 1); 16 more entries (0) for
+  // BocpdSlots' last chunk.
+  std::vector<double> log_q(cap + 1 + 16, 0), log_b1(cap + 1 + 16, 0);
   for (size_t r = 0; r <= cap; ++r) {
     const double b = o.beta + static_cast<double>(r);
     log_q[r] = std::log(b / (b + 1));

@@ -454,7 +454,7 @@ template <typename V, typename T>
 // check it against std::exp2).
 [[gnu::always_inline]] inline V16f Exp2Lanes(V16f t) {
   const V16f floor = V16f{} - 124.0f;
-  t = t < floor ? floor : t;
+  t = t > floor ? t : floor;  // (one max instruction)
   constexpr float kShift = 0x1.8p23f;  // adding it rounds to an integer
   const V16f kd = t + kShift;
   const V16f k = kd - kShift;
@@ -465,9 +465,8 @@ template <typename V, typename T>
   p = p * f + 0x1.62e428p-1f;
   p = p * f + 0x1.000002p+0f;
   // (A cast between vector types of one size keeps the bits.)
-  const V16u ki = reinterpret_cast<const V16u&>(kd) - std::bit_cast<uint32_t>(kShift);
-  const V16u bits = reinterpret_cast<const V16u&>(p) + (ki << 23);
-  return reinterpret_cast<const V16f&>(bits);
+  const V16u ki = (V16u)kd - std::bit_cast<uint32_t>(kShift);
+  return (V16f)((V16u)p + (ki << 23));
 }
 [[gnu::always_inline]] inline float Exp2Scalar(float t) {  // the same, one lane (tests, ref)
   V16f v = V16f{} + t;
@@ -477,8 +476,15 @@ template <typename V, typename T>
 constexpr double kLog2E = 1.4426950408889634;
 
 // Adds exp(v - ref) = 2^((v - ref) log2 e) for 16 lanes (v0, v1) to 16
-// partial sums in double (two chains: the adds overlap).
+// partial sums in double (two chains: the adds overlap). Where all 16 are
+// below ref - 60 (e^-60 = 9e-27: the sum holds 1 for ref itself, so 16 of
+// them cannot change it — they are below its rounding), nothing is added:
+// most run lengths older than the current run are that far down.
 [[gnu::always_inline]] inline void AddExp(V8d v0, V8d v1, V8d ref, V8d& sum0, V8d& sum1) {
+  V8d hi = v0 > v1 ? v0 : v1;
+  hi = hi > __builtin_shufflevector(hi, hi, 4, 5, 6, 7, 0, 1, 2, 3) ? hi : __builtin_shufflevector(hi, hi, 4, 5, 6, 7, 0, 1, 2, 3);
+  hi = hi > __builtin_shufflevector(hi, hi, 2, 3, 0, 1, 6, 7, 4, 5) ? hi : __builtin_shufflevector(hi, hi, 2, 3, 0, 1, 6, 7, 4, 5);
+  if (!(std::max(hi[0], hi[1]) - ref[0] >= -60)) return;
   const V8f t0 = __builtin_convertvector((v0 - ref) * kLog2E, V8f);
   const V8f t1 = __builtin_convertvector((v1 - ref) * kLog2E, V8f);
   const V16f e = Exp2Lanes(__builtin_shufflevector(t0, t1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
@@ -492,36 +498,45 @@ constexpr double kLog2E = 1.4426950408889634;
                                                   double* lgn) {
   for (size_t r = 0; r < live; ++r) lgn[r] = lg[static_cast<int32_t>(sum[r]) + x];
 }
-// The same, eight at a time with AVX-512 gathers (3x the scalar look-ups'
-// speed on the CPUs that have them); a function of its own, for the
-// target's instructions (the shared step cannot name them).
-[[gnu::target("avx512f,avx512vl")]] void LookUpLogGammaAvx512(const double* lg, const double* sum, int32_t x,
-                                                              size_t live, double* lgn) {
-  const __m256i xv = _mm256_set1_epi32(x);
-  size_t r = 0;
-  for (; r + 8 <= live; r += 8) {
-    const __m256i idx = _mm256_add_epi32(_mm512_cvttpd_epi32(_mm512_loadu_pd(sum + r)), xv);
-    _mm512_storeu_pd(lgn + r, _mm512_mask_i32gather_pd(_mm512_setzero_pd(), 0xff, idx, lg, 8));
-  }
-  LookUpLogGamma(lg, sum + r, x, live - r, lgn + r);
+// lg[sum[j] + x] for the first `count` (<= 8) of 8 slots into dst[0..8),
+// by one AVX-512 gather (3x the scalar look-ups' speed on the CPUs that
+// have them); lanes from `count` on read nothing. A function of its own for
+// the target's instructions, which the shared step cannot name: inlined
+// into BocpdAvx512 by its `flatten` (passing memory, not a vector, so that
+// an unoptimised build that calls it instead is still right).
+[[gnu::target("avx512f,avx512vl")]] inline void GatherLogGamma8(const double* lg, const double* sum, int32_t x,
+                                                                size_t count, double* dst) {
+  const __mmask8 mask = static_cast<__mmask8>((1u << count) - 1);
+  const __m256i idx = _mm256_add_epi32(_mm512_maskz_cvttpd_epi32(mask, _mm512_loadu_pd(sum)), _mm256_set1_epi32(x));
+  _mm512_storeu_pd(dst, _mm512_mask_i32gather_pd(_mm512_setzero_pd(), mask, idx, lg, 8));
 }
 
 // One step's view of the slots (BocpdSlots).
 struct SlotStep {
   double *lj, *g, *s;
-  const double *lgn, *log_q, *log_b1;
+  const double *lgn, *lg, *log_q, *log_b1;  // lgn: this step's look-ups (without gathers)
   size_t live;
+  int32_t x;
   double alpha, xd, lfact;
 };
 // One block of 8 slots from r0: the joint (BocpdBody's arithmetic, in its
 // order), stored with the slot's new sum and log Gamma, and the running
 // maximum; with `tail`, lanes at or past `live` keep what they held and
 // give -inf.
+template <bool kGather>
 [[gnu::always_inline]] inline V8d JointBlock(const SlotStep& st, size_t r0, V8d shift_v, bool tail, V8d& best) {
   double* __restrict lj = st.lj + r0;
   double* __restrict g = st.g + r0;
   double* __restrict s = st.s + r0;
-  const V8d lgn8 = LoadLanes<V8d>(st.lgn + r0), g8 = LoadLanes<V8d>(g), lj8 = LoadLanes<V8d>(lj);
+  V8d lgn8;
+  if constexpr (kGather) {
+    double got[8];
+    GatherLogGamma8(st.lg, s, st.x, !tail ? 8 : st.live > r0 ? std::min<size_t>(8, st.live - r0) : 0, got);
+    lgn8 = LoadLanes<V8d>(got);
+  } else {
+    lgn8 = LoadLanes<V8d>(st.lgn + r0);
+  }
+  const V8d g8 = LoadLanes<V8d>(g), lj8 = LoadLanes<V8d>(lj);
   const V8d s8 = LoadLanes<V8d>(s);
   V8d v = (lgn8 - g8) + ((((lj8 + shift_v) - st.lfact) + (st.alpha + s8) * LoadLanes<V8d>(st.log_q + r0)) -
                          st.xd * LoadLanes<V8d>(st.log_b1 + r0));
@@ -591,25 +606,25 @@ template <bool kGather>
     const int32_t x = static_cast<int32_t>(std::max<int64_t>(in.y[t], 0));  // tabulated: sums fit
     const double xd = static_cast<double>(x);
     const double lfact = std::lgamma(xd + 1);
-    if constexpr (kGather) {  // the look-ups apart: the rest vectorises
-      LookUpLogGammaAvx512(lg, s, x, live, lgn);
-    } else {
-      LookUpLogGamma(lg, s, x, live, lgn);
-    }
     // The stabiliser: the joint of the last most probable run length.
     const size_t rr = std::min(prev_map, live - 1);
+    if constexpr (kGather) {  // gathered in the pass: only the stabiliser's here
+      lgn[rr] = lg[static_cast<int32_t>(s[rr]) + x];
+    } else {  // the look-ups apart: the rest vectorises
+      LookUpLogGamma(lg, s, x, live, lgn);
+    }
     const double ref = (lgn[rr] - g[rr]) +
                        ((((lj[rr] + (rr == 0 ? 0.0 : shift)) - lfact) + (alpha + s[rr]) * log_q[rr]) - xd * log_b1[rr]);
     const V8d refv = V8d{} + ref;
     V8d best = V8d{} + kMinusInf, sum0 = {}, sum1 = {};
-    const SlotStep step{lj, g, s, lgn, log_q, log_b1, live, alpha, xd, lfact};
+    const SlotStep step{lj, g, s, lgn, lg, log_q, log_b1, live, x, alpha, xd, lfact};
     const V8d shift_v = V8d{} + shift;
     V8d shift_first = shift_v;
     shift_first[0] = 0;  // run length 0 holds its log posterior
     for (size_t r0 = 0; r0 < live; r0 += 16) {
       const bool tail = r0 + 16 > live;
-      const V8d v0 = JointBlock(step, r0, r0 == 0 ? shift_first : shift_v, tail, best);
-      const V8d v1 = JointBlock(step, r0 + 8, shift_v, tail, best);
+      const V8d v0 = JointBlock<kGather>(step, r0, r0 == 0 ? shift_first : shift_v, tail, best);
+      const V8d v1 = JointBlock<kGather>(step, r0 + 8, shift_v, tail, best);
       AddExp(v0, v1, refv, sum0, sum1);
     }
     double top = best[0];
@@ -670,7 +685,7 @@ template <bool kGather>
   }
 }
 [[gnu::target("avx2,fma")]] void BocpdAvx2(const BocpdInputs& in, BocpdResult& out) { BocpdSlots<false>(in, out); }
-[[gnu::target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma,prefer-vector-width=512")]] void BocpdAvx512(
+[[gnu::target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma,prefer-vector-width=512"), gnu::flatten]] void BocpdAvx512(
     const BocpdInputs& in, BocpdResult& out) {
   BocpdSlots<true>(in, out);
 }
@@ -717,7 +732,9 @@ Segmentation Pelt(std::span<const int64_t> y, double penalty, size_t min_segment
   return PeltBody(y, penalty, min_segment);
 }
 
-BocpdResult Bocpd(std::span<const int64_t> y, const BocpdOptions& o) {
+BocpdResult Bocpd(std::span<const int64_t> y, const BocpdOptions& o) { return Bocpd(y, o, BocpdIsa::kBest); }
+
+BocpdResult Bocpd(std::span<const int64_t> y, const BocpdOptions& o, BocpdIsa isa) {
   const size_t n = y.size(), cap = std::max<size_t>(o.max_run_length, 1);
   BocpdResult out;
   out.change_probability.reserve(n);
@@ -748,9 +765,9 @@ BocpdResult Bocpd(std::span<const int64_t> y, const BocpdOptions& o) {
   const BocpdInputs in{y, prefix.data(), prefix_d.data(), lg.data(), log_q.data(), log_b1.data(), cap, o.alpha, o.hazard};
   if (!tabulated) {
     BocpdUntabulated(in, out);
-  } else if (HaveAvx512()) {
+  } else if (HaveAvx512() && (isa == BocpdIsa::kBest || isa == BocpdIsa::kAvx512)) {
     BocpdAvx512(in, out);
-  } else if (HaveAvx2()) {
+  } else if (HaveAvx2() && isa != BocpdIsa::kPortable) {
     BocpdAvx2(in, out);
   } else {
     BocpdPortable(in, out);

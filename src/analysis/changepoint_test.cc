@@ -251,6 +251,60 @@ TEST(Bocpd, MatchesThePlainRecursionAtCap500) {
   }
 }
 
+// Counts in the thousands, isolated spikes far above the rate (where the
+// step's stabiliser, the last MAP run length's joint, is far below the
+// largest joint and the normaliser is summed again), and hazards from
+// one in a million to 0.9: the MAP run lengths still follow the plain
+// double recursion except at near ties.
+TEST(Bocpd, EqualsThePlainRecursionWithLargeCountsSpikesAndExtremeHazards) {
+  std::mt19937 rng(29);
+  const double hazards[] = {1e-6, 1e-3, 0.05, 0.3, 0.9};
+  size_t steps = 0, near_ties = 0;
+  for (int round = 0; round < 30; ++round) {
+    const size_t n = 100 + rng() % 300;
+    auto y = RandomSeries(rng, n, round % 3 == 0 ? 3000.0 : (round % 3 == 1 ? 200.0 : 5.0));
+    for (auto& v : y) {
+      if (rng() % 40 == 0) v = v * 50 + 400;  // a spike
+    }
+    const BocpdOptions o{.hazard = hazards[round % 5], .alpha = 0.5 + (rng() % 3), .beta = 0.2 + (rng() % 3),
+                         .max_run_length = 1 + rng() % 300};
+    BocpdResult fast = Bocpd(y, o);
+    auto ref = ReferenceBocpd(y, o);
+    ASSERT_EQ(fast.map_run_length.size(), n);
+    for (size_t t = 0; t < n; ++t) {
+      const auto& q = ref[t];
+      const size_t best = static_cast<size_t>(std::max_element(q.begin(), q.end()) - q.begin());
+      ++steps;
+      if (fast.map_run_length[t] == best) continue;
+      ASSERT_LT(fast.map_run_length[t], q.size());
+      ASSERT_NEAR(q[fast.map_run_length[t]], q[best], kBocpdLogTolerance)
+          << "round " << round << " t " << t << " hazard " << o.hazard;
+      ++near_ties;
+    }
+  }
+  EXPECT_LE(near_ties, steps / 1000);
+}
+
+// The step is compiled for AVX-512, AVX2 and portable code with the same
+// arithmetic in the same order (vector lanes fixed in the source, no FMA):
+// every variant the CPU has gives the same answer, bit for bit.
+TEST(Bocpd, EveryInstructionSetGivesTheSameResult) {
+  std::mt19937 rng(5);
+  for (int round = 0; round < 12; ++round) {
+    const size_t n = 200 + rng() % 1500;
+    auto y = RandomSeries(rng, n, round % 2 ? 30.0 : 2000.0);
+    if (round % 3 == 0) y[n / 2] = 20000;  // a spike
+    const BocpdOptions o{.hazard = 1.0 / (2 + rng() % 300), .max_run_length = round % 4 == 0 ? 500 : 1 + rng() % 200};
+    const BocpdResult best = Bocpd(y, o, BocpdIsa::kBest);
+    for (BocpdIsa isa : {BocpdIsa::kPortable, BocpdIsa::kAvx2, BocpdIsa::kAvx512}) {
+      const BocpdResult r = Bocpd(y, o, isa);
+      ASSERT_EQ(r.map_run_length, best.map_run_length) << "round " << round << " isa " << static_cast<int>(isa);
+      ASSERT_EQ(r.changepoints, best.changepoints);
+      ASSERT_EQ(r.change_probability, best.change_probability);
+    }
+  }
+}
+
 TEST(Bocpd, CappedRunLengthStaysNormalised) {
   std::mt19937 rng(3);
   std::vector<int64_t> y;

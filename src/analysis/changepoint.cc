@@ -450,8 +450,7 @@ template <typename V, typename T>
 // 4.7e-38 is nothing beside the 1 the sum it feeds holds). t = k + f with
 // k an integer and |f| <= 1/2; 2^f by a degree-5 minimax polynomial
 // (relative error 7.5e-8, coefficients from a Remez fit), 2^k into the
-// exponent. Relative error below 2.5e-7 with the float rounding (the tests
-// check it against std::exp2).
+// exponent. Relative error below 2.5e-7 with the float rounding.
 [[gnu::always_inline]] inline V16f Exp2Lanes(V16f t) {
   const V16f floor = V16f{} - 124.0f;
   t = t > floor ? t : floor;  // (one max instruction)
@@ -468,25 +467,66 @@ template <typename V, typename T>
   const V16u ki = (V16u)kd - std::bit_cast<uint32_t>(kShift);
   return (V16f)((V16u)p + (ki << 23));
 }
-[[gnu::always_inline]] inline float Exp2Scalar(float t) {  // the same, one lane (tests, ref)
-  V16f v = V16f{} + t;
-  return Exp2Lanes(v)[0];
-}
 
 constexpr double kLog2E = 1.4426950408889634;
+constexpr double kNegligible = 30;  // exp(-30) relative to the stabiliser's 1: see AddExp
+
+// AddExp's exponentials with AVX-512's own instructions (rounding to an
+// integer, scaling by 2^k: exact where Exp2Lanes's bit arithmetic is, so
+// the same numbers): e[0..16) = exp(v[j] - ref), or false where all 16 are
+// below ref - 30 (AddExp). A function of its own for the target's instructions,
+// inlined into BocpdAvx512 by its `flatten` (memory, not vectors, in its
+// interface: an unoptimised build that calls it is still right).
+[[gnu::target("avx512f,avx512dq,avx512vl")]] inline bool ExpAvx512(const double* v, double ref, double* e) {
+  const __m512d r = _mm512_set1_pd(ref), lim = _mm512_set1_pd(-kNegligible), l2e = _mm512_set1_pd(kLog2E);
+  const __m512d d0 = _mm512_sub_pd(_mm512_loadu_pd(v), r), d1 = _mm512_sub_pd(_mm512_loadu_pd(v + 8), r);
+  if ((_mm512_cmp_pd_mask(d0, lim, _CMP_GE_OQ) | _mm512_cmp_pd_mask(d1, lim, _CMP_GE_OQ)) == 0) return false;
+  // (The maskz forms with every lane kept: GCC 12's plain forms start from
+  // an "undefined" register that -Wmaybe-uninitialized reports.)
+  constexpr __mmask8 k8 = 0xff;
+  constexpr __mmask16 k16 = 0xffff;
+  __m512 t = _mm512_maskz_insertf32x8(k16, _mm512_castps256_ps512(_mm512_maskz_cvtpd_ps(k8, _mm512_mul_pd(d0, l2e))),
+                                      _mm512_maskz_cvtpd_ps(k8, _mm512_mul_pd(d1, l2e)), 1);
+  t = _mm512_maskz_max_ps(k16, t, _mm512_set1_ps(-124.0f));
+  const __m512 k = _mm512_maskz_roundscale_ps(k16, t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  const __m512 f = _mm512_sub_ps(t, k);
+  __m512 p = _mm512_add_ps(_mm512_mul_ps(f, _mm512_set1_ps(0x1.5c08e6p-10f)), _mm512_set1_ps(0x1.3d0c52p-7f));
+  p = _mm512_add_ps(_mm512_mul_ps(p, f), _mm512_set1_ps(0x1.c6b6e4p-5f));
+  p = _mm512_add_ps(_mm512_mul_ps(p, f), _mm512_set1_ps(0x1.ebf918p-3f));
+  p = _mm512_add_ps(_mm512_mul_ps(p, f), _mm512_set1_ps(0x1.62e428p-1f));
+  p = _mm512_add_ps(_mm512_mul_ps(p, f), _mm512_set1_ps(0x1.000002p+0f));
+  p = _mm512_maskz_scalef_ps(k16, p, k);
+  _mm512_storeu_pd(e, _mm512_maskz_cvtps_pd(k8, _mm512_maskz_extractf32x8_ps(k8, p, 0)));
+  _mm512_storeu_pd(e + 8, _mm512_maskz_cvtps_pd(k8, _mm512_maskz_extractf32x8_ps(k8, p, 1)));
+  return true;
+}
 
 // Adds exp(v - ref) = 2^((v - ref) log2 e) for 16 lanes (v0, v1) to 16
 // partial sums in double (two chains: the adds overlap). Where all 16 are
-// below ref - 60 (e^-60 = 9e-27: the sum holds 1 for ref itself, so 16 of
-// them cannot change it — they are below its rounding), nothing is added:
-// most run lengths older than the current run are that far down.
+// below ref - 30, nothing is added: the sum holds 1 for ref itself, and
+// e^-30 = 9.4e-14, so even all of the at most 501 terms so skipped are less
+// than 5e-11 of it, far under the float exponentials' own 2.5e-7 (no run
+// length is dropped: every slot is still updated exactly; only its share of
+// the normaliser is taken as 0). Run lengths older than the current run are
+// mostly that far down: about half the chunks on the benchmark's series.
+template <bool kAvx512>
 [[gnu::always_inline]] inline void AddExp(V8d v0, V8d v1, V8d ref, V8d& sum0, V8d& sum1) {
-  V8d hi = v0 > v1 ? v0 : v1;
+  if constexpr (kAvx512) {
+    double v[16], e[16];
+    StoreLanes(v, v0);
+    StoreLanes(v + 8, v1);
+    if (!ExpAvx512(v, ref[0], e)) return;
+    sum0 += LoadLanes<V8d>(e);
+    sum1 += LoadLanes<V8d>(e + 8);
+    return;
+  }
+  const V8d d0 = v0 - ref, d1 = v1 - ref;  // the largest of these is the largest v less ref: rounding is monotone
+  V8d hi = d0 > d1 ? d0 : d1;
   hi = hi > __builtin_shufflevector(hi, hi, 4, 5, 6, 7, 0, 1, 2, 3) ? hi : __builtin_shufflevector(hi, hi, 4, 5, 6, 7, 0, 1, 2, 3);
   hi = hi > __builtin_shufflevector(hi, hi, 2, 3, 0, 1, 6, 7, 4, 5) ? hi : __builtin_shufflevector(hi, hi, 2, 3, 0, 1, 6, 7, 4, 5);
-  if (!(std::max(hi[0], hi[1]) - ref[0] >= -60)) return;
-  const V8f t0 = __builtin_convertvector((v0 - ref) * kLog2E, V8f);
-  const V8f t1 = __builtin_convertvector((v1 - ref) * kLog2E, V8f);
+  if (!(std::max(hi[0], hi[1]) >= -kNegligible)) return;
+  const V8f t0 = __builtin_convertvector(d0 * kLog2E, V8f);
+  const V8f t1 = __builtin_convertvector(d1 * kLog2E, V8f);
   const V16f e = Exp2Lanes(__builtin_shufflevector(t0, t1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
   const V16d ed = __builtin_convertvector(e, V16d);
   sum0 += __builtin_shufflevector(ed, ed, 0, 1, 2, 3, 4, 5, 6, 7);
@@ -588,6 +628,11 @@ template <bool kGather>
   double* __restrict lgn = lgnv.data();         // log Gamma(alpha + sum + x) by run length, this step
   size_t head = size - 1, live = 1, prev_map = 0;
   double shift = 0;
+  // log x! for the counts that occur, up to 2^16 (std::lgamma's values).
+  int64_t max_x = 0;
+  for (int64_t v : in.y) max_x = std::max(max_x, v);
+  std::vector<double> log_fact(static_cast<size_t>(std::min<int64_t>(max_x, 1 << 16) + 1));
+  for (size_t k = 0; k < log_fact.size(); ++k) log_fact[k] = std::lgamma(static_cast<double>(k) + 1);
   ljv[head] = 0;  // run length 0 has probability 1 before y_0
   gv[head] = lg[0];
   const V8l lane = {0, 1, 2, 3, 4, 5, 6, 7};
@@ -605,7 +650,7 @@ template <bool kGather>
     double* __restrict s = sv.data() + head;
     const int32_t x = static_cast<int32_t>(std::max<int64_t>(in.y[t], 0));  // tabulated: sums fit
     const double xd = static_cast<double>(x);
-    const double lfact = std::lgamma(xd + 1);
+    const double lfact = static_cast<size_t>(x) < log_fact.size() ? log_fact[static_cast<size_t>(x)] : std::lgamma(xd + 1);
     // The stabiliser: the joint of the last most probable run length.
     const size_t rr = std::min(prev_map, live - 1);
     if constexpr (kGather) {  // gathered in the pass: only the stabiliser's here
@@ -625,7 +670,7 @@ template <bool kGather>
       const bool tail = r0 + 16 > live;
       const V8d v0 = JointBlock<kGather>(step, r0, r0 == 0 ? shift_first : shift_v, tail, best);
       const V8d v1 = JointBlock<kGather>(step, r0 + 8, shift_v, tail, best);
-      AddExp(v0, v1, refv, sum0, sum1);
+      AddExp<kGather>(v0, v1, refv, sum0, sum1);
     }
     double top = best[0];
     for (int j = 1; j < 8; ++j) top = std::max(top, best[j]);
@@ -640,7 +685,7 @@ template <bool kGather>
           v0 = lane + static_cast<int64_t>(r0) < static_cast<int64_t>(live) ? v0 : kMinusInf;
           v1 = lane + static_cast<int64_t>(r0 + 8) < static_cast<int64_t>(live) ? v1 : kMinusInf;
         }
-        AddExp(v0, v1, top_v, sum0, sum1);
+        AddExp<kGather>(v0, v1, top_v, sum0, sum1);
       }
     }
     const V8d sum = sum0 + sum1;

@@ -421,19 +421,13 @@ template <bool kTabulated>
     prev_map = map;
   }
 }
-// GCC/Clang vector types: one source for every variant. A V8d is one
-// AVX-512 register, two AVX2 ones or four SSE2 ones; the operations are
-// the same IEEE ones lane by lane (no FMA: -ffp-contract=off), so every
-// variant computes the same numbers.
-// Every function taking or returning them is inlined, so the warning that
-// their calling convention depends on the target does not apply.
+// GCC/Clang vector types for the AVX-512 step (BocpdSlots): a V8d is one
+// register. Every function taking or returning them is inlined, so the
+// warning that their calling convention depends on the target does not
+// apply.
 #pragma GCC diagnostic ignored "-Wpsabi"
 typedef double V8d __attribute__((vector_size(64)));
 typedef int64_t V8l __attribute__((vector_size(64)));
-typedef float V8f __attribute__((vector_size(32)));
-typedef float V16f __attribute__((vector_size(64)));
-typedef uint32_t V16u __attribute__((vector_size(64)));
-typedef double V16d __attribute__((vector_size(128)));  // two V8d (converts 16 floats in two instructions)
 
 template <typename V, typename T>
 [[gnu::always_inline]] inline V LoadLanes(const T* p) {
@@ -446,35 +440,16 @@ template <typename V, typename T>
   __builtin_memcpy(p, &v, sizeof v);
 }
 
-// 2^t for float lanes t <= 87 (t below -124 is taken as -124: 2^-124 =
-// 4.7e-38 is nothing beside the 1 the sum it feeds holds). t = k + f with
-// k an integer and |f| <= 1/2; 2^f by a degree-5 minimax polynomial
-// (relative error 7.5e-8, coefficients from a Remez fit), 2^k into the
-// exponent. Relative error below 2.5e-7 with the float rounding.
-[[gnu::always_inline]] inline V16f Exp2Lanes(V16f t) {
-  const V16f floor = V16f{} - 124.0f;
-  t = t > floor ? t : floor;  // (one max instruction)
-  constexpr float kShift = 0x1.8p23f;  // adding it rounds to an integer
-  const V16f kd = t + kShift;
-  const V16f k = kd - kShift;
-  const V16f f = t - k;
-  V16f p = f * 0x1.5c08e6p-10f + 0x1.3d0c52p-7f;
-  p = p * f + 0x1.c6b6e4p-5f;
-  p = p * f + 0x1.ebf918p-3f;
-  p = p * f + 0x1.62e428p-1f;
-  p = p * f + 0x1.000002p+0f;
-  // (A cast between vector types of one size keeps the bits.)
-  const V16u ki = (V16u)kd - std::bit_cast<uint32_t>(kShift);
-  return (V16f)((V16u)p + (ki << 23));
-}
-
 constexpr double kLog2E = 1.4426950408889634;
 constexpr double kNegligible = 30;  // exp(-30) relative to the stabiliser's 1: see AddExp
 
-// AddExp's exponentials with AVX-512's own instructions (rounding to an
-// integer, scaling by 2^k: exact where Exp2Lanes's bit arithmetic is, so
-// the same numbers): e[0..16) = exp(v[j] - ref), or false where all 16 are
-// below ref - 30 (AddExp). A function of its own for the target's instructions,
+// e[0..16) = exp(v[j] - ref) as floats (then doubles), or false where all
+// 16 are below ref - 30 (AddExp). 2^t with t = (v - ref) log2 e (clamped
+// below at -124: 2^-124 = 4.7e-38 is nothing beside the 1 the sum holds),
+// t = k + f with k the nearest integer and |f| <= 1/2; 2^f by a degree-5
+// minimax polynomial (relative error 7.5e-8, coefficients from a Remez
+// fit), then scaled by 2^k. Relative error below 2.5e-7 with the float
+// rounding (2.3e-7 measured against exp2 over [-120, 87]). A function of its own for the target's instructions,
 // inlined into BocpdAvx512 by its `flatten` (memory, not vectors, in its
 // interface: an unoptimised build that calls it is still right).
 [[gnu::target("avx512f,avx512dq,avx512vl")]] inline bool ExpAvx512(const double* v, double ref, double* e) {
@@ -501,43 +476,23 @@ constexpr double kNegligible = 30;  // exp(-30) relative to the stabiliser's 1: 
   return true;
 }
 
-// Adds exp(v - ref) = 2^((v - ref) log2 e) for 16 lanes (v0, v1) to 16
-// partial sums in double (two chains: the adds overlap). Where all 16 are
-// below ref - 30, nothing is added: the sum holds 1 for ref itself, and
-// e^-30 = 9.4e-14, so even all of the at most 501 terms so skipped are less
-// than 5e-11 of it, far under the float exponentials' own 2.5e-7 (no run
-// length is dropped: every slot is still updated exactly; only its share of
-// the normaliser is taken as 0). Run lengths older than the current run are
-// mostly that far down: about half the chunks on the benchmark's series.
-template <bool kAvx512>
+// Adds exp(v - ref) for 16 lanes (v0, v1) to 16 partial sums in double
+// (two chains: the adds overlap). Where all 16 are below ref - 30, nothing
+// is added: the sum holds 1 for ref itself, and e^-30 = 9.4e-14, so even
+// all of the at most 501 terms so skipped are less than 5e-11 of it, far
+// under the float exponentials' own 2.5e-7 (no run length is dropped:
+// every slot is still updated exactly; only its share of the normaliser is
+// taken as 0). Run lengths older than the current run are mostly that far
+// down: about half the chunks on the benchmark's series.
 [[gnu::always_inline]] inline void AddExp(V8d v0, V8d v1, V8d ref, V8d& sum0, V8d& sum1) {
-  if constexpr (kAvx512) {
-    double v[16], e[16];
-    StoreLanes(v, v0);
-    StoreLanes(v + 8, v1);
-    if (!ExpAvx512(v, ref[0], e)) return;
-    sum0 += LoadLanes<V8d>(e);
-    sum1 += LoadLanes<V8d>(e + 8);
-    return;
-  }
-  const V8d d0 = v0 - ref, d1 = v1 - ref;  // the largest of these is the largest v less ref: rounding is monotone
-  V8d hi = d0 > d1 ? d0 : d1;
-  hi = hi > __builtin_shufflevector(hi, hi, 4, 5, 6, 7, 0, 1, 2, 3) ? hi : __builtin_shufflevector(hi, hi, 4, 5, 6, 7, 0, 1, 2, 3);
-  hi = hi > __builtin_shufflevector(hi, hi, 2, 3, 0, 1, 6, 7, 4, 5) ? hi : __builtin_shufflevector(hi, hi, 2, 3, 0, 1, 6, 7, 4, 5);
-  if (!(std::max(hi[0], hi[1]) >= -kNegligible)) return;
-  const V8f t0 = __builtin_convertvector(d0 * kLog2E, V8f);
-  const V8f t1 = __builtin_convertvector(d1 * kLog2E, V8f);
-  const V16f e = Exp2Lanes(__builtin_shufflevector(t0, t1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
-  const V16d ed = __builtin_convertvector(e, V16d);
-  sum0 += __builtin_shufflevector(ed, ed, 0, 1, 2, 3, 4, 5, 6, 7);
-  sum1 += __builtin_shufflevector(ed, ed, 8, 9, 10, 11, 12, 13, 14, 15);
+  double v[16], e[16];
+  StoreLanes(v, v0);
+  StoreLanes(v + 8, v1);
+  if (!ExpAvx512(v, ref[0], e)) return;
+  sum0 += LoadLanes<V8d>(e);
+  sum1 += LoadLanes<V8d>(e + 8);
 }
 
-// lgn[r] = lg[sum[r] + x] for r < live: the table look-ups of a step.
-[[gnu::always_inline]] inline void LookUpLogGamma(const double* lg, const double* sum, int32_t x, size_t live,
-                                                  double* lgn) {
-  for (size_t r = 0; r < live; ++r) lgn[r] = lg[static_cast<int32_t>(sum[r]) + x];
-}
 // lg[sum[j] + x] for the first `count` (<= 8) of 8 slots into dst[0..8),
 // by one AVX-512 gather (3x the scalar look-ups' speed on the CPUs that
 // have them); lanes from `count` on read nothing. A function of its own for
@@ -554,7 +509,7 @@ template <bool kAvx512>
 // One step's view of the slots (BocpdSlots).
 struct SlotStep {
   double *lj, *g, *s;
-  const double *lgn, *lg, *log_q, *log_b1;  // lgn: this step's look-ups (without gathers)
+  const double *lg, *log_q, *log_b1;
   size_t live;
   int32_t x;
   double alpha, xd, lfact;
@@ -563,19 +518,13 @@ struct SlotStep {
 // order), stored with the slot's new sum and log Gamma, and the running
 // maximum; with `tail`, lanes at or past `live` keep what they held and
 // give -inf.
-template <bool kGather>
 [[gnu::always_inline]] inline V8d JointBlock(const SlotStep& st, size_t r0, V8d shift_v, bool tail, V8d& best) {
   double* __restrict lj = st.lj + r0;
   double* __restrict g = st.g + r0;
   double* __restrict s = st.s + r0;
-  V8d lgn8;
-  if constexpr (kGather) {
-    double got[8];
-    GatherLogGamma8(st.lg, s, st.x, !tail ? 8 : st.live > r0 ? std::min<size_t>(8, st.live - r0) : 0, got);
-    lgn8 = LoadLanes<V8d>(got);
-  } else {
-    lgn8 = LoadLanes<V8d>(st.lgn + r0);
-  }
+  double got[8];
+  GatherLogGamma8(st.lg, s, st.x, !tail ? 8 : st.live > r0 ? std::min<size_t>(8, st.live - r0) : 0, got);
+  const V8d lgn8 = LoadLanes<V8d>(got);
   const V8d g8 = LoadLanes<V8d>(g), lj8 = LoadLanes<V8d>(lj);
   const V8d s8 = LoadLanes<V8d>(s);
   V8d v = (lgn8 - g8) + ((((lj8 + shift_v) - st.lfact) + (st.alpha + s8) * LoadLanes<V8d>(st.log_q + r0)) -
@@ -596,18 +545,20 @@ template <bool kGather>
   return v;
 }
 
-// The same recursion as BocpdBody<true>, with per-run state instead of
-// prefix sums: the run of length r lives in slot head + r, holding its
-// joint from the step before (its log posterior less the step's `shift`,
+// The AVX-512 step (BocpdAvx512; the intrinsics it inlines need that
+// target): the same recursion as BocpdBody<true>, with per-run state
+// instead of prefix sums: the run of length r lives in slot head + r,
+// holding its joint from the step before (its log posterior less the step's `shift`,
 // which is added where the slot is read; run length 0 holds its log
 // posterior itself), its sum (a double: exact, and no conversion in the
 // step) and log Gamma(alpha + sum). A step moves head down one, so run r's
 // slot becomes run r + 1's in place (nothing is copied; the buffer is 8 x
 // (cap + 1) slots and the live ones move to its end when head reaches 0),
 // and reads one log Gamma per run length (the other is the slot's). One
-// pass over the slots, 16 at a time, computes each joint exactly as
+// pass over the slots, 16 at a time, gathers the look-ups, computes each
+// joint exactly as
 // BocpdBody does (double), its running maximum, and the exponentials that
-// normalise: floats (Exp2Lanes), summed in double, relative to a
+// normalise: floats (ExpAvx512), summed in double, relative to a
 // stabiliser known before the pass — the joint of the run length that was
 // most probable after the step before, computed first. That is normally
 // within a few units of the largest joint; where the largest is more than
@@ -615,17 +566,15 @@ template <bool kGather>
 // relative to the largest. The log posterior then differs from the
 // all-double recursion by a few 1e-7 at most (the tests bound it), which
 // can only swap the most probable run length where two are that close.
-template <bool kGather>
 [[gnu::always_inline]] inline void BocpdSlots(const BocpdInputs& in, BocpdResult& out) {
   const size_t n = in.y.size(), cap = in.cap, width = cap + 1, size = 8 * width;
   constexpr size_t kPad = 16;  // one chunk's reach past the last live slot
   const double alpha = in.alpha, log_h = std::log(std::clamp(in.hazard, 1e-300, 1.0)),
                log_1mh = std::log1p(-std::clamp(in.hazard, 0.0, 1 - 1e-16));
-  std::vector<double> ljv(size + kPad, 0), gv(size + kPad, 0), sv(size + kPad, 0), lgnv(width + kPad, 0);
+  std::vector<double> ljv(size + kPad, 0), gv(size + kPad, 0), sv(size + kPad, 0);
   const double* __restrict lg = in.lg;
   const double* __restrict log_q = in.log_q;    // width + kPad entries
   const double* __restrict log_b1 = in.log_b1;  // width + kPad entries
-  double* __restrict lgn = lgnv.data();         // log Gamma(alpha + sum + x) by run length, this step
   size_t head = size - 1, live = 1, prev_map = 0;
   double shift = 0;
   // log x! for the counts that occur, up to 2^16 (std::lgamma's values).
@@ -653,24 +602,19 @@ template <bool kGather>
     const double lfact = static_cast<size_t>(x) < log_fact.size() ? log_fact[static_cast<size_t>(x)] : std::lgamma(xd + 1);
     // The stabiliser: the joint of the last most probable run length.
     const size_t rr = std::min(prev_map, live - 1);
-    if constexpr (kGather) {  // gathered in the pass: only the stabiliser's here
-      lgn[rr] = lg[static_cast<int32_t>(s[rr]) + x];
-    } else {  // the look-ups apart: the rest vectorises
-      LookUpLogGamma(lg, s, x, live, lgn);
-    }
-    const double ref = (lgn[rr] - g[rr]) +
+    const double ref = (lg[static_cast<int32_t>(s[rr]) + x] - g[rr]) +
                        ((((lj[rr] + (rr == 0 ? 0.0 : shift)) - lfact) + (alpha + s[rr]) * log_q[rr]) - xd * log_b1[rr]);
     const V8d refv = V8d{} + ref;
     V8d best = V8d{} + kMinusInf, sum0 = {}, sum1 = {};
-    const SlotStep step{lj, g, s, lgn, lg, log_q, log_b1, live, x, alpha, xd, lfact};
+    const SlotStep step{lj, g, s, lg, log_q, log_b1, live, x, alpha, xd, lfact};
     const V8d shift_v = V8d{} + shift;
     V8d shift_first = shift_v;
     shift_first[0] = 0;  // run length 0 holds its log posterior
     for (size_t r0 = 0; r0 < live; r0 += 16) {
       const bool tail = r0 + 16 > live;
-      const V8d v0 = JointBlock<kGather>(step, r0, r0 == 0 ? shift_first : shift_v, tail, best);
-      const V8d v1 = JointBlock<kGather>(step, r0 + 8, shift_v, tail, best);
-      AddExp<kGather>(v0, v1, refv, sum0, sum1);
+      const V8d v0 = JointBlock(step, r0, r0 == 0 ? shift_first : shift_v, tail, best);
+      const V8d v1 = JointBlock(step, r0 + 8, shift_v, tail, best);
+      AddExp(v0, v1, refv, sum0, sum1);
     }
     double top = best[0];
     for (int j = 1; j < 8; ++j) top = std::max(top, best[j]);
@@ -685,7 +629,7 @@ template <bool kGather>
           v0 = lane + static_cast<int64_t>(r0) < static_cast<int64_t>(live) ? v0 : kMinusInf;
           v1 = lane + static_cast<int64_t>(r0 + 8) < static_cast<int64_t>(live) ? v1 : kMinusInf;
         }
-        AddExp<kGather>(v0, v1, top_v, sum0, sum1);
+        AddExp(v0, v1, top_v, sum0, sum1);
       }
     }
     const V8d sum = sum0 + sum1;
@@ -729,12 +673,143 @@ template <bool kGather>
     prev_map = map;
   }
 }
-[[gnu::target("avx2,fma")]] void BocpdAvx2(const BocpdInputs& in, BocpdResult& out) { BocpdSlots<false>(in, out); }
+// exp(x) for float x <= 0 (the sign is ignored) in plain arithmetic that vectorises (8 lanes with
+// AVX2): x below -87 is taken as -87 (exp(-87) = 1.6e-38 is nothing beside
+// the 1 the sum it feeds holds); Cody-Waite reduction to |r| <= ln2/2 and a
+// degree-6 Taylor polynomial: relative error below 2.5e-7 (checked in the
+// tests).
+[[gnu::always_inline]] inline float VectorExpF(float x) {
+  // The clamp on the bits (compilers do not vectorise a float comparison
+  // here): with the sign set, a more negative float has larger bits.
+  const uint32_t bits = std::bit_cast<uint32_t>(x) | 0x80000000u;
+  const uint32_t floor_bits = std::bit_cast<uint32_t>(-87.0f);
+  x = std::bit_cast<float>(bits < floor_bits ? bits : floor_bits);
+  constexpr float kShift = 0x1.8p23f;
+  const float kd = x * 1.44269504f + kShift;
+  const float k = kd - kShift;
+  const float r = (x - k * 0.693145752f) - k * 1.42860677e-6f;
+  float q = 1.0f / 720;
+  q = q * r + 1.0f / 120;
+  q = q * r + 1.0f / 24;
+  q = q * r + 1.0f / 6;
+  q = q * r + 0.5f;
+  q = q * r + 1.0f;
+  q = q * r + 1.0f;
+  const int32_t ki = std::bit_cast<int32_t>(kd) - std::bit_cast<int32_t>(kShift);
+  return std::bit_cast<float>(std::bit_cast<uint32_t>(q) + (static_cast<uint32_t>(ki) << 23));
+}
+
+// The AVX2 and portable step (BocpdSlots' 16-lane vectors spill on AVX2's
+// 16 registers): the same recursion as BocpdBody<true>, with per-run state
+// instead of prefix sums: the run of length r lives in slot head + r, holding its log
+// posterior, its sum and log Gamma(alpha + sum). A step moves head down one,
+// so run r's slot becomes run r + 1's in place (nothing is copied; the
+// buffer is 8 x (cap + 1) slots and the live ones move to its end when head
+// reaches 0), and reads one log Gamma per run length (the other is the
+// slot's). The joint is computed exactly as BocpdBody computes it; only the
+// normaliser's exponentials are floats (VectorExpF, summed in double): the
+// log posterior then differs from the double recursion by a few 1e-7 at
+// most (the tests bound it), which can only swap the most probable run
+// length where two are that close.
+[[gnu::always_inline]] inline void BocpdSlotsTwoPass(const BocpdInputs& in, BocpdResult& out) {
+  const size_t n = in.y.size(), cap = in.cap, width = cap + 1, size = 8 * width;
+  const double alpha = in.alpha, log_h = std::log(std::clamp(in.hazard, 1e-300, 1.0)),
+               log_1mh = std::log1p(-std::clamp(in.hazard, 0.0, 1 - 1e-16));
+  // Slots hold the joint of the step before (lj); the posterior of run
+  // length r >= 1 is that plus `shift` (added where it is read, not stored:
+  // the same double), of run length 0 it is lp0.
+  std::vector<double> ljv(size, 0), gv(size, 0), lgnv(width, 0);
+  std::vector<int32_t> sv(size, 0);
+  const double* __restrict lg = in.lg;
+  const double* __restrict log_q = in.log_q;
+  const double* __restrict log_b1 = in.log_b1;
+  double* __restrict lgn = lgnv.data();
+  size_t head = size - 1, live = 1, prev_map = 0;
+  double lp0 = 0, shift = 0;
+  gv[head] = lg[0];
+  for (size_t t = 0; t < n; ++t) {
+    if (head == 0) {  // room for the next run length 0: live slots to the end
+      std::copy_backward(ljv.begin(), ljv.begin() + static_cast<std::ptrdiff_t>(live), ljv.end());
+      std::copy_backward(gv.begin(), gv.begin() + static_cast<std::ptrdiff_t>(live), gv.end());
+      std::copy_backward(sv.begin(), sv.begin() + static_cast<std::ptrdiff_t>(live), sv.end());
+      head = size - live;
+    }
+    double* __restrict lj = ljv.data() + head;
+    double* __restrict g = gv.data() + head;
+    int32_t* __restrict s = sv.data() + head;
+    const int32_t x = static_cast<int32_t>(std::max<int64_t>(in.y[t], 0));  // tabulated: sums fit
+    const double xd = static_cast<double>(x);
+    const double lfact = std::lgamma(xd + 1);
+    for (size_t r = 0; r < live; ++r) lgn[r] = lg[s[r] + x];  // the look-ups apart: the rest vectorises
+    // Run length 0 apart (its posterior is lp0), then the rest, in place.
+    lj[0] = (lgn[0] - g[0]) + (((lp0 - lfact) + (alpha + static_cast<double>(s[0])) * log_q[0]) - xd * log_b1[0]);
+    g[0] = lgn[0];
+    s[0] += x;
+    int64_t top_key = OrderKey(lj[0]);
+    for (size_t r = 1; r < live; ++r) {
+      const double a = alpha + static_cast<double>(s[r]);
+      lj[r] = (lgn[r] - g[r]) + ((((lj[r] + shift) - lfact) + a * log_q[r]) - xd * log_b1[r]);
+      top_key = std::max(top_key, OrderKey(lj[r]));
+      g[r] = lgn[r];
+      s[r] += x;
+    }
+    const double top = FromOrderKey(top_key);
+    double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};  // eight partial sums in double
+    size_t r8 = 0;
+    for (; r8 + 8 <= live; r8 += 8) {
+      for (size_t j = 0; j < 8; ++j) part[j] += static_cast<double>(VectorExpF(static_cast<float>(lj[r8 + j] - top)));
+    }
+    for (; r8 < live; ++r8) part[0] += static_cast<double>(VectorExpF(static_cast<float>(lj[r8] - top)));
+    const double mass = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+    shift = log_1mh - top - std::log(mass);
+    // The largest joint that grows: top, or the merged cap (which is at
+    // least the two it merges, so also when one of them was top).
+    double grown_top = top;
+    if (live > cap) {
+      const double hi = std::max(lj[cap - 1], lj[cap]), lo = std::min(lj[cap - 1], lj[cap]);
+      lj[cap - 1] = hi + std::log1p(std::exp(lo - hi));
+      grown_top = std::max(top, lj[cap - 1]);
+    }
+    // Run r is now run r + 1: one slot down is the new run length 0.
+    --head;
+    gv[head] = lg[0];
+    sv[head] = 0;
+    lp0 = log_h;
+    live = std::min(live + 1, width);
+    // The first most probable run length. Rounding is monotone, so the
+    // largest lj[r] + shift is grown_top + shift: no pass for the maximum;
+    // the first slot holding it is looked for 16 at a time.
+    const double* __restrict np = ljv.data() + head;  // np[r] + shift for r >= 1
+    top_key = std::max(OrderKey(log_h), OrderKey(grown_top + shift));
+    size_t map = 0;
+    if (OrderKey(log_h) != top_key) {
+      map = 1;
+      for (; map + 16 <= live; map += 16) {
+        bool hit = false;
+        for (size_t j = 0; j < 16; ++j) hit |= OrderKey(np[map + j] + shift) == top_key;
+        if (hit) break;
+      }
+      while (OrderKey(np[map] + shift) != top_key) ++map;
+    }
+    out.change_probability.push_back(in.hazard);
+    out.map_run_length.push_back(map);
+    if (t > 0 && map + 1 < prev_map && map <= t) {
+      const size_t start = t + 1 - map;
+      if (start > 0 && (out.changepoints.empty() || out.changepoints.back() != start)) {
+        out.changepoints.push_back(start);
+      }
+    }
+    prev_map = map;
+  }
+}
+
+
+[[gnu::target("avx2,fma")]] void BocpdAvx2(const BocpdInputs& in, BocpdResult& out) { BocpdSlotsTwoPass(in, out); }
 [[gnu::target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma,prefer-vector-width=512"), gnu::flatten]] void BocpdAvx512(
     const BocpdInputs& in, BocpdResult& out) {
-  BocpdSlots<true>(in, out);
+  BocpdSlots(in, out);
 }
-void BocpdPortable(const BocpdInputs& in, BocpdResult& out) { BocpdSlots<false>(in, out); }
+void BocpdPortable(const BocpdInputs& in, BocpdResult& out) { BocpdSlotsTwoPass(in, out); }
 // Counts too large to tabulate log Gamma for every run sum: one lgamma each.
 void BocpdUntabulated(const BocpdInputs& in, BocpdResult& out) { BocpdBody<false>(in, out); }
 

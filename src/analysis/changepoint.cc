@@ -336,6 +336,23 @@ struct BocpdInputs {
   size_t cap;
   double alpha, hazard;
 };
+// Appends step t's results: P(run length 0), which is the hazard whatever
+// came before; the MAP run length `map` (log_p[r] is the run length after
+// y_t: r observations in the current run, counting y_t when r >= 1, so this
+// is the number of observations in the run); and a change point where the
+// MAP run length restarted since the step before (`prev_map`).
+[[gnu::always_inline]] inline void RecordStep(BocpdResult& out, size_t t, size_t map, size_t prev_map,
+                                              double hazard) {
+  out.change_probability.push_back(hazard);
+  out.map_run_length.push_back(map);
+  if (t > 0 && map + 1 < prev_map && map <= t) {
+    const size_t start = t + 1 - map;  // first observation of the new run
+    if (start > 0 && (out.changepoints.empty() || out.changepoints.back() != start)) {
+      out.changepoints.push_back(start);
+    }
+  }
+}
+
 template <bool kTabulated>
 [[gnu::always_inline]] inline void BocpdBody(const BocpdInputs& in, BocpdResult& out) {
   const size_t n = in.y.size(), cap = in.cap;
@@ -408,16 +425,7 @@ template <bool kTabulated>
     for (size_t r = 0; r < live; ++r) top_key = std::max(top_key, OrderKey(log_p[r]));
     size_t map = 0;
     while (OrderKey(log_p[map]) != top_key) ++map;
-    out.change_probability.push_back(in.hazard);  // P(run length 0) is the hazard, whatever came before
-    // log_p[r] is the run length after y_t: r observations in the current run,
-    // counting y_t when r >= 1. Report the number of observations in the run.
-    out.map_run_length.push_back(map);
-    if (t > 0 && map + 1 < prev_map && map <= t) {
-      const size_t start = t + 1 - map;  // first observation of the new run
-      if (start > 0 && (out.changepoints.empty() || out.changepoints.back() != start)) {
-        out.changepoints.push_back(start);
-      }
-    }
+    RecordStep(out, t, map, prev_map, in.hazard);
     prev_map = map;
   }
 }
@@ -662,14 +670,7 @@ struct SlotStep {
     gv[head] = lg[0];
     sv[head] = 0;
     live = std::min(live + 1, width);
-    out.change_probability.push_back(in.hazard);
-    out.map_run_length.push_back(map);
-    if (t > 0 && map + 1 < prev_map && map <= t) {
-      const size_t start = t + 1 - map;
-      if (start > 0 && (out.changepoints.empty() || out.changepoints.back() != start)) {
-        out.changepoints.push_back(start);
-      }
-    }
+    RecordStep(out, t, map, prev_map, in.hazard);
     prev_map = map;
   }
 }
@@ -791,14 +792,7 @@ struct SlotStep {
       }
       while (OrderKey(np[map] + shift) != top_key) ++map;
     }
-    out.change_probability.push_back(in.hazard);
-    out.map_run_length.push_back(map);
-    if (t > 0 && map + 1 < prev_map && map <= t) {
-      const size_t start = t + 1 - map;
-      if (start > 0 && (out.changepoints.empty() || out.changepoints.back() != start)) {
-        out.changepoints.push_back(start);
-      }
-    }
+    RecordStep(out, t, map, prev_map, in.hazard);
     prev_map = map;
   }
 }

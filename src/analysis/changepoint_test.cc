@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <span>
+#include <string>
 #include <random>
 
 namespace faultline {
@@ -182,6 +183,30 @@ std::vector<std::vector<double>> ReferenceBocpd(std::span<const int64_t> y, cons
 // Bocpd and the plain double recursion pick different ones (docs/analysis.md).
 constexpr double kBocpdLogTolerance = 1e-5;
 
+// The step's variants: AVX-512 (one pass), AVX2 and portable (two passes);
+// one the CPU lacks falls back to the best it has below it.
+constexpr BocpdIsa kBocpdIsas[] = {BocpdIsa::kPortable, BocpdIsa::kAvx2, BocpdIsa::kAvx512};
+
+// Counts the steps where `fast` picks another MAP run length than the
+// reference `ref` (log posteriors), and fails unless each is a near tie.
+void CheckMapAgainstReference(const BocpdResult& fast, const std::vector<std::vector<double>>& ref, size_t* steps,
+                              size_t* near_ties, const std::string& where) {
+  ASSERT_EQ(fast.map_run_length.size(), ref.size()) << where;
+  for (size_t t = 0; t < ref.size(); ++t) {
+    ASSERT_NEAR(fast.change_probability[t], std::exp(ref[t][0]), 1e-12) << where << " t " << t;
+    const auto& q = ref[t];
+    const size_t best = static_cast<size_t>(std::max_element(q.begin(), q.end()) - q.begin());
+    ++*steps;
+    if (fast.map_run_length[t] == best) continue;
+    // Only a near tie may go the other way: Bocpd's normaliser sums float
+    // exponentials (relative error < 2.5e-7 each), so its log posterior may
+    // differ from this one by ~1e-6 (kBocpdLogTolerance).
+    ASSERT_LT(fast.map_run_length[t], q.size()) << where << " t " << t;
+    ASSERT_NEAR(q[fast.map_run_length[t]], q[best], kBocpdLogTolerance) << where << " t " << t;
+    ++*near_ties;
+  }
+}
+
 TEST(Bocpd, EqualsThePlainRecursionOnRandomSeries) {
   std::mt19937 rng(11);
   size_t steps = 0, near_ties = 0;
@@ -193,21 +218,11 @@ TEST(Bocpd, EqualsThePlainRecursionOnRandomSeries) {
     auto y = RandomSeries(rng, n, max_rate);
     BocpdOptions o{.hazard = 1.0 / (20 + rng() % 200), .alpha = 0.5 + (rng() % 4), .beta = 0.5 + (rng() % 3),
                    .max_run_length = 1 + rng() % 120};
-    BocpdResult fast = Bocpd(y, o);
     auto ref = ReferenceBocpd(y, o);
-    ASSERT_EQ(fast.map_run_length.size(), n);
-    for (size_t t = 0; t < n; ++t) {
-      ASSERT_NEAR(fast.change_probability[t], std::exp(ref[t][0]), 1e-12) << "round " << round << " t " << t;
-      const auto& q = ref[t];
-      const size_t best = static_cast<size_t>(std::max_element(q.begin(), q.end()) - q.begin());
-      ++steps;
-      if (fast.map_run_length[t] == best) continue;
-      // Only a near tie may go the other way: Bocpd's normaliser sums
-      // float exponentials (relative error < 2.5e-7 each), so its log
-      // posterior may differ from this one by ~1e-6 (kBocpdLogTolerance).
-      ASSERT_LT(fast.map_run_length[t], q.size());
-      ASSERT_NEAR(q[fast.map_run_length[t]], q[best], kBocpdLogTolerance) << "round " << round << " t " << t;
-      ++near_ties;
+    for (BocpdIsa isa : kBocpdIsas) {
+      CheckMapAgainstReference(Bocpd(y, o, isa), ref, &steps, &near_ties,
+                               "round " + std::to_string(round) + " isa " + std::to_string(static_cast<int>(isa)));
+      if (HasFatalFailure()) return;
     }
   }
   EXPECT_LT(near_ties, steps / 1000);
@@ -225,9 +240,7 @@ TEST(Bocpd, MatchesThePlainRecursionAtCap500) {
     y.push_back(std::poisson_distribution<int64_t>(rate)(rng));
   }
   const BocpdOptions o{.hazard = 1.0 / 200, .max_run_length = 500};
-  BocpdResult fast = Bocpd(y, o);
   auto ref = ReferenceBocpd(y, o);
-  size_t differ = 0;
   std::vector<size_t> ref_changes;
   size_t prev = 0;
   for (size_t t = 0; t < y.size(); ++t) {
@@ -238,16 +251,63 @@ TEST(Bocpd, MatchesThePlainRecursionAtCap500) {
       if (ref_changes.empty() || ref_changes.back() != start) ref_changes.push_back(start);
     }
     prev = best;
-    if (fast.map_run_length[t] == best) continue;
-    ++differ;
-    ASSERT_NEAR(q[fast.map_run_length[t]], q[best], kBocpdLogTolerance) << "t " << t;
   }
   std::sort(ref_changes.begin(), ref_changes.end());
   ref_changes.erase(std::unique(ref_changes.begin(), ref_changes.end()), ref_changes.end());
-  EXPECT_LE(differ, y.size() / 1000);
   EXPECT_GT(ref_changes.size(), 10u);
-  if (differ == 0) {
-    EXPECT_EQ(fast.changepoints, ref_changes);
+  for (BocpdIsa isa : kBocpdIsas) {
+    const BocpdResult fast = Bocpd(y, o, isa);
+    size_t steps = 0, differ = 0;
+    CheckMapAgainstReference(fast, ref, &steps, &differ, "isa " + std::to_string(static_cast<int>(isa)));
+    if (HasFatalFailure()) return;
+    EXPECT_LE(differ, y.size() / 1000);
+    if (differ == 0) {
+      EXPECT_EQ(fast.changepoints, ref_changes) << "isa " << static_cast<int>(isa);
+    }
+  }
+}
+
+// Counts in the thousands, isolated spikes far above the rate (where the
+// step's stabiliser, the last MAP run length's joint, is far below the
+// largest joint and the normaliser is summed again), and hazards from
+// one in a million to 0.9: the MAP run lengths still follow the plain
+// double recursion except at near ties.
+TEST(Bocpd, EqualsThePlainRecursionWithLargeCountsSpikesAndExtremeHazards) {
+  std::mt19937 rng(29);
+  const double hazards[] = {1e-6, 1e-3, 0.05, 0.3, 0.9};
+  size_t steps = 0, near_ties = 0;
+  for (int round = 0; round < 30; ++round) {
+    const size_t n = 100 + rng() % 300;
+    auto y = RandomSeries(rng, n, round % 3 == 0 ? 3000.0 : (round % 3 == 1 ? 200.0 : 5.0));
+    for (auto& v : y) {
+      if (rng() % 40 == 0) v = v * 50 + 400;  // a spike
+    }
+    const BocpdOptions o{.hazard = hazards[round % 5], .alpha = 0.5 + (rng() % 3), .beta = 0.2 + (rng() % 3),
+                         .max_run_length = 1 + rng() % 300};
+    auto ref = ReferenceBocpd(y, o);
+    for (BocpdIsa isa : kBocpdIsas) {
+      CheckMapAgainstReference(Bocpd(y, o, isa), ref, &steps, &near_ties,
+                               "round " + std::to_string(round) + " isa " + std::to_string(static_cast<int>(isa)) +
+                                   " hazard " + std::to_string(o.hazard));
+      if (HasFatalFailure()) return;
+    }
+  }
+  EXPECT_LE(near_ties, steps / 1000);
+}
+
+// The AVX2 and portable variants are the same two-pass step compiled twice
+// with the same arithmetic in the same order (no FMA): the same answer, bit
+// for bit, on the CPUs that have AVX2.
+TEST(Bocpd, TwoPassVariantsAgreeBitForBit) {
+  std::mt19937 rng(5);
+  for (int round = 0; round < 12; ++round) {
+    const size_t n = 200 + rng() % 1500;
+    auto y = RandomSeries(rng, n, round % 2 ? 30.0 : 2000.0);
+    if (round % 3 == 0) y[n / 2] = 20000;  // a spike
+    const BocpdOptions o{.hazard = 1.0 / (2 + rng() % 300), .max_run_length = round % 4 == 0 ? 500 : 1 + rng() % 200};
+    const BocpdResult portable = Bocpd(y, o, BocpdIsa::kPortable), avx2 = Bocpd(y, o, BocpdIsa::kAvx2);
+    ASSERT_EQ(avx2.map_run_length, portable.map_run_length) << "round " << round;
+    ASSERT_EQ(avx2.changepoints, portable.changepoints) << "round " << round;
   }
 }
 

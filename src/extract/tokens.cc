@@ -1,14 +1,35 @@
 #include "extract/tokens.h"
 
 #include <array>
-#include <cctype>
 
 #include "common/text.h"
 
 namespace faultline::extract {
 namespace {
 
-bool IsAsciiAlnum(unsigned char c) { return std::isalnum(c) != 0; }
+// Byte classes, the "C" locale's <cctype> answers for ASCII (the program
+// never calls setlocale), looked up in one table instead of a libc call per
+// byte.
+enum : uint8_t { kDigit = 1, kUpper = 2, kLower = 4 };
+constexpr std::array<uint8_t, 256> kByteClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = kDigit;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kUpper;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = kLower;
+  return t;
+}();
+inline bool IsDigit(unsigned char c) { return kByteClass[c] == kDigit; }
+inline bool IsUpper(unsigned char c) { return kByteClass[c] == kUpper; }
+inline bool IsAlpha(unsigned char c) { return (kByteClass[c] & (kUpper | kLower)) != 0; }
+inline bool IsAsciiAlnum(unsigned char c) { return kByteClass[c] != 0; }
+inline char LowerAscii(unsigned char c) { return static_cast<char>(IsUpper(c) ? c + ('a' - 'A') : c); }
+
+// The lower-case copy of an ASCII span, written straight into the token.
+void AssignLower(std::string_view w, std::string* out) {
+  out->resize(w.size());
+  char* d = out->data();
+  for (size_t k = 0; k < w.size(); ++k) d[k] = LowerAscii(static_cast<unsigned char>(w[k]));
+}
 
 // Length of the UTF-8 sequence starting at p[0] (1 for a stray byte).
 size_t SeqLen(unsigned char c) {
@@ -37,7 +58,7 @@ char UnicodePunct(std::string_view s) {
   return 0;
 }
 
-bool IsWordByteStart(std::string_view text, size_t i) {
+inline bool IsWordByteStart(std::string_view text, size_t i) {
   unsigned char c = static_cast<unsigned char>(text[i]);
   if (c < 0x80) return IsAsciiAlnum(c);
   size_t n = SeqLen(c);
@@ -87,13 +108,13 @@ std::vector<Token> Tokenize(std::string_view text) {
     t.space_before = space;
     t.newline_before = newline;
     t.blank_line_before = blank;
-    if (std::isdigit(c)) {
+    if (IsDigit(c)) {
       size_t j = i;
       while (j < text.size()) {
-        if (std::isdigit(static_cast<unsigned char>(text[j]))) {
+        if (IsDigit(static_cast<unsigned char>(text[j]))) {
           ++j;
         } else if ((text[j] == ',' || text[j] == '.') && j + 1 < text.size() &&
-                   std::isdigit(static_cast<unsigned char>(text[j + 1])) && j > i) {
+                   IsDigit(static_cast<unsigned char>(text[j + 1])) && j > i) {
           ++j;
         } else {
           break;
@@ -103,9 +124,10 @@ std::vector<Token> Tokenize(std::string_view text) {
       if (j < text.size() && IsWordByteStart(text, j)) {
         while (j < text.size() && IsWordByteStart(text, j)) j += SeqLen(static_cast<unsigned char>(text[j]));
         t.kind = TokenKind::kWord;
-        t.fold = ToLowerAscii(text.substr(i, j - i));
+        AssignLower(text.substr(i, j - i), &t.fold);
       } else {
         t.kind = TokenKind::kNumber;
+        t.fold.reserve(j - i);
         for (size_t k = i; k < j; ++k) {
           if (text[k] != ',') t.fold.push_back(text[k]);
         }
@@ -116,20 +138,31 @@ std::vector<Token> Tokenize(std::string_view text) {
       size_t j = i;
       bool ascii = true;
       int upper = 0, letters = 0;
-      while (j < text.size() && IsWordByteStart(text, j)) {
+      while (j < text.size()) {
         unsigned char d = static_cast<unsigned char>(text[j]);
-        if (d >= 0x80) ascii = false;
-        if (std::isalpha(d)) {
-          ++letters;
-          if (std::isupper(d)) ++upper;
+        if (d < 0x80) {
+          uint8_t cls = kByteClass[d];
+          if (cls == 0) break;
+          if (cls != kDigit) {
+            ++letters;
+            if (cls == kUpper) ++upper;
+          }
+          ++j;
+          continue;
         }
+        if (!IsWordByteStart(text, j)) break;
+        ascii = false;
         j += SeqLen(d);
       }
       if (j > text.size()) j = text.size();
       t.kind = TokenKind::kWord;
       std::string_view w = text.substr(i, j - i);
-      t.fold = ascii ? ToLowerAscii(w) : FoldKeyCompact(w);
-      t.capitalized = !ascii || std::isupper(c);
+      if (ascii) {
+        AssignLower(w, &t.fold);
+      } else {
+        t.fold = FoldKeyCompact(w);
+      }
+      t.capitalized = !ascii || IsUpper(c);
       t.all_caps = letters >= 2 && upper == letters;
       t.end = static_cast<int32_t>(j);
       i = j;
@@ -144,7 +177,7 @@ std::vector<Token> Tokenize(std::string_view text) {
       }
       t.kind = TokenKind::kPunct;
       t.punct = p == '`' ? '\'' : p;
-      t.fold = std::string(1, t.punct);
+      t.fold.assign(1, t.punct);
       t.end = static_cast<int32_t>(i);
     }
     out.push_back(std::move(t));

@@ -34,7 +34,9 @@ void Lexicon::Add(const char* phrases, Cue cue, int value, int value2) {
     }
     if (e.words.empty()) continue;
     e.cue = CueMatch{cue, 0, 0, value, value2};
-    by_first_[e.words[0]].push_back(std::move(e));
+    auto id = static_cast<size_t>(first_words_.Insert(e.words[0]));
+    if (id == by_first_.size()) by_first_.emplace_back();
+    by_first_[id].push_back(std::move(e));
   }
 }
 
@@ -308,7 +310,7 @@ Lexicon::Lexicon() {
   for (int m = 0; m < 12; ++m) Add(months[m], Cue::kMonth, m + 1);
   Add("hostage|hostages", Cue::kHostage);
 
-  for (auto& [first, entries] : by_first_) {
+  for (auto& entries : by_first_) {
     std::stable_sort(entries.begin(), entries.end(),
                      [](const Entry& a, const Entry& b) { return a.words.size() > b.words.size(); });
   }
@@ -319,11 +321,11 @@ std::vector<CueMatch> Lexicon::Match(const std::vector<Token>& tokens, int32_t b
   for (int32_t i = begin; i < end; ++i) {
     const Token& t = tokens[i];
     if (t.kind == TokenKind::kPunct) continue;
-    auto it = by_first_.find(t.fold);
-    if (it == by_first_.end()) continue;
+    int32_t first = first_words_.Find(t.fold);
+    if (first < 0) continue;
     // Longest match per cue kind at this position.
     uint64_t seen = 0;
-    for (const Entry& e : it->second) {
+    for (const Entry& e : by_first_[static_cast<size_t>(first)]) {
       uint64_t bit = uint64_t{1} << static_cast<int>(e.cue.cue);
       if (seen & bit) continue;
       int32_t j = i + 1;

@@ -8,9 +8,9 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "extract/internal/word_table.h"
 #include "extract/tokens.h"
 
 namespace faultline::extract {
@@ -68,7 +68,8 @@ class Lexicon {
     CueMatch cue;
   };
   void Add(const char* phrases, Cue cue, int value = 0, int value2 = 0);
-  std::unordered_map<std::string, std::vector<Entry>> by_first_;
+  WordTable first_words_;                      // first word of some phrase -> id
+  std::vector<std::vector<Entry>> by_first_;  // by that id, longest phrase first
 };
 
 // Skips '-' and '\'' joined to the previous token: how phrases read text.

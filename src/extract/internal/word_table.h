@@ -1,0 +1,89 @@
+// A set of folded words (or word sequences) with dense ids, for the
+// extractor's per-token look-ups: the cue lexicon's first words and the
+// entity index's names. Open addressing over a power-of-two table with a
+// hash that reads eight bytes at a time, so a look-up is one short hash, one
+// probe (usually) and one comparison, with no allocation; the node-based
+// std::unordered_map<std::string, ...> it replaces hashed with murmur and
+// chased a pointer per bucket. Built once; const look-ups are thread-safe.
+#ifndef FAULTLINE_EXTRACT_INTERNAL_WORD_TABLE_H_
+#define FAULTLINE_EXTRACT_INTERNAL_WORD_TABLE_H_
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace faultline::extract {
+
+class WordTable {
+ public:
+  // Hash of a word; Find with a precomputed hash skips rehashing.
+  static uint64_t Hash(std::string_view w) {
+    constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+    uint64_t h = w.size() * kMul;
+    const char* p = w.data();
+    size_t n = w.size();
+    while (n >= 8) {
+      uint64_t chunk;
+      std::memcpy(&chunk, p, 8);
+      h = (h ^ chunk) * kMul;
+      h ^= h >> 32;
+      p += 8;
+      n -= 8;
+    }
+    if (n > 0) {
+      uint64_t chunk = 0;
+      std::memcpy(&chunk, p, n);
+      h = (h ^ chunk) * kMul;
+      h ^= h >> 32;
+    }
+    return h;
+  }
+
+  // The id of `w`, adding it (ids are 0, 1, 2... in order of first insertion).
+  int32_t Insert(std::string_view w) {
+    if (int32_t id = Find(w); id >= 0) return id;
+    if ((words_.size() + 1) * 2 > slots_.size()) Grow();
+    auto id = static_cast<int32_t>(words_.size());
+    words_.emplace_back(w);
+    hashes_.push_back(Hash(w));
+    Place(id);
+    return id;
+  }
+
+  // The id of `w`, or -1.
+  int32_t Find(std::string_view w) const { return Find(w, Hash(w)); }
+  int32_t Find(std::string_view w, uint64_t hash) const {
+    if (slots_.empty()) return -1;
+    size_t mask = slots_.size() - 1;
+    for (size_t s = hash & mask;; s = (s + 1) & mask) {
+      int32_t id = slots_[s];
+      if (id < 0) return -1;
+      if (hashes_[static_cast<size_t>(id)] == hash && words_[static_cast<size_t>(id)] == w) return id;
+    }
+  }
+
+  size_t size() const { return words_.size(); }
+  const std::string& word(int32_t id) const { return words_[static_cast<size_t>(id)]; }
+
+ private:
+  void Place(int32_t id) {
+    size_t mask = slots_.size() - 1;
+    size_t s = hashes_[static_cast<size_t>(id)] & mask;
+    while (slots_[s] >= 0) s = (s + 1) & mask;
+    slots_[s] = id;
+  }
+  void Grow() {
+    slots_.assign(slots_.empty() ? 64 : slots_.size() * 2, -1);
+    for (size_t id = 0; id < words_.size(); ++id) Place(static_cast<int32_t>(id));
+  }
+
+  std::vector<std::string> words_;
+  std::vector<uint64_t> hashes_;
+  std::vector<int32_t> slots_;  // -1: empty
+};
+
+}  // namespace faultline::extract
+
+#endif  // FAULTLINE_EXTRACT_INTERNAL_WORD_TABLE_H_

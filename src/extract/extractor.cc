@@ -179,7 +179,7 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
       case Cue::kAttackPlural: f.plural_attack = true; break;
       case Cue::kModal:
         // "May" capitalised is the month; "will" and "may" are modal only in lower case.
-        if (tokens_[m.begin].capitalized && (tokens_[m.begin].fold == "may" || tokens_[m.begin].fold == "will")) break;
+        if (tokens_[m.begin].capitalized && (WordIs(m.begin, "may") || WordIs(m.begin, "will"))) break;
         (m.value == 1 ? f.modal_strong : f.modal_weak) = true;
         break;
       case Cue::kRetro:
@@ -198,7 +198,7 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
     }
   }
   for (int32_t i = s.begin; i < s.end; ++i) {
-    const std::string& w = tokens_[i].fold;
+    std::string_view w = tokens_[i].fold;
     if (w == "denied" || w == "denies" || w == "deny" || w == "distanced" || w == "disowned") f.denial = true;
     // "no one has claimed", "not claimed": no claim.
     if ((w == "no" && (WordIs(i + 1, "one") || WordIs(i + 1, "group"))) || w == "nobody" ||
@@ -711,7 +711,7 @@ void Reader::ReadPhases(const SentenceFacts& f, Extraction* out) {
       // "threatened to end the ceasefire": not an end.
       bool threatened = false;
       for (int32_t i = f.tb; i < f.te; ++i) {
-        const std::string& w = tokens_[i].fold;
+        std::string_view w = tokens_[i].fold;
         threatened = threatened || w == "threatened" || w == "threatens" || w == "could" || w == "would" ||
                      w == "may" || w == "might" || w == "warned" || w == "if";
       }
@@ -993,7 +993,7 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
       int pri = AttackPriority(a);
       // Grenades and explosives carried by gunmen: an armed assault unless a bomb went off.
       if (a == AttackType::kBombingIed && m.end - m.begin == 1) {
-        const std::string& w = tokens_[m.begin].fold;
+        std::string_view w = tokens_[m.begin].fold;
         if (w == "grenade" || w == "grenades" || w == "explosives" || w == "planted" || w == "detonated") pri = 3;
       }
       if (pri > best_pri) {

@@ -2,6 +2,9 @@
 
 #include <charconv>
 #include <string_view>
+#include <vector>
+
+#include "extract/internal/word_table.h"
 
 namespace faultline::extract {
 namespace {
@@ -19,6 +22,36 @@ constexpr Word kUnits[] = {{"zero", 0},      {"one", 1},        {"two", 2},     
                            {"million", 1000000}};
 
 bool Is(const Token& t, std::string_view w) { return t.kind == TokenKind::kWord && t.fold == w; }
+
+// The words a count can start with: the number words (with their values)
+// and the qualifiers and vague quantities ReadCount reads (value -1). One
+// table look-up rejects every other word, which is nearly every token, before
+// ReadCount tries its phrases one by one.
+struct CountWords {
+  WordTable words;
+  std::vector<int64_t> value;  // by id
+  CountWords() {
+    for (const Word& w : kUnits) {
+      words.Insert(w.w);
+      value.push_back(w.v);
+    }
+    for (std::string_view s : {"at", "more", "over", "above", "nearly", "almost", "up", "as", "around", "about",
+                               "approximately", "roughly", "some", "between", "dozens", "scores", "tens",
+                               "hundreds", "several", "a", "dozen"}) {
+      if (words.Insert(s) == static_cast<int32_t>(value.size())) value.push_back(-1);
+    }
+  }
+  static const CountWords& Get() {
+    static const CountWords* table = new CountWords();
+    return *table;
+  }
+};
+
+// True unless ReadCount certainly finds no count starting at t.
+bool MayStartCount(const Token& t) {
+  if (t.kind == TokenKind::kNumber) return true;
+  return t.kind == TokenKind::kWord && CountWords::Get().words.Find(t.fold) >= 0;
+}
 
 std::optional<int64_t> Digits(const Token& t) {
   if (t.kind != TokenKind::kNumber) return std::nullopt;
@@ -78,15 +111,14 @@ std::optional<int64_t> ReadPlain(const std::vector<Token>& tk, int32_t i, int32_
 }  // namespace
 
 int64_t NumberWordValue(const Token& t) {
-  if (t.kind != TokenKind::kWord) return -1;
-  for (const Word& w : kUnits) {
-    if (t.fold == w.w) return w.v;
-  }
-  return -1;
+  if (t.kind != TokenKind::kWord || t.fold.size() > 9) return -1;  // "seventeen" is the longest
+  const CountWords& table = CountWords::Get();
+  int32_t id = table.words.Find(t.fold);
+  return id < 0 ? -1 : table.value[static_cast<size_t>(id)];
 }
 
 std::optional<Count> ReadCount(const std::vector<Token>& tk, int32_t i, int32_t limit, VagueConvention convention) {
-  if (i >= limit) return std::nullopt;
+  if (i >= limit || !MayStartCount(tk[i])) return std::nullopt;
   Count c;
   c.begin = i;
   enum Qual { kNone, kAtLeast, kMoreThan, kUpTo, kAbout } qual = kNone;

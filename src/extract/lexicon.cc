@@ -30,13 +30,13 @@ void Lexicon::Add(const char* phrases, Cue cue, int value, int value2) {
     all = bar == std::string_view::npos ? std::string_view() : all.substr(bar + 1);
     Entry e;
     for (const Token& t : Tokenize(p)) {
-      if (t.kind != TokenKind::kPunct) e.words.push_back(t.fold);
+      if (t.kind != TokenKind::kPunct) e.words.push_back(words_.Insert(t.fold));
     }
     if (e.words.empty()) continue;
     e.cue = CueMatch{cue, 0, 0, value, value2};
-    auto id = static_cast<size_t>(first_words_.Insert(e.words[0]));
-    if (id == by_first_.size()) by_first_.emplace_back();
-    by_first_[id].push_back(std::move(e));
+    auto first = static_cast<size_t>(e.words[0]);
+    if (first >= by_first_.size()) by_first_.resize(words_.size());
+    by_first_[first].push_back(std::move(e));
   }
 }
 
@@ -318,11 +318,16 @@ Lexicon::Lexicon() {
 
 std::vector<CueMatch> Lexicon::Match(const std::vector<Token>& tokens, int32_t begin, int32_t end) const {
   std::vector<CueMatch> out;
+  if (end <= begin) return out;
+  // Lexicon word id of each token in range, -1 for punctuation and for words
+  // no phrase contains.
+  std::vector<int32_t> ids(static_cast<size_t>(end - begin), -1);
   for (int32_t i = begin; i < end; ++i) {
-    const Token& t = tokens[i];
-    if (t.kind == TokenKind::kPunct) continue;
-    int32_t first = first_words_.Find(t.fold);
-    if (first < 0) continue;
+    if (tokens[i].kind != TokenKind::kPunct) ids[static_cast<size_t>(i - begin)] = words_.Find(tokens[i].fold);
+  }
+  for (int32_t i = begin; i < end; ++i) {
+    int32_t first = ids[static_cast<size_t>(i - begin)];
+    if (first < 0 || static_cast<size_t>(first) >= by_first_.size()) continue;
     // Longest match per cue kind at this position.
     uint64_t seen = 0;
     for (const Entry& e : by_first_[static_cast<size_t>(first)]) {
@@ -332,7 +337,7 @@ std::vector<CueMatch> Lexicon::Match(const std::vector<Token>& tokens, int32_t b
       size_t w = 1;
       for (; w < e.words.size(); ++w) {
         while (j < end && IsJoiner(tokens[j])) ++j;
-        if (j >= end || tokens[j].kind == TokenKind::kPunct || tokens[j].fold != e.words[w]) break;
+        if (j >= end || ids[static_cast<size_t>(j - begin)] != e.words[w]) break;
         ++j;
       }
       if (w != e.words.size()) continue;

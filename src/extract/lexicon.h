@@ -64,12 +64,14 @@ class Lexicon {
  private:
   Lexicon();
   struct Entry {
-    std::vector<std::string> words;  // folded, punctuation dropped
+    std::vector<int32_t> words;  // ids in words_ of the folded words, punctuation dropped
     CueMatch cue;
   };
   void Add(const char* phrases, Cue cue, int value = 0, int value2 = 0);
-  WordTable first_words_;                      // first word of some phrase -> id
-  std::vector<std::vector<Entry>> by_first_;  // by that id, longest phrase first
+  // Every word of every phrase gets an id, so Match looks each token up once
+  // and then compares integers however many phrases start at it.
+  WordTable words_;
+  std::vector<std::vector<Entry>> by_first_;  // by the id of the first word, longest phrase first
 };
 
 // Skips '-' and '\'' joined to the previous token: how phrases read text.

@@ -118,7 +118,9 @@ int64_t NumberWordValue(const Token& t) {
 }
 
 std::optional<Count> ReadCount(const std::vector<Token>& tk, int32_t i, int32_t limit, VagueConvention convention) {
-  if (i >= limit || !MayStartCount(tk[i])) return std::nullopt;
+  // i is -1 when a passive casualty verb opens the text (extractor.cc reads
+  // the words before it); that, too, is no count.
+  if (i < 0 || i >= limit || !MayStartCount(tk[i])) return std::nullopt;
   Count c;
   c.begin = i;
   enum Qual { kNone, kAtLeast, kMoreThan, kUpTo, kAbout } qual = kNone;

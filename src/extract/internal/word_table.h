@@ -20,24 +20,37 @@ class WordTable {
  public:
   // Hash of a word; Find with a precomputed hash skips rehashing.
   static uint64_t Hash(std::string_view w) {
+    // Whole-word loads only (no byte-by-byte copy that the following load
+    // would have to wait for): 8-byte chunks, the last one overlapping; a
+    // short tail read as two overlapping halves or three bytes. Then
+    // murmur3's 64-bit finaliser.
     constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
-    uint64_t h = w.size() * kMul;
     const char* p = w.data();
     size_t n = w.size();
-    while (n >= 8) {
-      uint64_t chunk;
-      std::memcpy(&chunk, p, 8);
-      h = (h ^ chunk) * kMul;
-      h ^= h >> 32;
-      p += 8;
-      n -= 8;
+    uint64_t h = n * kMul;
+    auto load64 = [](const char* q) {
+      uint64_t v;
+      std::memcpy(&v, q, 8);
+      return v;
+    };
+    auto load32 = [](const char* q) {
+      uint32_t v;
+      std::memcpy(&v, q, 4);
+      return uint64_t{v};
+    };
+    if (n >= 8) {
+      size_t k = 0;
+      for (; k + 8 < n; k += 8) h = (h ^ load64(p + k)) * kMul;
+      h = (h ^ load64(p + n - 8)) * kMul;
+    } else if (n >= 4) {
+      h = (h ^ (load32(p) | load32(p + n - 4) << 32)) * kMul;
+    } else if (n > 0) {
+      auto b = [&](size_t k) { return uint64_t{static_cast<unsigned char>(p[k])}; };
+      h = (h ^ (b(0) | b(n >> 1) << 8 | b(n - 1) << 16)) * kMul;
     }
-    if (n > 0) {
-      uint64_t chunk = 0;
-      std::memcpy(&chunk, p, n);
-      h = (h ^ chunk) * kMul;
-      h ^= h >> 32;
-    }
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDull;
+    h ^= h >> 33;
     return h;
   }
 

@@ -328,11 +328,17 @@ std::vector<CueMatch> Lexicon::Match(const std::vector<Token>& tokens, int32_t b
   for (int32_t i = begin; i < end; ++i) {
     int32_t first = ids[static_cast<size_t>(i - begin)];
     if (first < 0 || static_cast<size_t>(first) >= by_first_.size()) continue;
+    // The word after this one (joiners skipped), which every longer phrase
+    // must continue with: most phrases are rejected on that one comparison.
+    int32_t next = i + 1;
+    while (next < end && IsJoiner(tokens[next])) ++next;
+    int32_t next_id = next < end ? ids[static_cast<size_t>(next - begin)] : -1;
     // Longest match per cue kind at this position.
     uint64_t seen = 0;
     for (const Entry& e : by_first_[static_cast<size_t>(first)]) {
       uint64_t bit = uint64_t{1} << static_cast<int>(e.cue.cue);
       if (seen & bit) continue;
+      if (e.words.size() > 1 && e.words[1] != next_id) continue;
       int32_t j = i + 1;
       size_t w = 1;
       for (; w < e.words.size(); ++w) {

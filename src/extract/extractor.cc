@@ -131,9 +131,13 @@ class Reader {
   void Finish(const std::vector<const SentenceFacts*>& event, const std::vector<const SentenceFacts*>& context,
               Extraction* out);
 
+  // The first cue of kind c starting at token i. Lexicon::Match returns the
+  // cues in token order, so the ones at i are found by binary search.
   const CueMatch* CueAt(const SentenceFacts& f, int32_t i, Cue c) const {
-    for (const CueMatch& m : f.cues) {
-      if (m.begin == i && m.cue == c) return &m;
+    auto it = std::lower_bound(f.cues.begin(), f.cues.end(), i,
+                               [](const CueMatch& m, int32_t pos) { return m.begin < pos; });
+    for (; it != f.cues.end() && it->begin == i; ++it) {
+      if (it->cue == c) return &*it;
     }
     return nullptr;
   }

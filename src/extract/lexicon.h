@@ -57,8 +57,9 @@ struct CueMatch {
 class Lexicon {
  public:
   static const Lexicon& Get();
-  // Every cue in [begin, end), longest match first at each position; a
-  // token may start several cues of different kinds.
+  // Every cue in [begin, end), in order of the token it starts at (callers
+  // binary-search on that), longest match first at each position; a token
+  // may start several cues of different kinds.
   std::vector<CueMatch> Match(const std::vector<Token>& tokens, int32_t begin, int32_t end) const;
 
  private:

@@ -163,7 +163,7 @@ std::vector<EntityMatch> EntityIndex::Match(const std::vector<Token>& tokens, in
       key += w.fold;
       ++words;
       ++j;
-      int32_t id = names_.Find(key);
+      int32_t id = words == 1 ? names_.Find(key, w.fold_hash) : names_.Find(key);
       if (id < 0) break;  // no name starts with these words
       const Key& k = keys_[static_cast<size_t>(id)];
       if (!k.refs.empty() && !(words == 1 && !t.all_caps && k.acronym && t.end - t.begin <= 6)) {

@@ -323,7 +323,7 @@ std::vector<CueMatch> Lexicon::Match(const std::vector<Token>& tokens, int32_t b
   // no phrase contains.
   std::vector<int32_t> ids(static_cast<size_t>(end - begin), -1);
   for (int32_t i = begin; i < end; ++i) {
-    if (tokens[i].kind != TokenKind::kPunct) ids[static_cast<size_t>(i - begin)] = words_.Find(tokens[i].fold);
+    if (tokens[i].kind != TokenKind::kPunct) ids[static_cast<size_t>(i - begin)] = words_.Find(tokens[i].fold, tokens[i].fold_hash);
   }
   for (int32_t i = begin; i < end; ++i) {
     int32_t first = ids[static_cast<size_t>(i - begin)];

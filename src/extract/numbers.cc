@@ -50,7 +50,7 @@ struct CountWords {
 // True unless ReadCount certainly finds no count starting at t.
 bool MayStartCount(const Token& t) {
   if (t.kind == TokenKind::kNumber) return true;
-  return t.kind == TokenKind::kWord && CountWords::Get().words.Find(t.fold) >= 0;
+  return t.kind == TokenKind::kWord && CountWords::Get().words.Find(t.fold, t.fold_hash) >= 0;
 }
 
 std::optional<int64_t> Digits(const Token& t) {
@@ -113,7 +113,7 @@ std::optional<int64_t> ReadPlain(const std::vector<Token>& tk, int32_t i, int32_
 int64_t NumberWordValue(const Token& t) {
   if (t.kind != TokenKind::kWord || t.fold.size() > 9) return -1;  // "seventeen" is the longest
   const CountWords& table = CountWords::Get();
-  int32_t id = table.words.Find(t.fold);
+  int32_t id = table.words.Find(t.fold, t.fold_hash);
   return id < 0 ? -1 : table.value[static_cast<size_t>(id)];
 }
 

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "common/text.h"
+#include "extract/internal/word_table.h"
 
 namespace faultline::extract {
 namespace {
@@ -103,7 +104,7 @@ std::vector<Token> Tokenize(std::string_view text) {
       ++i;
       continue;
     }
-    Token t;
+    Token& t = out.emplace_back();  // filled in place; dropped below if it is a space
     t.begin = static_cast<int32_t>(i);
     t.space_before = space;
     t.newline_before = newline;
@@ -138,6 +139,9 @@ std::vector<Token> Tokenize(std::string_view text) {
       size_t j = i;
       bool ascii = true;
       int upper = 0, letters = 0;
+      // The lower-case form is written while scanning (one pass) as long as
+      // the word is ASCII and fits.
+      char lower[32];
       while (j < text.size()) {
         unsigned char d = static_cast<unsigned char>(text[j]);
         if (d < 0x80) {
@@ -147,6 +151,7 @@ std::vector<Token> Tokenize(std::string_view text) {
             ++letters;
             if (cls == kUpper) ++upper;
           }
+          if (j - i < sizeof lower) lower[j - i] = LowerAscii(d);
           ++j;
           continue;
         }
@@ -157,7 +162,9 @@ std::vector<Token> Tokenize(std::string_view text) {
       if (j > text.size()) j = text.size();
       t.kind = TokenKind::kWord;
       std::string_view w = text.substr(i, j - i);
-      if (ascii) {
+      if (ascii && w.size() <= sizeof lower) {
+        t.fold.assign(lower, w.size());
+      } else if (ascii) {
         AssignLower(w, &t.fold);
       } else {
         t.fold = FoldKeyCompact(w);
@@ -172,6 +179,7 @@ std::vector<Token> Tokenize(std::string_view text) {
       char p = c < 0x80 ? static_cast<char>(c) : UnicodePunct(text.substr(i, n));
       i += n;
       if (p == ' ' || p == 0) {  // a Unicode space, or a symbol we do not use
+        out.pop_back();
         space = true;
         continue;
       }
@@ -180,7 +188,7 @@ std::vector<Token> Tokenize(std::string_view text) {
       t.fold.assign(1, t.punct);
       t.end = static_cast<int32_t>(i);
     }
-    out.push_back(std::move(t));
+    t.fold_hash = WordTable::Hash(t.fold);
     space = newline = blank = false;
     newlines = 0;
   }

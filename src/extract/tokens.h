@@ -33,6 +33,7 @@ struct Token {
   bool blank_line_before = false;  // a paragraph break precedes it
   char punct = 0;                  // the ASCII punctuation, '-' for dashes, '\'' and '"' for curly quotes
   std::string fold;                // words: lower-case form; numbers: digits without separators
+  uint64_t fold_hash = 0;          // WordTable::Hash(fold), so word tables look tokens up without rehashing
 };
 
 std::vector<Token> Tokenize(std::string_view text);

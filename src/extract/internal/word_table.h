@@ -73,7 +73,7 @@ class WordTable {
     for (size_t s = hash & mask;; s = (s + 1) & mask) {
       int32_t id = slots_[s];
       if (id < 0) return -1;
-      if (hashes_[static_cast<size_t>(id)] == hash && words_[static_cast<size_t>(id)] == w) return id;
+      if (hashes_[static_cast<size_t>(id)] == hash && Same(words_[static_cast<size_t>(id)], w)) return id;
     }
   }
 
@@ -81,6 +81,17 @@ class WordTable {
   const std::string& word(int32_t id) const { return words_[static_cast<size_t>(id)]; }
 
  private:
+  // a == b, inline for short words (a libc memcmp call costs more than the
+  // comparison of a six-letter word).
+  static bool Same(std::string_view a, std::string_view b) {
+    size_t n = a.size();
+    if (n != b.size()) return false;
+    if (n > 16) return a == b;
+    for (size_t k = 0; k < n; ++k) {
+      if (a[k] != b[k]) return false;
+    }
+    return true;
+  }
   void Place(int32_t id) {
     size_t mask = slots_.size() - 1;
     size_t s = hashes_[static_cast<size_t>(id)] & mask;

@@ -142,8 +142,7 @@ class Reader {
     return nullptr;
   }
   bool WordIs(int32_t i, std::string_view w) const {
-    return i >= 0 && i < static_cast<int32_t>(tokens_.size()) && tokens_[i].kind == TokenKind::kWord &&
-           tokens_[i].fold == w;
+    return i >= 0 && i < static_cast<int32_t>(tokens_.size()) && IsWord(tokens_[i], w);
   }
   bool PunctIs(int32_t i, char c) const {
     return i >= 0 && i < static_cast<int32_t>(tokens_.size()) && tokens_[i].kind == TokenKind::kPunct &&
@@ -405,7 +404,10 @@ void Reader::ReadCasualties(SentenceFacts* f) {
   for (const CueMatch& m : f->cues) {
     if (m.cue == Cue::kKill || m.cue == Cue::kInjure) verbs.push_back(&m);
   }
-  std::set<int32_t> used;  // token starts of counts already read
+  // Token starts of counts already read: a handful, so a vector searched
+  // linearly (no node allocation per count, as a std::set made).
+  std::vector<int32_t> used;
+  auto was_used = [&used](int32_t tb) { return std::find(used.begin(), used.end(), tb) != used.end(); };
   int group = 0;
   auto boundary = [&](int32_t i) {
     if (i < f->tb || i >= f->te) return true;
@@ -518,8 +520,8 @@ void Reader::ReadCasualties(SentenceFacts* f) {
     }
     ++group;
     for (Casualty& c : items) {
-      if (used.count(c.tb)) continue;
-      used.insert(c.tb);
+      if (was_used(c.tb)) continue;
+      used.push_back(c.tb);
       c.group = group;
       f->casualties.push_back(c);
     }
@@ -530,7 +532,7 @@ void Reader::ReadCasualties(SentenceFacts* f) {
     for (int32_t i = m.end; i < std::min(f->te, m.end + 20); ++i) {
       bool lead = i == m.end || WordIs(i - 1, "to") || WordIs(i - 1, "at") || WordIs(i - 1, "reached") ||
                   WordIs(i - 1, "hit");
-      if (!lead || used.count(i)) continue;
+      if (!lead || was_used(i)) continue;
       if (auto c = ReadCount(tokens_, i, f->te, options_.vague)) {
         if (c->best && *c->best >= 1900 && *c->best <= 2100) break;
         Casualty t;
@@ -540,7 +542,7 @@ void Reader::ReadCasualties(SentenceFacts* f) {
         t.tb = c->begin;
         t.te = c->end;
         t.group = ++group;
-        used.insert(c->begin);
+        if (!was_used(c->begin)) used.push_back(c->begin);
         f->casualties.push_back(t);
         break;
       }
@@ -1565,7 +1567,7 @@ Extraction Reader::Run() {
   close();
   // Claims of responsibility for an incident that the text describes only
   // in context sentences are attached in Finish; nothing else to do here.
-  out.text = text_;
+  out.text = std::move(text_);  // nothing reads text_ after this
   return out;
 }
 

@@ -1,6 +1,8 @@
 #include "extract/lexicon.h"
 
 #include <algorithm>
+#include <array>
+#include <span>
 #include <string_view>
 
 #include "faultline/incident.h"
@@ -321,7 +323,17 @@ std::vector<CueMatch> Lexicon::Match(const std::vector<Token>& tokens, int32_t b
   if (end <= begin) return out;
   // Lexicon word id of each token in range, -1 for punctuation and for words
   // no phrase contains.
-  std::vector<int32_t> ids(static_cast<size_t>(end - begin), -1);
+  // On the stack for a sentence (at most kMaxSentenceTokens), else on the heap.
+  std::array<int32_t, 256> small;
+  std::vector<int32_t> large;
+  std::span<int32_t> ids;
+  if (end - begin <= static_cast<int32_t>(small.size())) {
+    ids = std::span<int32_t>(small.data(), static_cast<size_t>(end - begin));
+  } else {
+    large.resize(static_cast<size_t>(end - begin));
+    ids = large;
+  }
+  std::fill(ids.begin(), ids.end(), -1);
   for (int32_t i = begin; i < end; ++i) {
     if (tokens[i].kind != TokenKind::kPunct) ids[static_cast<size_t>(i - begin)] = words_.Find(tokens[i].fold, tokens[i].fold_hash);
   }

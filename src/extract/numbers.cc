@@ -21,7 +21,7 @@ constexpr Word kUnits[] = {{"zero", 0},      {"one", 1},        {"two", 2},     
                            {"seventy", 70},  {"eighty", 80},    {"ninety", 90},   {"hundred", 100}, {"thousand", 1000},
                            {"million", 1000000}};
 
-bool Is(const Token& t, std::string_view w) { return t.kind == TokenKind::kWord && t.fold == w; }
+bool Is(const Token& t, std::string_view w) { return IsWord(t, w); }
 
 // The words a count can start with: the number words (with their values)
 // and the qualifiers and vague quantities ReadCount reads (value -1). One

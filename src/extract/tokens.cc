@@ -21,15 +21,19 @@ constexpr std::array<uint8_t, 256> kByteClass = [] {
 }();
 inline bool IsDigit(unsigned char c) { return kByteClass[c] == kDigit; }
 inline bool IsUpper(unsigned char c) { return kByteClass[c] == kUpper; }
+inline bool IsLower(unsigned char c) { return kByteClass[c] == kLower; }
 inline bool IsAlpha(unsigned char c) { return (kByteClass[c] & (kUpper | kLower)) != 0; }
 inline bool IsAsciiAlnum(unsigned char c) { return kByteClass[c] != 0; }
-inline char LowerAscii(unsigned char c) { return static_cast<char>(IsUpper(c) ? c + ('a' - 'A') : c); }
 
 // The lower-case copy of an ASCII span, written straight into the token.
+// Branch-free: +32 for 'A'..'Z' only.
+inline char LowerByte(char ch) {
+  auto u = static_cast<unsigned char>(ch);
+  return static_cast<char>(u + ((static_cast<unsigned char>(u - 'A') < 26) << 5));
+}
 void AssignLower(std::string_view w, std::string* out) {
-  out->resize(w.size());
-  char* d = out->data();
-  for (size_t k = 0; k < w.size(); ++k) d[k] = LowerAscii(static_cast<unsigned char>(w[k]));
+  out->assign(w);
+  for (char& ch : *out) ch = LowerByte(ch);
 }
 
 // Length of the UTF-8 sequence starting at p[0] (1 for a stray byte).
@@ -138,20 +142,14 @@ std::vector<Token> Tokenize(std::string_view text) {
     } else if (IsWordByteStart(text, i)) {
       size_t j = i;
       bool ascii = true;
-      int upper = 0, letters = 0;
-      // The lower-case form is written while scanning (one pass) as long as
-      // the word is ASCII and fits.
+      // The lower-case form is written while scanning (one pass over the
+      // bytes) as long as the word is ASCII and fits.
       char lower[32];
       while (j < text.size()) {
         unsigned char d = static_cast<unsigned char>(text[j]);
         if (d < 0x80) {
-          uint8_t cls = kByteClass[d];
-          if (cls == 0) break;
-          if (cls != kDigit) {
-            ++letters;
-            if (cls == kUpper) ++upper;
-          }
-          if (j - i < sizeof lower) lower[j - i] = LowerAscii(d);
+          if (kByteClass[d] == 0) break;
+          if (j - i < sizeof lower) lower[j - i] = LowerByte(static_cast<char>(d));
           ++j;
           continue;
         }
@@ -170,7 +168,22 @@ std::vector<Token> Tokenize(std::string_view text) {
         t.fold = FoldKeyCompact(w);
       }
       t.capitalized = !ascii || IsUpper(c);
-      t.all_caps = letters >= 2 && upper == letters;
+      // Two or more letters, all upper case: impossible after a lower-case
+      // first letter, so only other words are counted.
+      if (!IsLower(c)) {
+        // Stepping as the scan above did: bytes inside a multi-byte
+        // sequence (even a malformed one) are not letters.
+        int upper = 0, letters = 0;
+        for (size_t k = 0; k < w.size();) {
+          auto d = static_cast<unsigned char>(w[k]);
+          if (IsAlpha(d)) {
+            ++letters;
+            upper += IsUpper(d);
+          }
+          k += SeqLen(d);
+        }
+        t.all_caps = letters >= 2 && upper == letters;
+      }
       t.end = static_cast<int32_t>(j);
       i = j;
     } else {

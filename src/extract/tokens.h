@@ -38,6 +38,13 @@ struct Token {
 
 std::vector<Token> Tokenize(std::string_view text);
 
+// True when t is the word w (w folded). Checks length and first letter
+// inline: the rules ask this of many tokens, and almost every answer is no.
+inline bool IsWord(const Token& t, std::string_view w) {
+  return t.kind == TokenKind::kWord && t.fold.size() == w.size() &&
+         (w.empty() || (t.fold[0] == w[0] && std::string_view(t.fold).substr(1) == w.substr(1)));
+}
+
 // [begin, end) token index ranges of sentences. Breaks after . ! ? before a
 // capital, digit or quote (not after abbreviations such as "Lt." or the
 // initials of "D.I. Khan"), and at paragraph breaks.

@@ -1,5 +1,6 @@
 #include "extract/numbers.h"
 
+#include <array>
 #include <charconv>
 #include <string_view>
 #include <vector>
@@ -24,21 +25,35 @@ constexpr Word kUnits[] = {{"zero", 0},      {"one", 1},        {"two", 2},     
 bool Is(const Token& t, std::string_view w) { return IsWord(t, w); }
 
 // The words a count can start with: the number words (with their values)
-// and the qualifiers and vague quantities ReadCount reads (value -1). One
-// table look-up rejects every other word, which is nearly every token, before
-// ReadCount tries its phrases one by one.
+// and the qualifiers and vague quantities ReadCount reads (value -1), with
+// the word that must follow those that count only in a phrase ("at least",
+// "a few"). One table look-up rejects every other word, which is nearly
+// every token, before ReadCount tries its phrases one by one.
 struct CountWords {
   WordTable words;
-  std::vector<int64_t> value;  // by id
+  std::vector<int64_t> value;                          // by id
+  std::vector<std::array<std::string_view, 2>> next;  // by id: one of these must follow; none: anything may
   CountWords() {
     for (const Word& w : kUnits) {
       words.Insert(w.w);
       value.push_back(w.v);
+      next.push_back({});
     }
-    for (std::string_view s : {"at", "more", "over", "above", "nearly", "almost", "up", "as", "around", "about",
-                               "approximately", "roughly", "some", "between", "dozens", "scores", "tens",
-                               "hundreds", "several", "a", "dozen"}) {
-      if (words.Insert(s) == static_cast<int32_t>(value.size())) value.push_back(-1);
+    struct Starter {
+      std::string_view word;
+      std::array<std::string_view, 2> next;
+    };
+    static constexpr Starter kStarters[] = {
+        {"at", {"least"}},     {"more", {"than"}}, {"over", {}},     {"above", {}},   {"nearly", {}},
+        {"almost", {}},        {"up", {"to"}},     {"as", {"many"}}, {"around", {}},  {"about", {}},
+        {"approximately", {}}, {"roughly", {}},    {"some", {}},     {"between", {}}, {"dozens", {}},
+        {"scores", {}},        {"tens", {}},       {"hundreds", {}}, {"several", {}}, {"a", {"few", "dozen"}},
+        {"dozen", {}}};
+    for (const Starter& s : kStarters) {
+      if (words.Insert(s.word) == static_cast<int32_t>(value.size())) {
+        value.push_back(-1);
+        next.push_back(s.next);
+      }
     }
   }
   static const CountWords& Get() {
@@ -47,10 +62,17 @@ struct CountWords {
   }
 };
 
-// True unless ReadCount certainly finds no count starting at t.
-bool MayStartCount(const Token& t) {
+// False when ReadCount certainly finds no count starting at tk[i] (i < limit).
+bool MayStartCount(const std::vector<Token>& tk, int32_t i, int32_t limit) {
+  const Token& t = tk[i];
   if (t.kind == TokenKind::kNumber) return true;
-  return t.kind == TokenKind::kWord && CountWords::Get().words.Find(t.fold, t.fold_hash) >= 0;
+  if (t.kind != TokenKind::kWord) return false;
+  const CountWords& table = CountWords::Get();
+  int32_t id = table.words.Find(t.fold, t.fold_hash);
+  if (id < 0) return false;
+  const auto& next = table.next[static_cast<size_t>(id)];
+  if (next[0].empty()) return true;
+  return i + 1 < limit && (Is(tk[i + 1], next[0]) || (!next[1].empty() && Is(tk[i + 1], next[1])));
 }
 
 std::optional<int64_t> Digits(const Token& t) {
@@ -120,7 +142,7 @@ int64_t NumberWordValue(const Token& t) {
 std::optional<Count> ReadCount(const std::vector<Token>& tk, int32_t i, int32_t limit, VagueConvention convention) {
   // i is -1 when a passive casualty verb opens the text (extractor.cc reads
   // the words before it); that, too, is no count.
-  if (i < 0 || i >= limit || !MayStartCount(tk[i])) return std::nullopt;
+  if (i < 0 || i >= limit || !MayStartCount(tk, i, limit)) return std::nullopt;
   Count c;
   c.begin = i;
   enum Qual { kNone, kAtLeast, kMoreThan, kUpTo, kAbout } qual = kNone;

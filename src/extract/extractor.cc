@@ -141,7 +141,7 @@ class Reader {
     }
     return nullptr;
   }
-  bool WordIs(int32_t i, std::string_view w) const {
+  [[gnu::always_inline]] bool WordIs(int32_t i, std::string_view w) const {
     return i >= 0 && i < static_cast<int32_t>(tokens_.size()) && IsWord(tokens_[i], w);
   }
   bool PunctIs(int32_t i, char c) const {
@@ -201,11 +201,16 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
     }
   }
   for (int32_t i = s.begin; i < s.end; ++i) {
-    std::string_view w = tokens_[i].fold;
-    if (w == "denied" || w == "denies" || w == "deny" || w == "distanced" || w == "disowned") f.denial = true;
+    // Only words can spell these (punctuation and number folds cannot).
+    const Token& w = tokens_[i];
+    if (w.kind != TokenKind::kWord) continue;
+    if (IsWord(w, "denied") || IsWord(w, "denies") || IsWord(w, "deny") || IsWord(w, "distanced") ||
+        IsWord(w, "disowned")) {
+      f.denial = true;
+    }
     // "no one has claimed", "not claimed": no claim.
-    if ((w == "no" && (WordIs(i + 1, "one") || WordIs(i + 1, "group"))) || w == "nobody" ||
-        (w == "not" && (WordIs(i + 1, "claimed") || WordIs(i + 2, "claimed")))) {
+    if ((IsWord(w, "no") && (WordIs(i + 1, "one") || WordIs(i + 1, "group"))) || IsWord(w, "nobody") ||
+        (IsWord(w, "not") && (WordIs(i + 1, "claimed") || WordIs(i + 2, "claimed")))) {
       f.claim = false;
       f.denial = true;
     }

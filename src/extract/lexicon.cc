@@ -36,6 +36,7 @@ void Lexicon::Add(const char* phrases, Cue cue, int value, int value2) {
     }
     if (e.words.empty()) continue;
     e.cue = CueMatch{cue, 0, 0, value, value2};
+    if (e.words.size() > 1) e.second = e.words[1];
     auto first = static_cast<size_t>(e.words[0]);
     if (first >= by_first_.size()) by_first_.resize(words_.size());
     by_first_[first].push_back(std::move(e));
@@ -321,6 +322,7 @@ Lexicon::Lexicon() {
 std::vector<CueMatch> Lexicon::Match(const std::vector<Token>& tokens, int32_t begin, int32_t end) const {
   std::vector<CueMatch> out;
   if (end <= begin) return out;
+  out.reserve(16);  // a sentence's usual cues without regrowing
   // Lexicon word id of each token in range, -1 for punctuation and for words
   // no phrase contains.
   // On the stack for a sentence (at most kMaxSentenceTokens), else on the heap.
@@ -350,7 +352,7 @@ std::vector<CueMatch> Lexicon::Match(const std::vector<Token>& tokens, int32_t b
     for (const Entry& e : by_first_[static_cast<size_t>(first)]) {
       uint64_t bit = uint64_t{1} << static_cast<int>(e.cue.cue);
       if (seen & bit) continue;
-      if (e.words.size() > 1 && e.words[1] != next_id) continue;
+      if (e.second >= 0 && e.second != next_id) continue;
       int32_t j = i + 1;
       size_t w = 1;
       for (; w < e.words.size(); ++w) {

@@ -66,6 +66,7 @@ class Lexicon {
   Lexicon();
   struct Entry {
     std::vector<int32_t> words;  // ids in words_ of the folded words, punctuation dropped
+    int32_t second = -1;         // words[1], kept inline: most phrases are rejected on it
     CueMatch cue;
   };
   void Add(const char* phrases, Cue cue, int value = 0, int value2 = 0);

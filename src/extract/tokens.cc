@@ -19,6 +19,15 @@ constexpr std::array<uint8_t, 256> kByteClass = [] {
   for (int c = 'a'; c <= 'z'; ++c) t[c] = kLower;
   return t;
 }();
+// ASCII letters and digits to their lower-case form, every other ASCII
+// byte to 0 (not part of a word): one look-up classifies and folds a byte.
+constexpr std::array<char, 128> kWordLower = [] {
+  std::array<char, 128> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<char>(c);
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = static_cast<char>(c);
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = static_cast<char>(c - 'A' + 'a');
+  return t;
+}();
 inline bool IsDigit(unsigned char c) { return kByteClass[c] == kDigit; }
 inline bool IsUpper(unsigned char c) { return kByteClass[c] == kUpper; }
 inline bool IsLower(unsigned char c) { return kByteClass[c] == kLower; }
@@ -148,8 +157,9 @@ std::vector<Token> Tokenize(std::string_view text) {
       while (j < text.size()) {
         unsigned char d = static_cast<unsigned char>(text[j]);
         if (d < 0x80) {
-          if (kByteClass[d] == 0) break;
-          if (j - i < sizeof lower) lower[j - i] = LowerByte(static_cast<char>(d));
+          char folded = kWordLower[d];
+          if (folded == 0) break;
+          if (j - i < sizeof lower) lower[j - i] = folded;
           ++j;
           continue;
         }

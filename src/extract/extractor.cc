@@ -1030,6 +1030,10 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
   // of an "all the attackers" item.
   int64_t attackers = 0;
   for (const SentenceFacts* s : all) {
+    // Only a sentence with some militant noun can say how many attacked.
+    bool militant_noun = std::any_of(s->cues.begin(), s->cues.end(),
+                                     [](const CueMatch& m) { return m.cue == Cue::kVictim && m.value == kMil; });
+    if (!militant_noun) continue;
     for (int32_t i = s->tb; i < s->te; ++i) {
       auto n = ReadCount(tokens_, i, s->te, options_.vague);
       if (!n || !n->best || n->vague || *n->best >= 1900) continue;

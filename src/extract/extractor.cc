@@ -107,6 +107,7 @@ class Reader {
         has_title_(!article.title.empty()) {
     tokens_ = Tokenize(text_);
     sentences_ = SplitSentences(tokens_);
+    cue_kinds_.assign(tokens_.size(), 0);
   }
 
   Extraction Run();
@@ -134,6 +135,7 @@ class Reader {
   // The first cue of kind c starting at token i. Lexicon::Match returns the
   // cues in token order, so the ones at i are found by binary search.
   const CueMatch* CueAt(const SentenceFacts& f, int32_t i, Cue c) const {
+    if (i < f.tb || i >= f.te || !((cue_kinds_[static_cast<size_t>(i)] >> static_cast<int>(c)) & 1)) return nullptr;
     auto it = std::lower_bound(f.cues.begin(), f.cues.end(), i,
                                [](const CueMatch& m, int32_t pos) { return m.begin < pos; });
     for (; it != f.cues.end() && it->begin == i; ++it) {
@@ -162,6 +164,10 @@ class Reader {
   std::vector<Token> tokens_;
   std::vector<Sentence> sentences_;
   std::vector<SentenceFacts> facts_;
+  // Per token, a bit per Cue kind that some cue of its sentence starts there:
+  // CueAt answers most questions (nearly all "no") from it without a search.
+  std::vector<uint32_t> cue_kinds_;
+  static_assert(kCueKinds <= 32);
 };
 
 SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
@@ -170,6 +176,7 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
   f.tb = s.begin;
   f.te = s.end;
   f.cues = Lexicon::Get().Match(tokens_, s.begin, s.end);
+  for (const CueMatch& m : f.cues) cue_kinds_[static_cast<size_t>(m.begin)] |= uint32_t{1} << static_cast<int>(m.cue);
   f.entities = entities_.Match(tokens_, s.begin, s.end);
   for (const CueMatch& m : f.cues) {
     switch (m.cue) {

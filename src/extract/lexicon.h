@@ -45,6 +45,7 @@ enum class Cue : uint8_t {
   kAttacker,      // "attackers", "suicide bomber", "gunmen": the perpetrators' own people
   kSelfKill,      // "blew himself up": the bomber died
 };
+inline constexpr int kCueKinds = static_cast<int>(Cue::kSelfKill) + 1;  // fits a uint32_t bit set
 
 struct CueMatch {
   Cue cue;

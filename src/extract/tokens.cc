@@ -98,7 +98,7 @@ bool IsAbbreviation(const Token& t) {
 
 std::vector<Token> Tokenize(std::string_view text) {
   std::vector<Token> out;
-  out.reserve(text.size() / 5 + 4);
+  out.reserve(text.size() / 3 + 4);  // news runs about one token per 3.6 bytes: no regrowth
   size_t i = 0;
   bool space = true, newline = false, blank = false;
   int newlines = 0;
@@ -220,6 +220,7 @@ std::vector<Token> Tokenize(std::string_view text) {
 
 std::vector<Sentence> SplitSentences(const std::vector<Token>& tokens) {
   std::vector<Sentence> out;
+  out.reserve(tokens.size() / 16 + 1);  // sentences run 20-30 tokens
   int32_t start = 0;
   auto n = static_cast<int32_t>(tokens.size());
   for (int32_t i = 0; i < n; ++i) {

@@ -132,8 +132,9 @@ class Reader {
   void Finish(const std::vector<const SentenceFacts*>& event, const std::vector<const SentenceFacts*>& context,
               Extraction* out);
 
-  // The first cue of kind c starting at token i. Lexicon::Match returns the
-  // cues in token order, so the ones at i are found by binary search.
+  // The first cue of kind c starting at token i. The per-token bit set rules
+  // out most; Lexicon::Match returns the cues in token order, so the ones at
+  // i are found by binary search.
   const CueMatch* CueAt(const SentenceFacts& f, int32_t i, Cue c) const {
     if (i < f.tb || i >= f.te || !((cue_kinds_[static_cast<size_t>(i)] >> static_cast<int>(c)) & 1)) return nullptr;
     auto it = std::lower_bound(f.cues.begin(), f.cues.end(), i,

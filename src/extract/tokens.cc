@@ -34,12 +34,13 @@ inline bool IsLower(unsigned char c) { return kByteClass[c] == kLower; }
 inline bool IsAlpha(unsigned char c) { return (kByteClass[c] & (kUpper | kLower)) != 0; }
 inline bool IsAsciiAlnum(unsigned char c) { return kByteClass[c] != 0; }
 
-// The lower-case copy of an ASCII span, written straight into the token.
 // Branch-free: +32 for 'A'..'Z' only.
 inline char LowerByte(char ch) {
   auto u = static_cast<unsigned char>(ch);
   return static_cast<char>(u + ((static_cast<unsigned char>(u - 'A') < 26) << 5));
 }
+// The lower-case copy of a span, written straight into the token: ordinals
+// ("3rd") and ASCII words too long for the scan's buffer.
 void AssignLower(std::string_view w, std::string* out) {
   out->assign(w);
   for (char& ch : *out) ch = LowerByte(ch);

@@ -60,8 +60,7 @@ class WordTable {
     if ((words_.size() + 1) * 2 > slots_.size()) Grow();
     auto id = static_cast<int32_t>(words_.size());
     words_.emplace_back(w);
-    hashes_.push_back(Hash(w));
-    Place(id);
+    Place(id, Hash(w));
     return id;
   }
 
@@ -70,10 +69,11 @@ class WordTable {
   int32_t Find(std::string_view w, uint64_t hash) const {
     if (slots_.empty()) return -1;
     size_t mask = slots_.size() - 1;
+    auto tag = static_cast<uint32_t>(hash >> 32);
     for (size_t s = hash & mask;; s = (s + 1) & mask) {
-      int32_t id = slots_[s];
-      if (id < 0) return -1;
-      if (hashes_[static_cast<size_t>(id)] == hash && Same(words_[static_cast<size_t>(id)], w)) return id;
+      Slot slot = slots_[s];
+      if (slot.id < 0) return -1;
+      if (slot.tag == tag && Same(words_[static_cast<size_t>(slot.id)], w)) return slot.id;
     }
   }
 
@@ -81,6 +81,13 @@ class WordTable {
   const std::string& word(int32_t id) const { return words_[static_cast<size_t>(id)]; }
 
  private:
+  // The slot holds the hash's high half beside the id, so a probe rejects
+  // other words without touching their text (for the name index, megabytes
+  // that are not in cache).
+  struct Slot {
+    int32_t id = -1;  // -1: empty
+    uint32_t tag = 0;
+  };
   // a == b, inline for short words (a libc memcmp call costs more than the
   // comparison of a six-letter word).
   static bool Same(std::string_view a, std::string_view b) {
@@ -92,20 +99,19 @@ class WordTable {
     }
     return true;
   }
-  void Place(int32_t id) {
+  void Place(int32_t id, uint64_t hash) {
     size_t mask = slots_.size() - 1;
-    size_t s = hashes_[static_cast<size_t>(id)] & mask;
-    while (slots_[s] >= 0) s = (s + 1) & mask;
-    slots_[s] = id;
+    size_t s = hash & mask;
+    while (slots_[s].id >= 0) s = (s + 1) & mask;
+    slots_[s] = Slot{id, static_cast<uint32_t>(hash >> 32)};
   }
   void Grow() {
-    slots_.assign(slots_.empty() ? 64 : slots_.size() * 2, -1);
-    for (size_t id = 0; id < words_.size(); ++id) Place(static_cast<int32_t>(id));
+    slots_.assign(slots_.empty() ? 64 : slots_.size() * 2, Slot{});
+    for (size_t id = 0; id < words_.size(); ++id) Place(static_cast<int32_t>(id), Hash(words_[id]));
   }
 
   std::vector<std::string> words_;
-  std::vector<uint64_t> hashes_;
-  std::vector<int32_t> slots_;  // -1: empty
+  std::vector<Slot> slots_;
 };
 
 }  // namespace faultline::extract

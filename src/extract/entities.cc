@@ -30,6 +30,12 @@ bool SkippableInName(const Token& t) {
 
 }  // namespace
 
+EntityIndex::Key& EntityIndex::KeyFor(const std::string& folded) {
+  auto id = static_cast<size_t>(names_.Insert(folded));
+  if (id == keys_.size()) keys_.emplace_back();
+  return keys_[id];
+}
+
 void EntityIndex::Add(const std::string& name, EntityRef ref) {
   std::string key = FoldKey(name);
   if (key.empty()) return;
@@ -41,14 +47,14 @@ void EntityIndex::Add(const std::string& name, EntityRef ref) {
   // Short all-capital aliases ("IS", "FC", "ICT") match only capitals in text.
   bool caps = name.size() <= 6;
   for (char c : name) caps = caps && !std::islower(static_cast<unsigned char>(c));
-  if (caps && words == 1) acronyms_.insert(key);
+  if (caps && words == 1) KeyFor(key).acronym = true;
   if (words > 7) return;
   if (words > max_words_) max_words_ = words;
   refs_.push_back(std::make_unique<EntityRef>(std::move(ref)));
   for (size_t space = key.find(' '); space != std::string::npos; space = key.find(' ', space + 1)) {
-    index_[key.substr(0, space)].longer = true;
+    KeyFor(key.substr(0, space)).longer = true;
   }
-  auto& v = index_[key].refs;
+  auto& v = KeyFor(key).refs;
   for (const EntityRef* r : v) {  // one reading per (kind, thing)
     if (r->kind == refs_.back()->kind && r->unit == refs_.back()->unit && r->place == refs_.back()->place &&
         r->actor == refs_.back()->actor && r->code == refs_.back()->code) {
@@ -157,14 +163,14 @@ std::vector<EntityMatch> EntityIndex::Match(const std::vector<Token>& tokens, in
       key += w.fold;
       ++words;
       ++j;
-      auto it = index_.find(key);
-      if (it == index_.end()) break;  // no name starts with these words
-      if (!it->second.refs.empty() &&
-          !(words == 1 && !t.all_caps && acronyms_.count(key) && t.end - t.begin <= 6)) {
+      int32_t id = words == 1 ? names_.Find(key, w.fold_hash) : names_.Find(key);
+      if (id < 0) break;  // no name starts with these words
+      const Key& k = keys_[static_cast<size_t>(id)];
+      if (!k.refs.empty() && !(words == 1 && !t.all_caps && k.acronym && t.end - t.begin <= 6)) {
         best_end = j;
-        best = &it->second.refs;
+        best = &k.refs;
       }
-      if (!it->second.longer) break;
+      if (!k.longer) break;
     }
     if (best == nullptr) {
       ++i;
@@ -173,7 +179,7 @@ std::vector<EntityMatch> EntityIndex::Match(const std::vector<Token>& tokens, in
     EntityMatch m;
     m.begin = i;
     m.end = best_end;
-    m.refs = *best;
+    m.refs = std::span<const EntityRef* const>(*best);
     out.push_back(std::move(m));
     i = best_end;
   }

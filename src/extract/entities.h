@@ -9,11 +9,12 @@
 #define FAULTLINE_EXTRACT_ENTITIES_H_
 
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
+#include "extract/internal/word_table.h"
 #include "extract/tokens.h"
 #include "faultline/status.h"
 #include "gazetteer/gazetteer.h"
@@ -33,7 +34,7 @@ struct EntityRef {
 struct EntityMatch {
   int32_t begin = 0;  // token indices
   int32_t end = 0;
-  std::vector<const EntityRef*> refs;  // every reading of the name
+  std::span<const EntityRef* const> refs;  // every reading of the name (owned by the EntityIndex)
 };
 
 class EntityIndex {
@@ -55,12 +56,14 @@ class EntityIndex {
   struct Key {
     std::vector<const EntityRef*> refs;  // every reading of the name; none for a mere start of names
     bool longer = false;                 // some longer name starts with this key and a space
+    bool acronym = false;                // a short all-capital alias ("IS", "FC") has this key
   };
-  // Folded name -> readings, also holding each name's first words (cut
+  Key& KeyFor(const std::string& folded);
+  // Folded name -> id -> readings, also holding each name's first words (cut
   // before a space) so that Match stops growing a span no name continues.
-  std::unordered_map<std::string, Key> index_;
+  WordTable names_;
+  std::vector<Key> keys_;  // by id in names_
   std::unordered_map<std::string, std::string> organisation_names_;
-  std::unordered_set<std::string> acronyms_;  // keys from short all-capital aliases
   size_t max_words_ = 1;
 };
 

@@ -15,14 +15,17 @@
 #include <thread>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 #include "common/date.h"
 #include "common/text.h"
 #include "extract/article.h"
 #include "extract/extractor.h"
 #include "extract/fetch.h"
+#include "extract/internal/word_table.h"
 #include "extract/numbers.h"
 #include "extract/tokens.h"
 #include "gazetteer/gazetteer.h"
@@ -92,6 +95,78 @@ TEST(Numbers, DigitsWordsRangesAndVague) {
   auto t = Tokenize("dozens");
   EXPECT_EQ(ReadCount(t, 0, 1, VagueConvention::kAcled)->low, 12);
   EXPECT_FALSE(CountOf("soldiers").has_value());
+}
+
+// ReadCount's quick rejection: the phrases that need a second word.
+TEST(Numbers, PhraseStartersNeedTheirSecondWord) {
+  EXPECT_EQ(CountOf("a few")->low, 3);
+  EXPECT_EQ(CountOf("a dozen")->best, 12);
+  EXPECT_EQ(CountOf("as many as 40")->high, 40);
+  EXPECT_EQ(CountOf("more than 30")->best, 30);
+  EXPECT_EQ(CountOf("up to 7")->high, 7);
+  EXPECT_FALSE(CountOf("at 5").has_value());
+  EXPECT_FALSE(CountOf("a 5").has_value());
+  EXPECT_FALSE(CountOf("as 5").has_value());
+  EXPECT_FALSE(CountOf("more 5").has_value());
+  EXPECT_FALSE(CountOf("at").has_value());  // the second word is past the limit
+  EXPECT_EQ(CountOf("over 20")->best, 20);
+}
+
+// Regression: a passive casualty verb opening the text made the casualty
+// reader ask for a count at token -1 (ReadCount read tokens[-1]).
+TEST(Numbers, NoCountBeforeTheFirstToken) {
+  auto t = Tokenize("killed 5");
+  EXPECT_FALSE(ReadCount(t, -1, 2).has_value());
+  for (std::string text : {"Killed were five soldiers in Bannu.", "killed", "wounded, 3 were", "Died: 4 police."}) {
+    Extraction x = ExtractText(text);
+    for (const auto& c : x.incidents) {
+      for (const Evidence& e : c.incident.sources.at(0).evidence) {
+        EXPECT_TRUE(e.begin >= 0 && e.begin < e.end && e.end <= static_cast<int32_t>(x.text.size())) << text;
+      }
+    }
+  }
+}
+
+// The fast look-ups against obviously correct references on random words.
+TEST(WordTable, AgreesWithAMapOnRandomWords) {
+  std::mt19937 rng(7);
+  auto word = [&] {
+    std::string w(rng() % 20, ' ');
+    for (char& c : w) c = "abcdefgh xyz-'\xc3\xa9"[rng() % 16];
+    return w;
+  };
+  WordTable table;
+  std::unordered_map<std::string, int32_t> ref;
+  for (int i = 0; i < 3000; ++i) {
+    std::string w = word();
+    auto it = ref.find(w);
+    int32_t expected = it == ref.end() ? static_cast<int32_t>(ref.size()) : it->second;
+    ref.emplace(w, expected);
+    ASSERT_EQ(table.Insert(w), expected) << w;
+  }
+  ASSERT_EQ(table.size(), ref.size());
+  for (int i = 0; i < 20000; ++i) {
+    std::string w = word();
+    auto it = ref.find(w);
+    ASSERT_EQ(table.Find(w), it == ref.end() ? -1 : it->second) << w;
+    ASSERT_EQ(table.Find(w, WordTable::Hash(w)), table.Find(w));
+  }
+}
+
+TEST(Tokens, HashAndWordTestMatchTheFoldedForm) {
+  std::mt19937 rng(11);
+  const char* pieces[] = {"Killed", "at", "AT", "least", "1,200", "3rd", "D.I.", "Khan", "\xe2\x80\x94", "\xc3\xa9t\xc3\xa9",
+                          "twenty-one", " ", "\n\n", ".", "Pakistan\xe2\x80\x99s", "a", "A", "abcdefghijklmnopqrstuvwxyz0123456789"};
+  for (int round = 0; round < 200; ++round) {
+    std::string text;
+    for (int k = 0; k < 30; ++k) text += pieces[rng() % std::size(pieces)];
+    for (const Token& t : Tokenize(text)) {
+      ASSERT_EQ(t.fold_hash, WordTable::Hash(t.fold));
+      for (std::string_view w : {"at", "a", "least", "khan", "killed", "3rd", "abcdefghijklmnopqrstuvwxyz0123456789"}) {
+        ASSERT_EQ(IsWord(t, w), t.kind == TokenKind::kWord && t.fold == w) << t.fold << " " << w;
+      }
+    }
+  }
 }
 
 TEST(Tokens, SentencesKeepInitialsAndAbbreviations) {

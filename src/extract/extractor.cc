@@ -107,6 +107,7 @@ class Reader {
         has_title_(!article.title.empty()) {
     tokens_ = Tokenize(text_);
     sentences_ = SplitSentences(tokens_);
+    cue_kinds_.assign(tokens_.size(), 0);
   }
 
   Extraction Run();
@@ -131,15 +132,20 @@ class Reader {
   void Finish(const std::vector<const SentenceFacts*>& event, const std::vector<const SentenceFacts*>& context,
               Extraction* out);
 
+  // The first cue of kind c starting at token i. The per-token bit set rules
+  // out most; Lexicon::Match returns the cues in token order, so the ones at
+  // i are found by binary search.
   const CueMatch* CueAt(const SentenceFacts& f, int32_t i, Cue c) const {
-    for (const CueMatch& m : f.cues) {
-      if (m.begin == i && m.cue == c) return &m;
+    if (i < f.tb || i >= f.te || !((cue_kinds_[static_cast<size_t>(i)] >> static_cast<int>(c)) & 1)) return nullptr;
+    auto it = std::lower_bound(f.cues.begin(), f.cues.end(), i,
+                               [](const CueMatch& m, int32_t pos) { return m.begin < pos; });
+    for (; it != f.cues.end() && it->begin == i; ++it) {
+      if (it->cue == c) return &*it;
     }
     return nullptr;
   }
-  bool WordIs(int32_t i, std::string_view w) const {
-    return i >= 0 && i < static_cast<int32_t>(tokens_.size()) && tokens_[i].kind == TokenKind::kWord &&
-           tokens_[i].fold == w;
+  [[gnu::always_inline]] bool WordIs(int32_t i, std::string_view w) const {
+    return i >= 0 && i < static_cast<int32_t>(tokens_.size()) && IsWord(tokens_[i], w);
   }
   bool PunctIs(int32_t i, char c) const {
     return i >= 0 && i < static_cast<int32_t>(tokens_.size()) && tokens_[i].kind == TokenKind::kPunct &&
@@ -159,6 +165,10 @@ class Reader {
   std::vector<Token> tokens_;
   std::vector<Sentence> sentences_;
   std::vector<SentenceFacts> facts_;
+  // Per token, a bit per Cue kind that some cue of its sentence starts there:
+  // CueAt answers most questions (nearly all "no") from it without a search.
+  std::vector<uint32_t> cue_kinds_;
+  static_assert(kCueKinds <= 32);
 };
 
 SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
@@ -167,6 +177,7 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
   f.tb = s.begin;
   f.te = s.end;
   f.cues = Lexicon::Get().Match(tokens_, s.begin, s.end);
+  for (const CueMatch& m : f.cues) cue_kinds_[static_cast<size_t>(m.begin)] |= uint32_t{1} << static_cast<int>(m.cue);
   f.entities = entities_.Match(tokens_, s.begin, s.end);
   for (const CueMatch& m : f.cues) {
     switch (m.cue) {
@@ -179,7 +190,7 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
       case Cue::kAttackPlural: f.plural_attack = true; break;
       case Cue::kModal:
         // "May" capitalised is the month; "will" and "may" are modal only in lower case.
-        if (tokens_[m.begin].capitalized && (tokens_[m.begin].fold == "may" || tokens_[m.begin].fold == "will")) break;
+        if (tokens_[m.begin].capitalized && (WordIs(m.begin, "may") || WordIs(m.begin, "will"))) break;
         (m.value == 1 ? f.modal_strong : f.modal_weak) = true;
         break;
       case Cue::kRetro:
@@ -198,11 +209,16 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
     }
   }
   for (int32_t i = s.begin; i < s.end; ++i) {
-    const std::string& w = tokens_[i].fold;
-    if (w == "denied" || w == "denies" || w == "deny" || w == "distanced" || w == "disowned") f.denial = true;
+    // Only words can spell these (punctuation and number folds cannot).
+    const Token& w = tokens_[i];
+    if (w.kind != TokenKind::kWord) continue;
+    if (IsWord(w, "denied") || IsWord(w, "denies") || IsWord(w, "deny") || IsWord(w, "distanced") ||
+        IsWord(w, "disowned")) {
+      f.denial = true;
+    }
     // "no one has claimed", "not claimed": no claim.
-    if ((w == "no" && (WordIs(i + 1, "one") || WordIs(i + 1, "group"))) || w == "nobody" ||
-        (w == "not" && (WordIs(i + 1, "claimed") || WordIs(i + 2, "claimed")))) {
+    if ((IsWord(w, "no") && (WordIs(i + 1, "one") || WordIs(i + 1, "group"))) || IsWord(w, "nobody") ||
+        (IsWord(w, "not") && (WordIs(i + 1, "claimed") || WordIs(i + 2, "claimed")))) {
       f.claim = false;
       f.denial = true;
     }
@@ -401,7 +417,10 @@ void Reader::ReadCasualties(SentenceFacts* f) {
   for (const CueMatch& m : f->cues) {
     if (m.cue == Cue::kKill || m.cue == Cue::kInjure) verbs.push_back(&m);
   }
-  std::set<int32_t> used;  // token starts of counts already read
+  // Token starts of counts already read: a handful, so a vector searched
+  // linearly (no node allocation per count, as a std::set made).
+  std::vector<int32_t> used;
+  auto was_used = [&used](int32_t tb) { return std::find(used.begin(), used.end(), tb) != used.end(); };
   int group = 0;
   auto boundary = [&](int32_t i) {
     if (i < f->tb || i >= f->te) return true;
@@ -514,8 +533,8 @@ void Reader::ReadCasualties(SentenceFacts* f) {
     }
     ++group;
     for (Casualty& c : items) {
-      if (used.count(c.tb)) continue;
-      used.insert(c.tb);
+      if (was_used(c.tb)) continue;
+      used.push_back(c.tb);
       c.group = group;
       f->casualties.push_back(c);
     }
@@ -526,7 +545,7 @@ void Reader::ReadCasualties(SentenceFacts* f) {
     for (int32_t i = m.end; i < std::min(f->te, m.end + 20); ++i) {
       bool lead = i == m.end || WordIs(i - 1, "to") || WordIs(i - 1, "at") || WordIs(i - 1, "reached") ||
                   WordIs(i - 1, "hit");
-      if (!lead || used.count(i)) continue;
+      if (!lead || was_used(i)) continue;
       if (auto c = ReadCount(tokens_, i, f->te, options_.vague)) {
         if (c->best && *c->best >= 1900 && *c->best <= 2100) break;
         Casualty t;
@@ -536,7 +555,7 @@ void Reader::ReadCasualties(SentenceFacts* f) {
         t.tb = c->begin;
         t.te = c->end;
         t.group = ++group;
-        used.insert(c->begin);
+        if (!was_used(c->begin)) used.push_back(c->begin);
         f->casualties.push_back(t);
         break;
       }
@@ -711,7 +730,7 @@ void Reader::ReadPhases(const SentenceFacts& f, Extraction* out) {
       // "threatened to end the ceasefire": not an end.
       bool threatened = false;
       for (int32_t i = f.tb; i < f.te; ++i) {
-        const std::string& w = tokens_[i].fold;
+        std::string_view w = tokens_[i].fold;
         threatened = threatened || w == "threatened" || w == "threatens" || w == "could" || w == "would" ||
                      w == "may" || w == "might" || w == "warned" || w == "if";
       }
@@ -993,7 +1012,7 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
       int pri = AttackPriority(a);
       // Grenades and explosives carried by gunmen: an armed assault unless a bomb went off.
       if (a == AttackType::kBombingIed && m.end - m.begin == 1) {
-        const std::string& w = tokens_[m.begin].fold;
+        std::string_view w = tokens_[m.begin].fold;
         if (w == "grenade" || w == "grenades" || w == "explosives" || w == "planted" || w == "detonated") pri = 3;
       }
       if (pri > best_pri) {
@@ -1019,6 +1038,10 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
   // of an "all the attackers" item.
   int64_t attackers = 0;
   for (const SentenceFacts* s : all) {
+    // Only a sentence with some militant noun can say how many attacked.
+    bool militant_noun = std::any_of(s->cues.begin(), s->cues.end(),
+                                     [](const CueMatch& m) { return m.cue == Cue::kVictim && m.value == kMil; });
+    if (!militant_noun) continue;
     for (int32_t i = s->tb; i < s->te; ++i) {
       auto n = ReadCount(tokens_, i, s->te, options_.vague);
       if (!n || !n->best || n->vague || *n->best >= 1900) continue;
@@ -1561,7 +1584,7 @@ Extraction Reader::Run() {
   close();
   // Claims of responsibility for an incident that the text describes only
   // in context sentences are attached in Finish; nothing else to do here.
-  out.text = text_;
+  out.text = std::move(text_);  // nothing reads text_ after this
   return out;
 }
 

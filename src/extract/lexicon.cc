@@ -1,6 +1,8 @@
 #include "extract/lexicon.h"
 
 #include <algorithm>
+#include <array>
+#include <span>
 #include <string_view>
 
 #include "faultline/incident.h"
@@ -30,11 +32,14 @@ void Lexicon::Add(const char* phrases, Cue cue, int value, int value2) {
     all = bar == std::string_view::npos ? std::string_view() : all.substr(bar + 1);
     Entry e;
     for (const Token& t : Tokenize(p)) {
-      if (t.kind != TokenKind::kPunct) e.words.push_back(t.fold);
+      if (t.kind != TokenKind::kPunct) e.words.push_back(words_.Insert(t.fold));
     }
     if (e.words.empty()) continue;
     e.cue = CueMatch{cue, 0, 0, value, value2};
-    by_first_[e.words[0]].push_back(std::move(e));
+    if (e.words.size() > 1) e.second = e.words[1];
+    auto first = static_cast<size_t>(e.words[0]);
+    if (first >= by_first_.size()) by_first_.resize(words_.size());
+    by_first_[first].push_back(std::move(e));
   }
 }
 
@@ -308,7 +313,7 @@ Lexicon::Lexicon() {
   for (int m = 0; m < 12; ++m) Add(months[m], Cue::kMonth, m + 1);
   Add("hostage|hostages", Cue::kHostage);
 
-  for (auto& [first, entries] : by_first_) {
+  for (auto& entries : by_first_) {
     std::stable_sort(entries.begin(), entries.end(),
                      [](const Entry& a, const Entry& b) { return a.words.size() > b.words.size(); });
   }
@@ -316,21 +321,43 @@ Lexicon::Lexicon() {
 
 std::vector<CueMatch> Lexicon::Match(const std::vector<Token>& tokens, int32_t begin, int32_t end) const {
   std::vector<CueMatch> out;
+  if (end <= begin) return out;
+  out.reserve(16);  // a sentence's usual cues without regrowing
+  // Lexicon word id of each token in range, -1 for punctuation and for words
+  // no phrase contains.
+  // On the stack for a sentence (at most kMaxSentenceTokens), else on the heap.
+  std::array<int32_t, 256> small;
+  std::vector<int32_t> large;
+  std::span<int32_t> ids;
+  if (end - begin <= static_cast<int32_t>(small.size())) {
+    ids = std::span<int32_t>(small.data(), static_cast<size_t>(end - begin));
+  } else {
+    large.resize(static_cast<size_t>(end - begin));
+    ids = large;
+  }
+  std::fill(ids.begin(), ids.end(), -1);
   for (int32_t i = begin; i < end; ++i) {
-    const Token& t = tokens[i];
-    if (t.kind == TokenKind::kPunct) continue;
-    auto it = by_first_.find(t.fold);
-    if (it == by_first_.end()) continue;
+    if (tokens[i].kind != TokenKind::kPunct) ids[static_cast<size_t>(i - begin)] = words_.Find(tokens[i].fold, tokens[i].fold_hash);
+  }
+  for (int32_t i = begin; i < end; ++i) {
+    int32_t first = ids[static_cast<size_t>(i - begin)];
+    if (first < 0 || static_cast<size_t>(first) >= by_first_.size()) continue;
+    // The word after this one (joiners skipped), which every longer phrase
+    // must continue with: most phrases are rejected on that one comparison.
+    int32_t next = i + 1;
+    while (next < end && IsJoiner(tokens[next])) ++next;
+    int32_t next_id = next < end ? ids[static_cast<size_t>(next - begin)] : -1;
     // Longest match per cue kind at this position.
     uint64_t seen = 0;
-    for (const Entry& e : it->second) {
+    for (const Entry& e : by_first_[static_cast<size_t>(first)]) {
       uint64_t bit = uint64_t{1} << static_cast<int>(e.cue.cue);
       if (seen & bit) continue;
+      if (e.second >= 0 && e.second != next_id) continue;
       int32_t j = i + 1;
       size_t w = 1;
       for (; w < e.words.size(); ++w) {
         while (j < end && IsJoiner(tokens[j])) ++j;
-        if (j >= end || tokens[j].kind == TokenKind::kPunct || tokens[j].fold != e.words[w]) break;
+        if (j >= end || ids[static_cast<size_t>(j - begin)] != e.words[w]) break;
         ++j;
       }
       if (w != e.words.size()) continue;

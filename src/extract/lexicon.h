@@ -8,9 +8,9 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "extract/internal/word_table.h"
 #include "extract/tokens.h"
 
 namespace faultline::extract {
@@ -45,6 +45,7 @@ enum class Cue : uint8_t {
   kAttacker,      // "attackers", "suicide bomber", "gunmen": the perpetrators' own people
   kSelfKill,      // "blew himself up": the bomber died
 };
+inline constexpr int kCueKinds = static_cast<int>(Cue::kSelfKill) + 1;  // fits a uint32_t bit set
 
 struct CueMatch {
   Cue cue;
@@ -57,18 +58,23 @@ struct CueMatch {
 class Lexicon {
  public:
   static const Lexicon& Get();
-  // Every cue in [begin, end), longest match first at each position; a
-  // token may start several cues of different kinds.
+  // Every cue in [begin, end), in order of the token it starts at (callers
+  // binary-search on that), longest match first at each position; a token
+  // may start several cues of different kinds.
   std::vector<CueMatch> Match(const std::vector<Token>& tokens, int32_t begin, int32_t end) const;
 
  private:
   Lexicon();
   struct Entry {
-    std::vector<std::string> words;  // folded, punctuation dropped
+    std::vector<int32_t> words;  // ids in words_ of the folded words, punctuation dropped
+    int32_t second = -1;         // words[1], kept inline: most phrases are rejected on it
     CueMatch cue;
   };
   void Add(const char* phrases, Cue cue, int value = 0, int value2 = 0);
-  std::unordered_map<std::string, std::vector<Entry>> by_first_;
+  // Every word of every phrase gets an id, so Match looks each token up once
+  // and then compares integers however many phrases start at it.
+  WordTable words_;
+  std::vector<std::vector<Entry>> by_first_;  // by the id of the first word, longest phrase first
 };
 
 // Skips '-' and '\'' joined to the previous token: how phrases read text.

@@ -1,7 +1,11 @@
 #include "extract/numbers.h"
 
+#include <array>
 #include <charconv>
 #include <string_view>
+#include <vector>
+
+#include "extract/internal/word_table.h"
 
 namespace faultline::extract {
 namespace {
@@ -18,7 +22,58 @@ constexpr Word kUnits[] = {{"zero", 0},      {"one", 1},        {"two", 2},     
                            {"seventy", 70},  {"eighty", 80},    {"ninety", 90},   {"hundred", 100}, {"thousand", 1000},
                            {"million", 1000000}};
 
-bool Is(const Token& t, std::string_view w) { return t.kind == TokenKind::kWord && t.fold == w; }
+bool Is(const Token& t, std::string_view w) { return IsWord(t, w); }
+
+// The words a count can start with: the number words (with their values)
+// and the qualifiers and vague quantities ReadCount reads (value -1), with
+// the word that must follow those that count only in a phrase ("at least",
+// "a few"). One table look-up rejects every other word, which is nearly
+// every token, before ReadCount tries its phrases one by one.
+struct CountWords {
+  WordTable words;
+  std::vector<int64_t> value;                          // by id
+  std::vector<std::array<std::string_view, 2>> next;  // by id: one of these must follow; none: anything may
+  CountWords() {
+    for (const Word& w : kUnits) {
+      words.Insert(w.w);
+      value.push_back(w.v);
+      next.push_back({});
+    }
+    struct Starter {
+      std::string_view word;
+      std::array<std::string_view, 2> next;
+    };
+    static constexpr Starter kStarters[] = {
+        {"at", {"least"}},     {"more", {"than"}}, {"over", {}},     {"above", {}},   {"nearly", {}},
+        {"almost", {}},        {"up", {"to"}},     {"as", {"many"}}, {"around", {}},  {"about", {}},
+        {"approximately", {}}, {"roughly", {}},    {"some", {}},     {"between", {}}, {"dozens", {}},
+        {"scores", {}},        {"tens", {}},       {"hundreds", {}}, {"several", {}}, {"a", {"few", "dozen"}},
+        {"dozen", {}}};
+    for (const Starter& s : kStarters) {
+      if (words.Insert(s.word) == static_cast<int32_t>(value.size())) {
+        value.push_back(-1);
+        next.push_back(s.next);
+      }
+    }
+  }
+  static const CountWords& Get() {
+    static const CountWords* table = new CountWords();
+    return *table;
+  }
+};
+
+// False when ReadCount certainly finds no count starting at tk[i] (i < limit).
+bool MayStartCount(const std::vector<Token>& tk, int32_t i, int32_t limit) {
+  const Token& t = tk[i];
+  if (t.kind == TokenKind::kNumber) return true;
+  if (t.kind != TokenKind::kWord) return false;
+  const CountWords& table = CountWords::Get();
+  int32_t id = table.words.Find(t.fold, t.fold_hash);
+  if (id < 0) return false;
+  const auto& next = table.next[static_cast<size_t>(id)];
+  if (next[0].empty()) return true;
+  return i + 1 < limit && (Is(tk[i + 1], next[0]) || (!next[1].empty() && Is(tk[i + 1], next[1])));
+}
 
 std::optional<int64_t> Digits(const Token& t) {
   if (t.kind != TokenKind::kNumber) return std::nullopt;
@@ -78,15 +133,16 @@ std::optional<int64_t> ReadPlain(const std::vector<Token>& tk, int32_t i, int32_
 }  // namespace
 
 int64_t NumberWordValue(const Token& t) {
-  if (t.kind != TokenKind::kWord) return -1;
-  for (const Word& w : kUnits) {
-    if (t.fold == w.w) return w.v;
-  }
-  return -1;
+  if (t.kind != TokenKind::kWord || t.fold.size() > 9) return -1;  // "seventeen" is the longest
+  const CountWords& table = CountWords::Get();
+  int32_t id = table.words.Find(t.fold, t.fold_hash);
+  return id < 0 ? -1 : table.value[static_cast<size_t>(id)];
 }
 
 std::optional<Count> ReadCount(const std::vector<Token>& tk, int32_t i, int32_t limit, VagueConvention convention) {
-  if (i >= limit) return std::nullopt;
+  // i is -1 when a passive casualty verb opens the text (extractor.cc reads
+  // the words before it); that, too, is no count.
+  if (i < 0 || i >= limit || !MayStartCount(tk, i, limit)) return std::nullopt;
   Count c;
   c.begin = i;
   enum Qual { kNone, kAtLeast, kMoreThan, kUpTo, kAbout } qual = kNone;

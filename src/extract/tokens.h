@@ -14,6 +14,7 @@
 #define FAULTLINE_EXTRACT_TOKENS_H_
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,9 +34,18 @@ struct Token {
   bool blank_line_before = false;  // a paragraph break precedes it
   char punct = 0;                  // the ASCII punctuation, '-' for dashes, '\'' and '"' for curly quotes
   std::string fold;                // words: lower-case form; numbers: digits without separators
+  uint64_t fold_hash = 0;          // WordTable::Hash(fold), so word tables look tokens up without rehashing
 };
 
 std::vector<Token> Tokenize(std::string_view text);
+
+// True when t is the word w (w folded). Checks length and first letter
+// inline: the rules ask this of many tokens, and almost every answer is no.
+// Inlined where w is a literal, the comparison becomes a few instructions.
+[[gnu::always_inline]] inline bool IsWord(const Token& t, std::string_view w) {
+  return t.kind == TokenKind::kWord && t.fold.size() == w.size() &&
+         (w.empty() || (t.fold[0] == w[0] && std::memcmp(t.fold.data() + 1, w.data() + 1, w.size() - 1) == 0));
+}
 
 // [begin, end) token index ranges of sentences. Breaks after . ! ? before a
 // capital, digit or quote (not after abbreviations such as "Lt." or the

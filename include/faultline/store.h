@@ -15,6 +15,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -104,6 +105,9 @@ struct NewsWindow {
   std::string admin1;   // "" = any province
   int32_t date_from = 0;  // day numbers, inclusive; matched on date
   int32_t date_to = 0;
+  // Leave out the incidents whose date_end lies before this day (their
+  // range ended before the window began); the default keeps them all.
+  int32_t date_end_from = std::numeric_limits<int32_t>::min();
   std::string source_key;  // also report the incident with this key ("" = none)
   // Leave out of the window the incidents with a source of this url (those
   // already holding another report of the same article); "" = none.
@@ -218,12 +222,12 @@ class Store {
   // Streams, in id order and each once: the incidents extracted from news
   // (provenance.importer "extract") with status candidate or confirmed in
   // window.country (and window.admin1 unless empty) whose date lies in
-  // [date_from, date_to] and that have no source of url
-  // window.exclude_source_url; and, whatever its place, date, importer,
-  // status or sources, the incident whose source_key is window.source_key.
-  // Read through an index on (country, admin1, date) of news rows only
-  // (migration 0007), so the cost follows the window, not the store. Stops
-  // early like Scan.
+  // [date_from, date_to], whose date_end is not before date_end_from and
+  // that have no source of url window.exclude_source_url; and, whatever its
+  // place, date, importer, status or sources, the incident whose source_key
+  // is window.source_key. Read through an index on (country, admin1, date,
+  // date_end) of news rows only (migrations 0007-0009), so the cost follows
+  // the window, not the store. Stops early like Scan.
   virtual Status ScanNewsWindow(const NewsWindow& window,
                                 const std::function<Status(const IncidentSketch&)>& sink) = 0;
 

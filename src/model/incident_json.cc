@@ -1,6 +1,8 @@
 #include "model/incident_json.h"
 
+#include <array>
 #include <charconv>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "common/date.h"
@@ -89,7 +91,33 @@ void AppendInt(std::string* out, int64_t v) {
   out->append(buf, p);
 }
 
-void AppendDouble(std::string* out, double v) { *out += Json(v).dump(); }
+// nlohmann's own number format (what the DOM wrote), remembered for the
+// last few values: evidence confidences repeat a handful of values, and the
+// dump builds a serializer each time.
+void AppendDouble(std::string* out, double v) {
+  struct Slot {
+    uint64_t bits = 0;
+    bool used = false;
+    char text[32];
+    size_t size = 0;
+  };
+  thread_local std::array<Slot, 16> cache;
+  uint64_t bits;
+  std::memcpy(&bits, &v, sizeof bits);
+  Slot& slot = cache[(bits ^ (bits >> 29) ^ (bits >> 52)) & 15];
+  if (!slot.used || slot.bits != bits) {
+    const std::string text = Json(v).dump();
+    if (text.size() > sizeof slot.text) {
+      *out += text;
+      return;
+    }
+    slot.bits = bits;
+    slot.used = true;
+    slot.size = text.size();
+    std::memcpy(slot.text, text.data(), text.size());
+  }
+  out->append(slot.text, slot.size);
+}
 
 // The members of one JSON object, written in order.
 class ObjectWriter {
@@ -410,6 +438,12 @@ Result<Incident> IncidentFromJson(std::string_view text) {
     RETURN_IF_ERROR(pr.error.WithContext("provenance"));
   }
   return inc;
+}
+
+std::string JsonString(std::string_view s) {
+  std::string out;
+  AppendString(&out, s);
+  return out;
 }
 
 std::string SourcesToJson(const std::vector<Source>& sources) {

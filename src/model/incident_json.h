@@ -30,6 +30,10 @@ Result<Incident> IncidentFromJson(std::string_view json);
 // Sources (with their evidence) as a JSON array, and back; used by the native
 // CSV format and the stores.
 std::string SourcesToJson(const std::vector<Source>& sources);
+// `s` as SourcesToJson writes a string: quoted and escaped, UTF-8 kept,
+// invalid bytes replaced (what nlohmann's dump with the replace handler
+// gives).
+std::string JsonString(std::string_view s);
 Result<std::vector<Source>> SourcesFromJson(std::string_view json);
 
 // Shortest text that reads back as the same double ("33.7" not "33.700000").

@@ -98,6 +98,7 @@ Result<ResolveResult> Resolve(Store* store, const extract::Article& article, int
   window.admin1 = inc.admin1;
   window.date_from = inc.date - options.day_window - 7;
   window.date_to = inc.date_end + options.day_window;
+  window.date_end_from = inc.date - options.day_window;  // an earlier end is a gap over day_window
   window.source_key = inc.source_key;
   window.exclude_source_url = article_key;  // another incident of the same article is a different one
   ResolveResult result;

@@ -1,6 +1,8 @@
 #include "store/columns.h"
 
+#include <charconv>
 #include <ctime>
+#include <system_error>
 
 #include "model/incident_json.h"
 
@@ -114,13 +116,150 @@ std::string SourcesSearchText(const std::vector<Source>& sources) {
   return text;
 }
 
+namespace {
+
+// A strict reader of one JSON text, enough to walk a sources array: it
+// skips any value and hands back plain strings (no escapes) as views.
+class SourcesScanner {
+ public:
+  explicit SourcesScanner(std::string_view s) : s_(s) {}
+
+  bool AtEnd() {
+    SkipSpace();
+    return i_ == s_.size();
+  }
+  bool Take(char c) {
+    SkipSpace();
+    if (i_ < s_.size() && s_[i_] == c) {
+      ++i_;
+      return true;
+    }
+    return false;
+  }
+  // A string without escapes or control characters.
+  bool PlainString(std::string_view* out) {
+    bool escaped = false;
+    SkipSpace();
+    const size_t begin = i_ + 1;
+    if (!String(&escaped) || escaped) return false;
+    *out = s_.substr(begin, i_ - 1 - begin);
+    return true;
+  }
+  bool SkipValue(int depth = 0) {
+    if (depth > 64) return false;
+    SkipSpace();
+    if (i_ >= s_.size()) return false;
+    const char c = s_[i_];
+    if (c == '"') {
+      bool escaped = false;
+      return String(&escaped);
+    }
+    if (c == '{' || c == '[') {
+      const char close = c == '{' ? '}' : ']';
+      ++i_;
+      if (Take(close)) return true;
+      do {
+        if (c == '{') {
+          SkipSpace();
+          bool escaped = false;
+          if (i_ >= s_.size() || s_[i_] != '"' || !String(&escaped) || !Take(':')) return false;
+        }
+        if (!SkipValue(depth + 1)) return false;
+      } while (Take(','));
+      return Take(close);
+    }
+    return Literal();
+  }
+
+ private:
+  void SkipSpace() {
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
+  }
+  // At an opening quote: moves past the closing one.
+  bool String(bool* escaped) {
+    SkipSpace();
+    if (i_ >= s_.size() || s_[i_] != '"') return false;
+    for (++i_; i_ < s_.size(); ++i_) {
+      const unsigned char c = static_cast<unsigned char>(s_[i_]);
+      if (c == '"') {
+        ++i_;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c == '\\') {
+        *escaped = true;
+        ++i_;  // the escaped character (a \u's hex digits are plain)
+      }
+    }
+    return false;
+  }
+  // true, false, null or a number as JSON writes one.
+  bool Literal() {
+    const size_t begin = i_;
+    while (i_ < s_.size() && std::string_view(",]} \t\n\r").find(s_[i_]) == std::string_view::npos) ++i_;
+    const std::string_view word = s_.substr(begin, i_ - begin);
+    if (word == "true" || word == "false" || word == "null") return true;
+    if (word.empty() || word.front() == '+' || word.front() == '.') return false;
+    double v;
+    auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), v);
+    return ec == std::errc() && end == word.data() + word.size();
+  }
+
+  std::string_view s_;
+  size_t i_ = 0;
+};
+
+}  // namespace
+
+bool SourcesSearchWords(std::string_view sources_json, std::string* outlets, std::string* headlines) {
+  outlets->clear();
+  headlines->clear();
+  auto add = [](std::string* text, std::string_view v) {
+    if (v.empty()) return;
+    if (!text->empty()) *text += ' ';
+    *text += v;
+  };
+  SourcesScanner j(sources_json);
+  if (!j.Take('[')) return false;
+  if (!j.Take(']')) {
+    do {
+      if (!j.Take('{')) return false;
+      bool have_outlet = false, have_headline = false;
+      if (!j.Take('}')) {
+        do {
+          std::string_view key;
+          if (!j.PlainString(&key) || !j.Take(':')) return false;
+          if (key == "outlet" || key == "headline") {
+            bool& have = key == "outlet" ? have_outlet : have_headline;
+            std::string_view value;
+            if (have || !j.PlainString(&value)) return false;
+            have = true;
+            add(key == "outlet" ? outlets : headlines, value);
+          } else if (!j.SkipValue()) {
+            return false;
+          }
+        } while (j.Take(','));
+        if (!j.Take('}')) return false;
+      }
+    } while (j.Take(','));
+    if (!j.Take(']')) return false;
+  }
+  return j.AtEnd();
+}
+
 std::string NowUtc() {
   std::time_t t = std::time(nullptr);
+  // Formatted once a second: every write stamps its row.
+  thread_local std::time_t last = -1;
+  thread_local std::string last_text;
+  if (t == last) return last_text;
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
   size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return std::string(buf, n);
+  last = t;
+  last_text.assign(buf, n);
+  return last_text;
 }
 
 namespace columns_internal {

@@ -72,6 +72,14 @@ std::string HistoryJsonWithSources(const Incident& incident, std::string_view so
 // SQLite store repeats it to delete an incident's old terms.
 std::string SourcesSearchText(const std::vector<Source>& sources);
 
+// The outlets and the headlines of a sources array as SourcesToJson writes
+// it, each joined by spaces (SourcesSearchText's text is `outlets`, a
+// space, `headlines`), read from the text without decoding it. False for
+// text it does not take (an escape in an outlet or headline, a value that
+// is not a string, a repeated key, anything not well-formed): the caller
+// decodes those with SourcesFromJson.
+bool SourcesSearchWords(std::string_view sources_json, std::string* outlets, std::string* headlines);
+
 // Current time, UTC, ISO 8601 to the second: "2024-05-01T12:34:56Z".
 std::string NowUtc();
 

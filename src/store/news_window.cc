@@ -1,6 +1,6 @@
 #include "store/news_window.h"
 
-#include <nlohmann/json.hpp>
+#include "model/incident_json.h"
 
 namespace faultline {
 
@@ -14,10 +14,8 @@ std::string SketchSelectList() {
 }
 
 std::string JsonStringBody(std::string_view s) {
-  // The dump SourcesToJson uses (model/incident_json.cc): UTF-8 kept, invalid
-  // bytes replaced.
-  std::string quoted =
-      nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // The writer SourcesToJson uses: UTF-8 kept, invalid bytes replaced.
+  std::string quoted = JsonString(s);
   return quoted.substr(1, quoted.size() - 2);
 }
 

@@ -19,6 +19,8 @@ inline constexpr std::string_view kNewsImporter = "extract";
 
 // "id, version, status, source_key, date_start, ...": what ReadSketch reads.
 std::string SketchSelectList();
+// How many columns SketchSelectList() names.
+inline constexpr size_t kSketchColumns = 15 + 2 * kCasualtyCategories;
 
 // `s` as it appears between the quotes of a JSON string that SourcesToJson
 // wrote (the same escaping): the SQLite store looks for it in the sources

@@ -580,7 +580,7 @@ class ScriptRunner {
         });
       }
     } else if (command == "news_window") {
-      // news_window country=C [admin1=P] date_from=D date_to=D [key=K] [exclude_url=U]
+      // news_window country=C [admin1=P] date_from=D date_to=D [date_end_from=D] [key=K] [exclude_url=U]
       NewsWindow w;
       for (const Arg& a : p.args) {
         auto v = Single(a);
@@ -593,10 +593,10 @@ class ScriptRunner {
           w.source_key = *v;
         } else if (a.key == "exclude_url") {
           w.exclude_source_url = *v;
-        } else if (a.key == "date_from" || a.key == "date_to") {
+        } else if (a.key == "date_from" || a.key == "date_to" || a.key == "date_end_from") {
           auto d = ParseDay(*v);
           if (!d.ok()) return bad(d.status());
-          (a.key == "date_from" ? w.date_from : w.date_to) = *d;
+          (a.key == "date_from" ? w.date_from : a.key == "date_to" ? w.date_to : w.date_end_from) = *d;
         } else {
           return bad(InvalidArgument("unknown news_window key \"" + a.key + "\""));
         }

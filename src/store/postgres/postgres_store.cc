@@ -464,7 +464,7 @@ class PostgresStore final : public Store {
     return Guard(Run("scan news window", false, [&](pqxx::transaction_base& tx) -> Status {
       pqxx::result rows = tx.exec_prepared(window.admin1.empty() ? "fl_news_window_any" : "fl_news_window",
                                            window.country, window.admin1, window.date_from, window.date_to,
-                                           window.source_key, window.exclude_source_url);
+                                           window.source_key, window.exclude_source_url, window.date_end_from);
       IncidentSketch sketch;
       for (const pqxx::row& r : rows) {
         RETURN_IF_ERROR(ReadSketch(Row{r}, &sketch));
@@ -1185,7 +1185,7 @@ Status PostgresStore::Init() {
       conn_->prepare(any_province ? "fl_news_window_any" : "fl_news_window",
                      "SELECT " + list + " FROM incidents WHERE prov_importer = '" + std::string(kNewsImporter) +
                          "' AND country = $1::text AND " + (any_province ? "$2::text = ''" : "admin1 = $2::text") +
-                         " AND date_start BETWEEN $3::integer AND $4::integer AND status IN ('" +
+                         " AND date_start BETWEEN $3::integer AND $4::integer AND date_end >= $7::integer AND status IN ('" +
                          std::string(Name(IncidentStatus::kCandidate)) + "', '" +
                          std::string(Name(IncidentStatus::kConfirmed)) +
                          "') AND ($6::text = '' OR sources IS NULL OR"

@@ -3,8 +3,11 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <map>
 #include <optional>
+#include <unordered_map>
 #include <utility>
+#include <variant>
 
 #include "model/incident_json.h"
 #include "model/merge.h"
@@ -72,6 +75,48 @@ class Binder {
   int i_ = 1;
   int rc_ = SQLITE_OK;
 };
+
+// The values BindContent hands over, in kContentColumns order, kept to
+// compare two versions of an incident column by column. Text values are
+// views: what they view must outlive the comparison.
+class ColumnValues {
+ public:
+  using Value = std::variant<std::monostate, int64_t, double, std::string_view>;
+  void Null() { values_.emplace_back(); }
+  void Int(int64_t v) { values_.emplace_back(v); }
+  void Real(double v) { values_.emplace_back(v); }
+  void Text(std::string_view v) { values_.emplace_back(v); }
+  const std::vector<Value>& values() const { return values_; }
+
+ private:
+  std::vector<Value> values_;
+};
+
+// Passes on to `b` only the content columns whose bit is set in `mask`
+// (bit i: kContentColumns[i]), for an UPDATE that sets those alone.
+class MaskedBinder {
+ public:
+  MaskedBinder(Binder* b, uint64_t mask) : b_(b), mask_(mask) {}
+  void Null() {
+    if (Take()) b_->Null();
+  }
+  void Int(int64_t v) {
+    if (Take()) b_->Int(v);
+  }
+  void Real(double v) {
+    if (Take()) b_->Real(v);
+  }
+  void Text(std::string_view v) {
+    if (Take()) b_->Text(v);
+  }
+
+ private:
+  bool Take() { return (mask_ >> column_++) & 1; }
+  Binder* b_;
+  uint64_t mask_;
+  int column_ = 0;
+};
+static_assert(kContentColumns.size() <= 64, "MaskedBinder keeps a bit per content column");
 
 // The current result row of a statement, for ReadIncident / ReadFacts.
 struct Row {
@@ -170,10 +215,12 @@ class SqliteStore final : public Store {
       Status why = std::exchange(tx_failed_, Status::Ok());
       return FailedPrecondition("the transaction was rolled back after an earlier error: " + why.ToString());
     }
-    Status s = RestoreDeferredIndexes();
+    Status s = FlushText();
+    if (s.ok()) s = RestoreDeferredIndexes();
     if (s.ok()) s = BumpIncidentsStamp();
     if (s.ok()) s = StepOnce(commit_.get(), "commit");
     if (!s.ok()) RollbackQuietly();
+    text_rowid_ = 0;
     EndBulkSettings();
     return s;
   }
@@ -186,6 +233,7 @@ class SqliteStore final : public Store {
       return Status::Ok();
     }
     deferred_indexes_.clear();  // the rollback restores them and the merge setting
+    DropPendingText();
     incidents_dirty_ = false;
     bulk_ = false;
     bulk_automerge_ = false;
@@ -339,9 +387,11 @@ class SqliteStore final : public Store {
       if (!own_) return Status::Ok();
       own_ = false;
       store_->write_tx_open_ = false;
-      Status s = store_->BumpIncidentsStamp();
+      Status s = store_->FlushText();
+      if (s.ok()) s = store_->BumpIncidentsStamp();
       if (s.ok()) s = store_->StepOnce(store_->commit_.get(), "commit");
       if (!s.ok()) store_->RollbackQuietly();
+      store_->text_rowid_ = 0;
       return s;
     }
 
@@ -439,6 +489,7 @@ class SqliteStore final : public Store {
 
   void RollbackQuietly() {
     incidents_dirty_ = false;
+    DropPendingText();
     deferred_indexes_.clear();  // the rollback restores them and the merge setting
     bulk_ = false;
     bulk_automerge_ = false;
@@ -584,6 +635,52 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
+  // WriteUpdate of `next` over `current` (version `old_version`, its
+  // sources JSON `current_sources`) that sets only the content columns
+  // whose values differ. SQLite rewrites the entries of every index that
+  // covers a column an UPDATE sets, changed or not; a merge mostly changes
+  // tolls and sources, which no index covers. One cached statement per set
+  // of columns (a handful occur).
+  Status WriteChangedColumns(const Incident& current, std::string_view current_sources, const Incident& next,
+                             std::string_view next_sources, int32_t old_version, const std::string& now,
+                             const Change& change) {
+    ColumnValues before, after;
+    BindContent(current, current_sources, before);
+    BindContent(next, next_sources, after);
+    uint64_t mask = 0;
+    for (size_t i = 0; i < kContentColumns.size(); ++i) {
+      if (before.values()[i] != after.values()[i]) mask |= uint64_t{1} << i;
+    }
+    StmtPtr& stmt = update_columns_[mask];
+    if (!stmt) {
+      if (update_columns_.size() > kMaxUpdateShapes) {
+        update_columns_.erase(mask);
+        return WriteUpdate(next, next_sources, current.id, old_version, next.version, now, change);
+      }
+      std::string sql = "UPDATE incidents SET version = ?";
+      for (size_t i = 0; i < kContentColumns.size(); ++i) {
+        if ((mask >> i) & 1) (((sql += ", ") += kContentColumns[i]) += " = ?");
+      }
+      sql += ", updated_at = ?, updated_by = ? WHERE id = ? AND version = ?";
+      ASSIGN_OR_RETURN(stmt, Prepare(sql, true));
+    }
+    StmtUse use(stmt.get());
+    Binder b(use.get());
+    b.Int(next.version);
+    MaskedBinder masked(&b, mask);
+    BindContent(next, next_sources, masked);
+    b.Text(now);
+    b.Text(change.who);
+    b.Int(current.id);
+    b.Int(old_version);
+    RETURN_IF_ERROR(CheckBind(b, "update incident"));
+    RETURN_IF_ERROR(StepDone(use.get(), "update incident"));
+    if (sqlite3_changes(db_) != 1) {
+      return Conflict("incident " + std::to_string(current.id) + " changed while it was being updated");
+    }
+    return Status::Ok();
+  }
+
   // The history row of a new current version: no content yet (the
   // incidents row is its content).
   Status WriteHistory(const std::string& country, int64_t id, int32_t version, const std::string& now,
@@ -606,8 +703,55 @@ class SqliteStore final : public Store {
     return IndexSearchText(id, inc.notes, SourcesSearchText(inc.sources), remove);
   }
 
-  // The same with the sources' text (SourcesSearchText) given.
+  // The same with the sources' text (SourcesSearchText) given. Kept in
+  // pending_text_ until the transaction commits or a read needs the index
+  // (FlushText): FTS5 takes one document after another in rising rowid
+  // order and writes all it holds as a new segment whenever a rowid goes
+  // back, which every merge into an older incident did (a segment per merge,
+  // and the merging of those segments). A new incident above every rowid
+  // written so far is indexed at once while nothing is pending (a bulk load
+  // copies no text).
   Status IndexSearchText(int64_t id, std::string_view notes, std::string_view sources, bool remove) {
+    if (!remove && bulk_ && pending_text_.empty() && id > text_rowid_) {
+      text_rowid_ = id;
+      return WriteText(id, notes, sources, false);
+    }
+    auto [it, fresh] = pending_text_.try_emplace(id);
+    PendingText& p = it->second;
+    if (remove) {
+      // The first delete of a rowid names what the index holds; a later one
+      // takes back what this transaction added.
+      if (fresh) p.indexed = IndexedText{std::string(notes), std::string(sources)};
+      p.next.reset();
+    } else {
+      p.next = IndexedText{std::string(notes), std::string(sources)};
+    }
+    if (pending_text_.size() >= kMaxPendingText) return FlushText();
+    return Status::Ok();
+  }
+
+  // Writes the pending text index changes, in rowid order: per incident the
+  // delete of what the index held and the insert of its text now, neither
+  // when the two are the same.
+  Status FlushText() {
+    std::map<int64_t, PendingText> pending = std::exchange(pending_text_, {});
+    for (const auto& [id, p] : pending) {
+      if (p.indexed && p.next && *p.indexed == *p.next) continue;
+      if (p.indexed) RETURN_IF_ERROR(WriteText(id, p.indexed->notes, p.indexed->sources, true));
+      if (p.next) RETURN_IF_ERROR(WriteText(id, p.next->notes, p.next->sources, false));
+      text_rowid_ = std::max(text_rowid_, id);
+    }
+    return Status::Ok();
+  }
+
+  // A rollback: the index keeps what it had.
+  void DropPendingText() {
+    pending_text_.clear();
+    text_rowid_ = 0;
+  }
+
+  // One insert (or delete) of incident `id`'s words into the text index.
+  Status WriteText(int64_t id, std::string_view notes, std::string_view sources, bool remove) {
     sqlite3_stmt* s = remove ? fts_delete_.get() : fts_insert_.get();
     StmtUse use(s);
     Binder b(s);
@@ -774,30 +918,23 @@ class SqliteStore final : public Store {
     return stored;
   }
 
-  // MergeReport without decoding the stored sources: they are read as text
-  // with their outlets and headlines (what the text index holds, through
-  // SQLite's JSON functions), the new sources' JSON is appended to the text
-  // and the history of the superseded version is written around it. When
-  // the incident may already hold one of the report's sources (its url
-  // appears in the text, or a source has no url) the sources are decoded
-  // and merged one by one as MergeReport does.
+  // MergeReport without decoding the stored sources: they are read as text,
+  // their outlets and headlines (what the text index holds) picked out of
+  // it (SourcesSearchWords), the new sources' JSON is appended to the text
+  // and the history of the superseded version is written around it; the
+  // row update sets only the columns that changed (WriteChangedColumns).
+  // When the incident may already hold one of the report's sources (its
+  // url appears in the text, or a source has no url), or the text is not
+  // what SourcesToJson writes, the sources are decoded and merged one by
+  // one as MergeReport does.
   Result<int32_t> MergeReportImpl(int64_t id, int32_t expected_version, const Incident& report,
                                   const Change& change) {
     WriteTx tx(this);
     RETURN_IF_ERROR(tx.Begin());
-    if (!merge_get_) {
-      ASSIGN_OR_RETURN(merge_get_,
-                       Prepare("SELECT " + SelectIncident() +
-                                   ", t.outlets, t.headlines FROM incidents, (SELECT group_concat(json_extract("
-                                   "value, '$.outlet'), ' ') AS outlets, group_concat(json_extract(value, "
-                                   "'$.headline'), ' ') AS headlines FROM json_each((SELECT sources FROM incidents "
-                                   "WHERE id = ?1))) AS t WHERE id = ?1",
-                               true));
-    }
     Incident old;
-    std::string stored, old_outlets, old_headlines;  // copied: the statement is reset before the writes
+    std::string stored;  // copied: the statement is reset before the writes
     {
-      StmtUse use(merge_get_.get());
+      StmtUse use(get_.get());
       Binder b(use.get());
       b.Int(id);
       RETURN_IF_ERROR(CheckBind(b, "read incident to merge"));
@@ -807,8 +944,6 @@ class SqliteStore final : public Store {
       const Row row{use.get()};
       RETURN_IF_ERROR(ReadIncidentExceptSources(row, &old));
       stored = row.Text(45);
-      old_outlets = row.Text(52);
-      old_headlines = row.Text(53);
     }
     if (old.version != expected_version) {
       return Conflict("incident " + std::to_string(id) + " is at version " + std::to_string(old.version) +
@@ -822,6 +957,10 @@ class SqliteStore final : public Store {
     // Text SourcesToJson did not write (an empty array, say) is decoded too.
     const bool array = stored.size() > 2 && stored.front() == '[' && stored.back() == ']';
     may_hold = !stored.empty() && (may_hold || !array);
+    std::string old_outlets, old_headlines;
+    if (!may_hold && !stored.empty() && !SourcesSearchWords(stored, &old_outlets, &old_headlines)) {
+      may_hold = true;  // not text SourcesSearchWords takes: decoded whole
+    }
     Incident merged = old;
     merged.version = expected_version + 1;
     std::string history, sources, old_text, new_text;
@@ -861,7 +1000,7 @@ class SqliteStore final : public Store {
       for (const Source& s : added) add(&new_text, s.headline);
     }
     const std::string now = NowUtc();
-    RETURN_IF_ERROR(WriteUpdate(merged, sources, id, expected_version, merged.version, now, change));
+    RETURN_IF_ERROR(WriteChangedColumns(old, stored, merged, sources, expected_version, now, change));
     RETURN_IF_ERROR(SealHistory(id, expected_version, history));
     if (old_text != new_text || old.notes != merged.notes) {
       RETURN_IF_ERROR(IndexSearchText(id, old.notes, old_text, true));
@@ -904,6 +1043,7 @@ class SqliteStore final : public Store {
   }
 
   Status ScanImpl(const Filter& filter, const std::function<Status(const Incident&)>& sink) {
+    RETURN_IF_ERROR(FlushText());  // a text filter reads the index
     FilterSql f = BuildFilterSql(filter, SqlDialect::kSqlite);
     ASSIGN_OR_RETURN(StmtPtr stmt, PrepareFiltered(ScanSql(SelectIncident(), f), f));
     Incident inc;  // reused: its strings keep their capacity from row to row
@@ -917,6 +1057,7 @@ class SqliteStore final : public Store {
   }
 
   Status ScanFactsImpl(const Filter& filter, const std::function<void(const IncidentFacts&)>& sink) {
+    RETURN_IF_ERROR(FlushText());  // a text filter reads the index
     FilterSql f = BuildFilterSql(filter, SqlDialect::kSqlite);
     ASSIGN_OR_RETURN(StmtPtr stmt, PrepareFiltered(ScanSql(FactsSelectList(), f), f));
     IncidentFacts facts;
@@ -930,6 +1071,7 @@ class SqliteStore final : public Store {
   }
 
   Status ScanPointsImpl(const Filter& filter, const std::function<Status(const IncidentPoint&)>& sink) {
+    RETURN_IF_ERROR(FlushText());  // a text filter reads the index
     FilterSql f = BuildFilterSql(filter, SqlDialect::kSqlite);
     ASSIGN_OR_RETURN(StmtPtr stmt, PrepareFiltered(ScanSql(PointSelectList(), f), f));
     IncidentPoint point;  // reused: its strings keep their capacity from row to row
@@ -943,6 +1085,7 @@ class SqliteStore final : public Store {
   }
 
   Result<int64_t> CountImpl(const Filter& filter) {
+    RETURN_IF_ERROR(FlushText());  // a text filter reads the index
     FilterSql f = BuildFilterSql(filter, SqlDialect::kSqlite);
     ASSIGN_OR_RETURN(StmtPtr stmt, PrepareFiltered(CountSql(f), f));
     int rc = sqlite3_step(stmt.get());
@@ -951,66 +1094,84 @@ class SqliteStore final : public Store {
   }
 
   // Prepared on first use: the window with and without a province (`?2 =
-  // ''` keeps the parameter numbering of both the same), and the key's
-  // owner. The rows are sorted by id here rather than by a UNION ... ORDER
-  // BY, which opens a temporary B-tree on every call; and since the
-  // statements are reset before the sink runs, a sink may scan again.
+  // ''` keeps the parameter numbering of both the same), with the key's
+  // owner by UNION ALL (one statement to run per candidate). The rows are
+  // sorted by id here rather than by ORDER BY, which opens a temporary
+  // B-tree on every call; and since the statement is reset before the sink
+  // runs, a sink may scan again.
   Status ScanNewsWindowImpl(const NewsWindow& w, const std::function<Status(const IncidentSketch&)>& sink) {
     StmtPtr& window = w.admin1.empty() ? news_window_any_ : news_window_;
     if (!window) {
-      // A url is looked for in the raw text first (instr, as SourcesToJson
-      // escaped it): only a row that contains it has its JSON parsed.
-      const std::string sql = "SELECT " + SketchSelectList() + " FROM incidents WHERE prov_importer = '" +
+      // date_end is in the index (migration 0009): rows that ended before
+      // the window are dropped without reading the table. Then come the
+      // sources text, for the url test below, and 1 for the key's owner.
+      const std::string sql = "SELECT " + SketchSelectList() + ", sources, 0 FROM incidents WHERE prov_importer = '" +
                               std::string(kNewsImporter) + "' AND country = ?1 AND " +
                               (w.admin1.empty() ? "?2 = ''" : "admin1 = ?2") +
-                              " AND date_start BETWEEN ?3 AND ?4 AND status IN ('" +
+                              " AND date_start BETWEEN ?3 AND ?4 AND date_end >= ?5 AND status IN ('" +
                               std::string(Name(IncidentStatus::kCandidate)) + "', '" +
-                              std::string(Name(IncidentStatus::kConfirmed)) +
-                              "') AND (?5 = '' OR sources IS NULL OR instr(sources, ?6) = 0 OR NOT EXISTS"
-                              " (SELECT 1 FROM json_each(incidents.sources) WHERE json_extract(value, '$.url') = ?5))";
+                              std::string(Name(IncidentStatus::kConfirmed)) + "') UNION ALL SELECT " +
+                              SketchSelectList() +
+                              ", NULL, 1 FROM incidents WHERE source_key = ?6 AND source_key <> ''";
       ASSIGN_OR_RETURN(window, Prepare(sql, true));
     }
-    if (!news_key_) {
-      ASSIGN_OR_RETURN(news_key_, Prepare("SELECT " + SketchSelectList() +
-                                              " FROM incidents WHERE source_key = ?1 AND source_key <> ''",
-                                          true));
+    if (!news_holds_url_) {
+      ASSIGN_OR_RETURN(news_holds_url_,
+                       Prepare("SELECT EXISTS (SELECT 1 FROM json_each(?1) WHERE json_extract(value, '$.url') = ?2)",
+                               true));
     }
     std::vector<IncidentSketch> rows;
+    // Rows whose sources text holds the url as SourcesToJson escapes it
+    // (found by a plain substring search): only those have their sources
+    // parsed, by SQLite's JSON functions, to see whether a source's url is it.
+    std::vector<std::pair<size_t, std::string>> to_check;
     {
       StmtUse use(window.get());
       Binder b(use.get());
-      const std::string escaped_url = JsonStringBody(w.exclude_source_url);
+      const std::string escaped_url = w.exclude_source_url.empty() ? "" : JsonStringBody(w.exclude_source_url);
       b.Text(w.country);
       b.Text(w.admin1);
       b.Int(w.date_from);
       b.Int(w.date_to);
-      b.Text(w.exclude_source_url);
-      b.Text(escaped_url);
-      RETURN_IF_ERROR(CheckBind(b, "bind news window"));
-      RETURN_IF_ERROR(ReadSketches(use.get(), &rows));
-    }
-    if (!w.source_key.empty()) {
-      StmtUse use(news_key_.get());
-      Binder b(use.get());
+      b.Int(w.date_end_from);
       b.Text(w.source_key);
-      RETURN_IF_ERROR(CheckBind(b, "bind news window key"));
-      RETURN_IF_ERROR(ReadSketches(use.get(), &rows));
+      RETURN_IF_ERROR(CheckBind(b, "bind news window"));
+      const int sources_column = static_cast<int>(kSketchColumns);
+      int rc;
+      while ((rc = sqlite3_step(use.get())) == SQLITE_ROW) {
+        const Row row{use.get()};
+        RETURN_IF_ERROR(ReadSketch(row, &rows.emplace_back()));
+        if (escaped_url.empty() || row.IsNull(sources_column) || row.Int(sources_column + 1) == 1) continue;
+        const std::string_view sources = row.Text(sources_column);
+        if (sources.find(escaped_url) != std::string_view::npos) {
+          to_check.emplace_back(rows.size() - 1, std::string(sources));
+        }
+      }
+      if (rc != SQLITE_DONE) return Fail(rc, "scan news window");
+    }
+    std::vector<bool> excluded(rows.size(), false);
+    for (const auto& [i, sources] : to_check) {
+      StmtUse use(news_holds_url_.get());
+      Binder b(use.get());
+      b.Text(sources);
+      b.Text(w.exclude_source_url);
+      RETURN_IF_ERROR(CheckBind(b, "bind news window url"));
+      int rc = sqlite3_step(use.get());
+      if (rc != SQLITE_ROW) return Fail(rc, "scan news window sources");
+      excluded[i] = sqlite3_column_int(use.get(), 0) != 0;
+    }
+    if (!to_check.empty()) {
+      size_t kept = 0;
+      for (size_t i = 0; i < rows.size(); ++i) {
+        if (!excluded[i]) rows[kept++] = std::move(rows[i]);
+      }
+      rows.resize(kept);
     }
     std::sort(rows.begin(), rows.end(), [](const IncidentSketch& a, const IncidentSketch& b) { return a.id < b.id; });
     for (size_t i = 0; i < rows.size(); ++i) {
       if (i > 0 && rows[i].id == rows[i - 1].id) continue;  // the key's owner may be in the window too
       RETURN_IF_ERROR(sink(rows[i]));
     }
-    return Status::Ok();
-  }
-
-  // Appends the rows of a statement selecting SketchSelectList().
-  Status ReadSketches(sqlite3_stmt* s, std::vector<IncidentSketch>* rows) {
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-      RETURN_IF_ERROR(ReadSketch(Row{s}, &rows->emplace_back()));
-    }
-    if (rc != SQLITE_DONE) return Fail(rc, "scan news window");
     return Status::Ok();
   }
 
@@ -1257,8 +1418,21 @@ class SqliteStore final : public Store {
   std::vector<std::string> deferred_indexes_;  // CREATE INDEX statements Commit() runs
   StmtPtr begin_, commit_, rollback_, schema_version_, get_, lookup_key_, key_owner_, insert_, insert_new_, update_,
       insert_history_, seal_history_, fts_insert_, fts_delete_, history_country_, history_, record_import_, imports_;
-  StmtPtr news_window_, news_window_any_, news_key_;  // ScanNewsWindow, prepared on first use
-  StmtPtr merge_get_;                      // MergeReport, prepared on first use
+  StmtPtr news_window_, news_window_any_, news_holds_url_;  // ScanNewsWindow, prepared on first use
+  static constexpr size_t kMaxUpdateShapes = 64;
+  std::unordered_map<uint64_t, StmtPtr> update_columns_;  // WriteChangedColumns, by set of columns
+  // The text index's changes not written yet (IndexSearchText), by rowid.
+  struct IndexedText {
+    std::string notes, sources;
+    bool operator==(const IndexedText&) const = default;
+  };
+  struct PendingText {
+    std::optional<IndexedText> indexed;  // what the index holds (a delete came first)
+    std::optional<IndexedText> next;     // what it is to hold
+  };
+  static constexpr size_t kMaxPendingText = 4096;  // bounds the memory of a long transaction
+  std::map<int64_t, PendingText> pending_text_;
+  int64_t text_rowid_ = 0;  // the highest rowid this transaction wrote to the text index
   StmtPtr data_version_;  // prepared on the first ChangeStamp()
   StmtPtr incidents_stamp_;  // prepared on the first IncidentsStamp()
 };

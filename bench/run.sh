@@ -3,6 +3,7 @@
 # `make bench` (bench preset: optimised, no sanitizers) which calls this.
 # Usage: bench/run.sh [import|postgres|stats|cube|changepoints|extract|serve|forecast|plan|report|all]   ROWS=1000000 STATS_ROWS=10000000 ARTICLES=10000 MILP_LIMIT=60
 #        REPORT_ROWS=1000000 CLAIMS=2000
+#        cube and stats: ROUNDS=3 RUNS=20 DUCKDB_THREADS=(all cores)
 #        bench/run.sh import-ab|postgres-ab   BASE=/path/to/older/faultline ROUNDS=3 ROWS=...
 #          A/B of two builds' imports, interleaved with the reference loader so
 #          that both see the same machine load (postgres-ab: one throwaway
@@ -191,7 +192,7 @@ if [[ $what == stats || $what == cube || $what == all ]]; then
       record sqlite3 "$r" <"$OUT/sqlite.line"
     done
     if [ -n "$duck" ]; then
-      measure "duckdb process (CSV load + all queries)" node bench/duckdb/groupby.mjs "$scsv" "$RUNS" ${DUCKDB_THREADS:-}
+      measure "duckdb process (CSV load + all queries)" node bench/duckdb/groupby.mjs "$scsv" "$RUNS" ${DUCKDB_THREADS:+"$DUCKDB_THREADS"}
       sed 's/^/   /' "$OUT/last.log"
       record duckdb "$r" <"$OUT/last.log"
     fi

@@ -4,6 +4,8 @@
 # Usage: bench/run.sh [import|postgres|stats|cube|changepoints|extract|serve|forecast|plan|report|all]   ROWS=1000000 STATS_ROWS=10000000 ARTICLES=10000 MILP_LIMIT=60
 #        REPORT_ROWS=1000000 CLAIMS=2000
 #        cube and stats: ROUNDS=3 RUNS=20 DUCKDB_THREADS=(all cores)
+#          CUBE_BASE=/path/to/older/cube_bench: also runs it each round (an A/B
+#          of two cube builds; its lines are printed as "cube-base")
 #        bench/run.sh import-ab|postgres-ab   BASE=/path/to/older/faultline ROUNDS=3 ROWS=...
 #          A/B of two builds' imports, interleaved with the reference loader so
 #          that both see the same machine load (postgres-ab: one throwaway
@@ -182,6 +184,11 @@ if [[ $what == stats || $what == cube || $what == all ]]; then
     measure "cube_bench process (load + all queries)" $B/bench/cube_bench "$db" "$RUNS"
     sed 's/^/   /' "$OUT/last.log"
     record cube "$r" <"$OUT/last.log"
+    if [ -n "${CUBE_BASE:-}" ]; then
+      measure "older cube_bench process (load + all queries)" "$CUBE_BASE" "$db" "$RUNS"
+      sed 's/^/   base: /' "$OUT/last.log"
+      record cube-base "$r" <"$OUT/last.log"
+    fi
     for q in "${sqlite_queries[@]}"; do
       label=${q%%|*}
       /usr/bin/time -f "%e %U %S" -o "$OUT/time.txt" sqlite3 "$db" "${q#*|}" >"$OUT/sqlite.out"
@@ -209,6 +216,8 @@ if [[ $what == stats || $what == cube || $what == all ]]; then
         c = "cube" SUBSEP q; s = "sqlite3" SUBSEP base; d = "duckdb" SUBSEP base
         cw = med(wall[c]); cc = med(cpu[c])
         printf "%-44s cube %9.3f / %9.3f  (%s)\n", q, cw, cc, ans[c]
+        b = "cube-base" SUBSEP q
+        if (b in wall) printf "%-44s cube-base %9.3f / %9.3f  (%s)  base/cube: wall %.1fx, CPU %.1fx\n", "", med(wall[b]), med(cpu[b]), ans[b], med(wall[b]) / cw, med(cpu[b]) / cc
         if (s in wall) printf "%-44s sqlite3 %9.0f / %9.0f  (%s)  sqlite3/cube: wall %.0fx, CPU %.0fx\n", "", med(wall[s]), med(cpu[s]), ans[s], med(wall[s]) / cw, med(cpu[s]) / cc
         if (d in wall) printf "%-44s duckdb %9.1f / %9.1f  (%s)  duckdb/cube: wall %.1fx, CPU %.1fx\n", "", med(wall[d]), med(cpu[d]), ans[d], med(wall[d]) / cw, med(cpu[d]) / cc
       }

@@ -12,7 +12,9 @@
 // status) that occurs: a few cells per day, so a query that filters and
 // groups only by those (and dates) — the dashboard's shape — adds up
 // cells instead of reading millions of rows. Preaggregated() says which
-// path a query takes; both give the same numbers.
+// path a query takes; both give the same numbers. Other queries read the
+// rows in blocks: the filters tested column by column into a mask, then
+// only the passing rows coded and summed (docs/analysis.md).
 //
 // It holds all incidents whatever their status, so every store Filter can be
 // applied in memory: status, dates, places, actors, types, targets, importer,

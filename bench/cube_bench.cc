@@ -59,13 +59,7 @@ Status Generate(Cube* cube, long n, uint64_t seed) {
   Status s;
   DrawIncidents(n, seed, [&](const IncidentDraw& d) {
     ++f.id;
-    f.date = d.date;
-    f.admin1 = d.admin1;
-    f.admin2 = d.admin2;
-    f.perpetrator = d.perpetrator;
-    f.event_type = d.event_type;
-    f.attack_type = d.attack_type;
-    f.target = d.target;
+    CopyDraw(d, f);
     f.killed = f.killed_low = f.killed_high = {};
     f.killed[d.killed_category] = f.killed_low[d.killed_category] = f.killed_high[d.killed_category] = d.killed;
     f.injured = f.injured_low = f.injured_high = {};

@@ -23,14 +23,9 @@ int main(int argc, char** argv) {
   DrawIncidents(n, argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 42, [&](const IncidentDraw& d) {
     Incident inc;
     inc.source_key = "gen:" + std::to_string(i);
-    inc.date = inc.date_end = d.date;
+    CopyDraw(d, inc);
+    inc.date_end = d.date;
     inc.country = "PK";
-    inc.admin1 = d.admin1;
-    inc.admin2 = d.admin2;
-    inc.perpetrator = d.perpetrator;
-    inc.event_type = d.event_type;
-    inc.attack_type = d.attack_type;
-    inc.target = d.target;
     inc.casualties.killed[d.killed_category].best = d.killed;
     inc.casualties.injured[1].best = d.injured;
     inc.license = "project";

@@ -26,6 +26,20 @@ struct IncidentDraw {
   int32_t killed = 0, injured = 0;  // injured: category 1
 };
 
+// Copies the drawn fields that Incident (gen_incidents) and IncidentFacts
+// (cube_bench --generate) name alike; the caller sets id, country, licence
+// and the casualties, which the two types hold differently.
+template <typename T>
+void CopyDraw(const IncidentDraw& d, T& out) {
+  out.date = d.date;
+  out.admin1 = d.admin1;
+  out.admin2 = d.admin2;
+  out.perpetrator = d.perpetrator;
+  out.event_type = d.event_type;
+  out.attack_type = d.attack_type;
+  out.target = d.target;
+}
+
 // Calls fn(const IncidentDraw&) n times (country PK, licence "project").
 template <typename Fn>
 void DrawIncidents(long n, uint64_t seed, Fn&& fn) {

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks for docs/benchmarks.md. Builds nothing: run
 # `make bench` (bench preset: optimised, no sanitizers) which calls this.
-# Usage: bench/run.sh [import|postgres|stats|changepoints|extract|serve|forecast|plan|report|all]   ROWS=1000000 STATS_ROWS=10000000 ARTICLES=10000 MILP_LIMIT=60
+# Usage: bench/run.sh [import|postgres|stats|cube|changepoints|extract|serve|forecast|plan|report|all]   ROWS=1000000 STATS_ROWS=10000000 ARTICLES=10000 MILP_LIMIT=60
 #        REPORT_ROWS=1000000 CLAIMS=2000
 #        bench/run.sh import-read-ab   BASE_READ=/path/to/older/import_read_bench ROUNDS=3 ROWS=...
 #          the import's read side alone (parse, map, validate; no store)
+#        cube and stats: ROUNDS=3 RUNS=20 DUCKDB_THREADS=(all cores)
+#          CUBE_BASE=/path/to/older/cube_bench: also runs it each round (an A/B
+#          of two cube builds; its lines are printed as "cube-base")
 #        bench/run.sh import-ab|postgres-ab   BASE=/path/to/older/faultline ROUNDS=3 ROWS=...
 #          A/B of two builds' imports, interleaved with the reference loader so
 #          that both see the same machine load (postgres-ab: one throwaway
@@ -110,49 +113,128 @@ if [[ $what == postgres* || $what == all ]]; then
     'BEGIN{printf "rows/s: faultline %.0f, psql \\copy %.0f; faultline takes %.2fx the time of \\copy\n", r/a, r/b, a/b}'
 fi
 
-if [[ $what == stats || $what == all ]]; then
+if [[ $what == stats || $what == cube || $what == all ]]; then
   db=$OUT/stats_${STATS_ROWS}.db
   if [ ! -f "$db" ]; then
     echo "(generating $STATS_ROWS incidents into $db)"
-    $B/bench/gen_incidents "$db" "$STATS_ROWS"
+    nice $B/bench/gen_incidents "$db.part" "$STATS_ROWS"
+    mv "$db.part" "$db"
   fi
+fi
+
+killed_sql="coalesce(killed_sf_best,0)+coalesce(killed_civ_best,0)+coalesce(killed_mil_best,0)+coalesce(killed_unk_best,0)"
+if [[ $what == stats || $what == all ]]; then
   echo "== stats --by month,admin1 over $STATS_ROWS incidents"
   measure "faultline stats --by month,admin1" $FL --db "$db" --format csv stats --by month,admin1
   fl_secs=$LAST_SECS
-  sql="SELECT strftime('%Y-%m', date_start * 86400, 'unixepoch') AS m, admin1, count(*),
-       sum(coalesce(killed_sf_best,0)+coalesce(killed_civ_best,0)+coalesce(killed_mil_best,0)+coalesce(killed_unk_best,0)),
+  sql="SELECT strftime('%Y-%m', date_start * 86400, 'unixepoch') AS m, admin1, count(*), sum($killed_sql),
        sum(coalesce(injured_sf_best,0)+coalesce(injured_civ_best,0)+coalesce(injured_mil_best,0)+coalesce(injured_unk_best,0))
        FROM incidents WHERE status IN ('candidate','confirmed') GROUP BY m, admin1 ORDER BY m, admin1"
   measure "sqlite3 GROUP BY (same query in SQL)" sqlite3 "$db" "$sql"
   ref_secs=$LAST_SECS
   awk -v a="$fl_secs" -v b="$ref_secs" 'BEGIN{printf "faultline stats takes %.2fx the time of sqlite3 GROUP BY\n", a/b}'
-  echo "== cube: month x admin1, incidents and killed, one filter (event_type = explosions_remote_violence)"
-  $B/bench/cube_bench "$db" 20
-  sql1="SELECT strftime('%Y-%m', date_start * 86400, 'unixepoch') AS m, admin1, count(*),
-       sum(coalesce(killed_sf_best,0)+coalesce(killed_civ_best,0)+coalesce(killed_mil_best,0)+coalesce(killed_unk_best,0))
-       FROM incidents WHERE status IN ('candidate','confirmed') AND event_type = 'explosions_remote_violence'
-       GROUP BY m, admin1 ORDER BY m, admin1"
-  measure "sqlite3 GROUP BY, same query and filter" sqlite3 "$db" "$sql1"
-  sql2="SELECT strftime('%Y-W%W', date_start * 86400, 'unixepoch') AS w, count(*),
-       sum(coalesce(killed_sf_best,0)+coalesce(killed_civ_best,0)+coalesce(killed_mil_best,0)+coalesce(killed_unk_best,0))
-       FROM incidents WHERE status IN ('candidate','confirmed') AND admin1 = 'Balochistan'
-       AND date_start >= (SELECT max(date_start) FROM incidents) - 730 GROUP BY w ORDER BY w"
-  measure "sqlite3 dashboard (1 province, 2 years, week)" sqlite3 "$db" "$sql2"
-  # DuckDB on the same incidents, exported once as CSV. Installed here, on
+fi
+
+# The cube (bench/cube_bench: loaded once per round, each query 20 times),
+# sqlite3 (each query once per round, a process each) and DuckDB
+# (bench/duckdb/groupby.mjs: the CSV loaded once per round, each query 20
+# times) on the same incidents, ROUNDS rounds interleaved; then the median
+# of the rounds and the ratios. `cube` runs only this; `stats` runs the CLI
+# comparison above first.
+if [[ $what == stats || $what == cube || $what == all ]]; then
+  ROUNDS=${ROUNDS:-3}
+  RUNS=${RUNS:-20}
+  # DuckDB reads the incidents exported once as CSV. Installed here, on
   # demand, into bench/duckdb (not a build or test dependency).
   scsv=$OUT/stats_${STATS_ROWS}.csv
   if [ ! -f "$scsv" ]; then
+    echo "(exporting $db as CSV for DuckDB)"
     sqlite3 -header -csv "$db" "SELECT id, status, date_start, country, admin1, admin2, event_type, attack_type,
       perpetrator, target, killed_sf_best, killed_civ_best, killed_mil_best, killed_unk_best,
-      injured_sf_best, injured_civ_best, injured_mil_best, injured_unk_best FROM incidents" >"$scsv"
+      injured_sf_best, injured_civ_best, injured_mil_best, injured_unk_best FROM incidents" >"$scsv.part"
+    mv "$scsv.part" "$scsv"
   fi
   if [ ! -d bench/duckdb/node_modules/@duckdb/node-api ]; then
     (cd bench/duckdb && npm install --no-audit --no-fund >/dev/null) || echo "(npm registry unreachable: DuckDB left out)"
   fi
+  duck=""
   if [ -d bench/duckdb/node_modules/@duckdb/node-api ]; then
-    echo "== DuckDB ($(node -p "require('./bench/duckdb/node_modules/@duckdb/node-api/package.json').version")) on the same incidents as CSV ($(du -h "$scsv" | cut -f1))"
-    node bench/duckdb/groupby.mjs "$scsv" 20
+    duck=$(node -p "require('./bench/duckdb/node_modules/@duckdb/node-api/package.json').version")
   fi
+  month="strftime('%Y-%m', date_start * 86400, 'unixepoch')"
+  live="status IN ('candidate','confirmed')"
+  # The labels are cube_bench's (after its "cube "), so that rounds line up.
+  sqlite_queries=(
+    "month x admin1, 1 filter|SELECT $month AS m, admin1, count(*), sum($killed_sql) FROM incidents
+       WHERE $live AND event_type = 'explosions_remote_violence' GROUP BY m, admin1 ORDER BY m, admin1"
+    "dashboard: 1 province, 2 years, week|SELECT strftime('%Y-W%W', date_start * 86400, 'unixepoch') AS w, count(*), sum($killed_sql)
+       FROM incidents WHERE $live AND admin1 = 'Balochistan'
+       AND date_start >= (SELECT max(date_start) FROM incidents) - 730 GROUP BY w ORDER BY w"
+    "month x admin1, 1 perpetrator|SELECT $month AS m, admin1, count(*), sum($killed_sql) FROM incidents
+       WHERE $live AND perpetrator = 'TTP' GROUP BY m, admin1 ORDER BY m, admin1"
+  )
+  echo "== cube vs sqlite3 $(sqlite3 --version | cut -d' ' -f1) vs DuckDB ${duck:-(left out)}: $STATS_ROWS incidents ($(du -h "$db" | cut -f1) SQLite file, $(du -h "$scsv" | cut -f1) CSV), $ROUNDS rounds"
+  echo "   queries: incidents and killed; 1 filter = event_type explosions_remote_violence (pre-aggregated in the cube),"
+  echo "   dashboard = Balochistan, last 730 days, by week (pre-aggregated), 1 perpetrator = TTP (cube reads rows)"
+  for q in "${sqlite_queries[@]}"; do
+    echo "   sqlite3 plan, ${q%%|*}: $(sqlite3 "$db" "EXPLAIN QUERY PLAN ${q#*|}" | tr '\n' ' ' | tr -s ' ')"
+  done
+  tsv=$OUT/cube_rounds.tsv
+  : >"$tsv"
+  # record ENGINE ROUND <lines in cube_bench's format -> tsv: engine, query,
+  # wall ms, CPU ms, rows, incidents, killed, round
+  record() {
+    awk -v e="$1" -v r="$2" 'match($0, / +[0-9.]+ ms median/) {
+      label = substr($0, 1, RSTART - 1); sub(/^[a-z0-9]+ /, "", label)
+      rest = substr($0, RSTART); split(rest, a, " ")
+      match(rest, /CPU median [0-9.]+/); cpu = substr(rest, RSTART + 11, RLENGTH - 11)
+      match(rest, /[0-9]+ rows, [0-9]+ incidents, [0-9]+ killed/); split(substr(rest, RSTART, RLENGTH), b, /[ ,]+/)
+      printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e, label, a[1], cpu, b[1], b[3], b[5], r }' >>"$tsv"
+  }
+  for r in $(seq "$ROUNDS"); do
+    echo "-- round $r (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    measure "cube_bench process (load + all queries)" $B/bench/cube_bench "$db" "$RUNS"
+    sed 's/^/   /' "$OUT/last.log"
+    record cube "$r" <"$OUT/last.log"
+    if [ -n "${CUBE_BASE:-}" ]; then
+      measure "older cube_bench process (load + all queries)" "$CUBE_BASE" "$db" "$RUNS"
+      sed 's/^/   base: /' "$OUT/last.log"
+      record cube-base "$r" <"$OUT/last.log"
+    fi
+    for q in "${sqlite_queries[@]}"; do
+      label=${q%%|*}
+      /usr/bin/time -f "%e %U %S" -o "$OUT/time.txt" sqlite3 "$db" "${q#*|}" >"$OUT/sqlite.out"
+      read -r secs user sys <"$OUT/time.txt"
+      awk -F'|' -v l="sqlite3 $label" -v s="$secs" -v u="$user" -v y="$sys" '{ n++; inc += $(NF-1); k += $NF }
+        END { printf "%-44s %8.3f ms median (one run; CPU median %.3f ms = user %.0f + sys %.0f; 1 runs; %d rows, %d incidents, %d killed)\n",
+              l, s * 1000, (u + y) * 1000, u * 1000, y * 1000, n, inc, k }' "$OUT/sqlite.out" | tee "$OUT/sqlite.line"
+      record sqlite3 "$r" <"$OUT/sqlite.line"
+    done
+    if [ -n "$duck" ]; then
+      measure "duckdb process (CSV load + all queries)" node bench/duckdb/groupby.mjs "$scsv" "$RUNS" ${DUCKDB_THREADS:+"$DUCKDB_THREADS"}
+      sed 's/^/   /' "$OUT/last.log"
+      record duckdb "$r" <"$OUT/last.log"
+    fi
+  done
+  echo "== median of $ROUNDS rounds (wall ms / CPU ms; cube and DuckDB: each round's median of $RUNS runs; sqlite3 CPU = user + sys)"
+  awk -F'\t' '
+    function med(s,   a, n, i, j, t) { n = split(s, a, " "); for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+      return a[int((n + 1) / 2)] }
+    { k = $1 SUBSEP $2; wall[k] = wall[k] " " $3; cpu[k] = cpu[k] " " $4; ans[k] = $5 " rows, " $6 " incidents, " $7 " killed"
+      if (!($2 in seen)) { seen[$2] = 1; order[++nq] = $2 } }
+    END {
+      for (i = 1; i <= nq; i++) {
+        q = order[i]; base = q; sub(/ \[rows\]$/, "", base)
+        c = "cube" SUBSEP q; s = "sqlite3" SUBSEP base; d = "duckdb" SUBSEP base
+        cw = med(wall[c]); cc = med(cpu[c])
+        printf "%-44s cube %9.3f / %9.3f  (%s)\n", q, cw, cc, ans[c]
+        b = "cube-base" SUBSEP q
+        if (b in wall) printf "%-44s cube-base %9.3f / %9.3f  (%s)  base/cube: wall %.1fx, CPU %.1fx\n", "", med(wall[b]), med(cpu[b]), ans[b], med(wall[b]) / cw, med(cpu[b]) / cc
+        if (s in wall) printf "%-44s sqlite3 %9.0f / %9.0f  (%s)  sqlite3/cube: wall %.0fx, CPU %.0fx\n", "", med(wall[s]), med(cpu[s]), ans[s], med(wall[s]) / cw, med(cpu[s]) / cc
+        if (d in wall) printf "%-44s duckdb %9.1f / %9.1f  (%s)  duckdb/cube: wall %.1fx, CPU %.1fx\n", "", med(wall[d]), med(cpu[d]), ans[d], med(wall[d]) / cw, med(cpu[d]) / cc
+      }
+    }' "$tsv"
+  echo "(per-round figures in $tsv)"
 fi
 
 if [[ $what == report || $what == all ]]; then

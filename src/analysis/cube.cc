@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <climits>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <numeric>
@@ -23,6 +24,80 @@ constexpr uint16_t kSaturated = 0xFFFF;  // a total too large for 16 bits: read 
 constexpr uint8_t kHasDetail = 0x10;
 constexpr size_t kBlock = 4096;
 constexpr size_t kEventTypes = 6, kAttackTypes = 11, kTargets = 18;
+// Up to this many allowed codes a column is tested with compares (which
+// vectorise); more go through a byte look-up table.
+constexpr size_t kFewCodes = 4;
+
+template <size_t K, typename T>
+void AndOneOfK(const T* col, size_t m, const std::vector<uint16_t>& codes, uint8_t* mask) {
+  std::array<T, K> v;
+  for (size_t k = 0; k < K; ++k) v[k] = static_cast<T>(codes[k]);
+  for (size_t i = 0; i < m; ++i) {
+    uint8_t hit = 0;
+    for (size_t k = 0; k < K; ++k) hit = static_cast<uint8_t>(hit | (col[i] == v[k]));
+    mask[i] &= hit;
+  }
+}
+
+// mask[i] &= whether col[i] is one of `codes` (at most kFewCodes, each
+// fitting T): fixed compares, no look-ups.
+template <typename T>
+void AndOneOf(const T* col, size_t m, const std::vector<uint16_t>& codes, uint8_t* mask) {
+  switch (codes.size()) {
+    case 0: std::fill(mask, mask + m, uint8_t{0}); break;
+    case 1: AndOneOfK<1>(col, m, codes, mask); break;
+    case 2: AndOneOfK<2>(col, m, codes, mask); break;
+    case 3: AndOneOfK<3>(col, m, codes, mask); break;
+    default: AndOneOfK<kFewCodes>(col, m, codes, mask); break;
+  }
+}
+
+// The values in [0, 32) whose bit is set in `bits`.
+std::vector<uint16_t> BitCodes(uint32_t bits) {
+  std::vector<uint16_t> out;
+  for (uint16_t v = 0; v < 32; ++v) {
+    if ((bits >> v) & 1u) out.push_back(v);
+  }
+  return out;
+}
+
+// For each byte b: the positions of its set bits, in order (8 slots), and
+// how many there are.
+struct BitPositions {
+  std::array<std::array<uint16_t, 8>, 256> at{};
+  std::array<uint8_t, 256> count{};
+};
+constexpr BitPositions kBitPositions = [] {
+  BitPositions t;
+  for (size_t b = 0; b < 256; ++b) {
+    uint8_t k = 0;
+    for (uint16_t j = 0; j < 8; ++j) {
+      if ((b >> j) & 1) t.at[b][k++] = j;
+    }
+    t.count[b] = k;
+  }
+  return t;
+}();
+
+// The offsets i < m whose mask[i] is set, in order, into sel (room for
+// kBlock + 8); returns how many. mask holds 0 or 1 and is zero from m up to
+// the next multiple of 8. Eight rows at a time, without branches on them:
+// their mask bytes gathered into one byte (a multiplication), whose set
+// bits' positions a table gives.
+size_t Select(const uint8_t* mask, size_t m, uint16_t* sel) {
+  size_t k = 0;
+  for (size_t i = 0; i < m; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, mask + i, sizeof w);
+    const uint32_t bits = static_cast<uint32_t>((w * 0x0102040810204080ull) >> 56);  // bit j = mask[i + j]
+    const auto& pos = kBitPositions.at[bits];
+    uint16_t out[8];
+    for (size_t j = 0; j < 8; ++j) out[j] = static_cast<uint16_t>(pos[j] + i);
+    std::memcpy(sel + k, out, sizeof out);
+    k += kBitPositions.count[bits];
+  }
+  return k;
+}
 
 }  // namespace
 
@@ -81,8 +156,12 @@ struct CompiledFilter {
   int32_t date_from = INT32_MIN, date_to = INT32_MAX;
   std::array<std::vector<uint8_t>, kDictCount> ok;  // by dictionary code; empty = any
   std::array<bool, kDictCount> restricted{};
-  std::array<int, kDictCount> only{-1, -1, -1, -1, -1, -1};  // the one code allowed, when just one is; else -1
+  // The codes allowed, when at most kFewCodes are (tested by compares); else
+  // `ok` is read.
+  std::array<std::vector<uint16_t>, kDictCount> few;
+  std::array<bool, kDictCount> use_few{};
   uint32_t event_mask = ~0u, attack_mask = ~0u, target_mask = ~0u, status_mask = 0;
+  std::vector<uint16_t> status_codes;  // the statuses allowed (bits of status_mask)
   int64_t min_killed = -1;
   bool use_ids = false;
   std::vector<uint32_t> ids;  // sorted: the store's answer for text / bbox
@@ -311,8 +390,11 @@ Result<std::shared_ptr<const CompiledFilter>> Cube::Compile(const Filter& f, Sto
       auto it = c_->index[static_cast<size_t>(d)].find(name);
       if (it != c_->index[static_cast<size_t>(d)].end()) ok[it->second] = 1;
     }
-    if (std::count(ok.begin(), ok.end(), 1) == 1) {
-      q->only[static_cast<size_t>(d)] = static_cast<int>(std::find(ok.begin(), ok.end(), 1) - ok.begin());
+    if (static_cast<size_t>(std::count(ok.begin(), ok.end(), 1)) <= kFewCodes) {
+      q->use_few[static_cast<size_t>(d)] = true;
+      for (size_t code = 0; code < ok.size(); ++code) {
+        if (ok[code]) q->few[static_cast<size_t>(d)].push_back(static_cast<uint16_t>(code));
+      }
     }
   }
   auto mask = [](const auto& values) {
@@ -327,6 +409,7 @@ Result<std::shared_ptr<const CompiledFilter>> Cube::Compile(const Filter& f, Sto
   q->status_mask = f.statuses.empty() ? (1u << static_cast<unsigned>(IncidentStatus::kCandidate)) |
                                             (1u << static_cast<unsigned>(IncidentStatus::kConfirmed))
                                       : mask(f.statuses);
+  q->status_codes = BitCodes(q->status_mask);  // never kRemoved
   if (f.min_killed) q->min_killed = *f.min_killed;
   q->after_id = f.after_id;
   q->limit = f.limit;
@@ -360,41 +443,58 @@ void Cube::ForEachBlock(const CompiledFilter& q, Fn&& fn) const {
   int64_t passed = 0;
   std::array<uint8_t, kBlock> mask;
   const uint16_t* dict_cols[4] = {c.country.data(), c.admin1.data(), c.admin2.data(), c.perp.data()};
+  // Each test is one pass over a column of the block; the dates only when
+  // the filter narrows them.
+  const bool dated = q.date_from > c.min_date || q.date_to < c.max_date;
+  const bool few_statuses = q.status_codes.size() <= kFewCodes;
+  const std::vector<uint16_t> enum_codes[3] = {BitCodes(q.event_mask), BitCodes(q.attack_mask),
+                                               BitCodes(q.target_mask)};
+  auto by_bits = [&](uint32_t bits, const std::vector<uint16_t>& codes, const uint8_t* col, size_t m) {
+    if (bits == ~0u) return;
+    if (codes.size() <= kFewCodes) {
+      AndOneOf(col, m, codes, mask.data());
+    } else {
+      for (size_t i = 0; i < m; ++i) mask[i] &= static_cast<uint8_t>((bits >> (col[i] & 31)) & 1u);
+    }
+  };
   for (size_t b = begin; b < n; b += kBlock) {
     const size_t e = std::min(n, b + kBlock), m = e - b;
-    const int32_t* date = c.date.data() + b;
+    std::fill(mask.begin() + static_cast<std::ptrdiff_t>(m),
+              mask.begin() + static_cast<std::ptrdiff_t>(std::min(kBlock, (m + 7) & ~size_t{7})), uint8_t{0});
     const uint8_t* status = c.status.data() + b;
-    for (size_t i = 0; i < m; ++i) {
-      mask[i] = static_cast<uint8_t>((date[i] >= q.date_from) & (date[i] <= q.date_to) &
-                                     (status[i] != kRemoved) & ((q.status_mask >> (status[i] & 31)) & 1u));
-    }
-    for (int d = 0; d < 4; ++d) {
-      if (!q.restricted[static_cast<size_t>(d)]) continue;
-      const auto& ok = q.ok[static_cast<size_t>(d)];
-      const uint16_t* col = dict_cols[d] + b;
-      const int only = q.only[static_cast<size_t>(d)];
-      if (only >= 0) {  // one name: a comparison, which vectorises
-        const uint16_t code = static_cast<uint16_t>(only);
-        for (size_t i = 0; i < m; ++i) mask[i] &= static_cast<uint8_t>(col[i] == code);
-      } else {
-        const uint8_t* okp = ok.data();
-        const size_t size = ok.size();
-        for (size_t i = 0; i < m; ++i) mask[i] &= static_cast<uint8_t>(col[i] < size ? okp[col[i]] : 0);
+    if (few_statuses) {
+      std::fill(mask.begin(), mask.begin() + static_cast<std::ptrdiff_t>(m), uint8_t{1});
+      AndOneOf(status, m, q.status_codes, mask.data());
+    } else {
+      for (size_t i = 0; i < m; ++i) {
+        mask[i] = static_cast<uint8_t>((status[i] != kRemoved) & ((q.status_mask >> (status[i] & 31)) & 1u));
       }
     }
-    for (int d = kImporterDict; d <= kLicenseDict; ++d) {
+    if (dated) {
+      const int32_t* date = c.date.data() + b;
+      for (size_t i = 0; i < m; ++i) mask[i] &= static_cast<uint8_t>((date[i] >= q.date_from) & (date[i] <= q.date_to));
+    }
+    for (int d = 0; d < kDictCount; ++d) {
       if (!q.restricted[static_cast<size_t>(d)]) continue;
       const auto& ok = q.ok[static_cast<size_t>(d)];
-      const uint8_t* col = (d == kImporterDict ? c.importer.data() : c.license.data()) + b;
-      for (size_t i = 0; i < m; ++i) mask[i] &= static_cast<uint8_t>(col[i] < ok.size() && ok[col[i]]);
+      auto test = [&](const auto* col) {
+        if (q.use_few[static_cast<size_t>(d)]) {
+          AndOneOf(col, m, q.few[static_cast<size_t>(d)], mask.data());
+        } else {  // a byte look-up table by code
+          const uint8_t* okp = ok.data();
+          const size_t size = ok.size();
+          for (size_t i = 0; i < m; ++i) mask[i] &= static_cast<uint8_t>(col[i] < size ? okp[col[i]] : 0);
+        }
+      };
+      if (d < kImporterDict) {
+        test(dict_cols[d] + b);
+      } else {
+        test((d == kImporterDict ? c.importer.data() : c.license.data()) + b);
+      }
     }
-    auto by_mask = [&](uint32_t bits, const uint8_t* col) {
-      if (bits == ~0u) return;
-      for (size_t i = 0; i < m; ++i) mask[i] &= static_cast<uint8_t>((bits >> col[i]) & 1u);
-    };
-    by_mask(q.event_mask, c.event.data() + b);
-    by_mask(q.attack_mask, c.attack.data() + b);
-    by_mask(q.target_mask, c.target.data() + b);
+    by_bits(q.event_mask, enum_codes[0], c.event.data() + b, m);
+    by_bits(q.attack_mask, enum_codes[1], c.attack.data() + b, m);
+    by_bits(q.target_mask, enum_codes[2], c.target.data() + b, m);
     if (q.min_killed >= 0) {
       Measure killed = Measure::Killed();
       for (size_t i = 0; i < m; ++i) {
@@ -571,13 +671,16 @@ Result<StatsTable> Cube::GroupBy(const CompiledFilter& q, const std::vector<Dime
   }
   // Each row's cell code, one dimension at a time over a block (the loops
   // over a narrow column vectorise); uint32 codes when the cells are dense.
-  auto code_block = [&](size_t b, size_t m, auto* cell) {
+  // at(i) is the block offset of the i-th row coded (i itself, or the i-th
+  // selected row).
+  auto code_block = [&](size_t b, size_t m, auto at, auto* cell) {
     using Code = std::remove_reference_t<decltype(cell[0])>;
     std::fill(cell, cell + m, Code{0});
     for (const Coder& k : coders) {
       const Code card = static_cast<Code>(k.card);
       auto mul = [&](const auto* col) {
-        for (size_t i = 0; i < m; ++i) cell[i] = cell[i] * card + static_cast<Code>(col[b + i]);
+        col += b;
+        for (size_t i = 0; i < m; ++i) cell[i] = cell[i] * card + static_cast<Code>(col[at(i)]);
       };
       switch (k.dim) {
         case Dimension::kCountry: mul(c.country.data()); break;
@@ -587,7 +690,8 @@ Result<StatsTable> Cube::GroupBy(const CompiledFilter& q, const std::vector<Dime
           if (k.table.empty()) {
             mul(c.perp.data());
           } else {
-            for (size_t i = 0; i < m; ++i) cell[i] = cell[i] * card + static_cast<Code>(k.table[c.perp[b + i]]);
+            const uint16_t* perp = c.perp.data() + b;
+            for (size_t i = 0; i < m; ++i) cell[i] = cell[i] * card + static_cast<Code>(k.table[perp[at(i)]]);
           }
           break;
         case Dimension::kTarget: mul(c.target.data()); break;
@@ -598,14 +702,16 @@ Result<StatsTable> Cube::GroupBy(const CompiledFilter& q, const std::vector<Dime
           const int32_t* date = c.date.data() + b;
           const uint32_t* table = k.table.data();
           const uint32_t size = static_cast<uint32_t>(k.table.size());
+          const int32_t day0 = k.day0;
           for (size_t i = 0; i < m; ++i) {
-            const uint32_t off = static_cast<uint32_t>(date[i] - k.day0);
+            const uint32_t off = static_cast<uint32_t>(date[at(i)] - day0);
             cell[i] = cell[i] * card + static_cast<Code>(off < size ? table[off] : 0u);
           }
         }
       }
     }
   };
+  auto every = [](size_t i) { return i; };
   // How each measure is read: 1 per incident, a compact 16-bit total (the
   // detail when saturated), or Value().
   enum class Read { kOne, kTotal, kValue };
@@ -648,12 +754,47 @@ Result<StatsTable> Cube::GroupBy(const CompiledFilter& q, const std::vector<Dime
     }
   } else if (dense) {
     std::array<uint32_t, kBlock> cell;
+    std::array<uint16_t, kBlock + 8> sel;
     ForEachBlock(q, [&](size_t b, size_t e, const uint8_t* mask) {
       const size_t m = e - b;
       uint32_t* const cl = cell.data();
-      code_block(b, m, cl);
-      // Branch-free on the mask: a failing row adds 0 to its cell.
       int64_t* const count = passed.data();
+      // The passing rows' offsets (unless every row is to be read anyway);
+      // when fewer than half pass, only they are coded and summed.
+      const size_t k = options.rows == GroupOptions::Rows::kEvery ? m : Select(mask, m, sel.data());
+      if (k == 0) return;
+      if (options.rows == GroupOptions::Rows::kSelected || (options.rows == GroupOptions::Rows::kAuto && 2 * k < m)) {
+        const uint16_t* const s = sel.data();
+        code_block(b, k, [s](size_t i) -> size_t { return s[i]; }, cl);
+        for (size_t i = 0; i < k; ++i) ++count[cl[i]];
+        for (size_t j = 0; j < nm; ++j) {
+          int64_t* const aj = acc[j].data();
+          switch (read[j]) {
+            case Read::kOne: break;  // = passed
+            case Read::kTotal: {
+              const uint16_t* const col = total_col[j] + b;
+              bool saturated = false;
+              for (size_t i = 0; i < k; ++i) {
+                const uint16_t v = col[s[i]];
+                aj[cl[i]] += v;
+                saturated |= v == kSaturated;
+              }
+              if (saturated) [[unlikely]] {
+                for (size_t i = 0; i < k; ++i) {
+                  if (col[s[i]] == kSaturated) aj[cl[i]] += Value(b + s[i], measures[j]) - kSaturated;
+                }
+              }
+              break;
+            }
+            case Read::kValue:
+              for (size_t i = 0; i < k; ++i) aj[cl[i]] += Value(b + s[i], measures[j]);
+              break;
+          }
+        }
+        return;
+      }
+      code_block(b, m, every, cl);
+      // Branch-free on the mask: a failing row adds 0 to its cell.
       for (size_t i = 0; i < m; ++i) count[cl[i]] += mask[i];
       for (size_t j = 0; j < nm; ++j) {
         int64_t* const aj = acc[j].data();
@@ -689,7 +830,7 @@ Result<StatsTable> Cube::GroupBy(const CompiledFilter& q, const std::vector<Dime
     std::array<uint64_t, kBlock> cell;
     ForEachBlock(q, [&](size_t b, size_t e, const uint8_t* mask) {
       const size_t m = e - b;
-      code_block(b, m, cell.data());
+      code_block(b, m, every, cell.data());
       for (size_t i = 0; i < m; ++i) {
         if (!mask[i]) continue;
         auto& v = sparse[cell[i]];
@@ -853,11 +994,12 @@ std::vector<Cube::SourceSpan> Cube::Coverage(const CompiledFilter& q) const {
   std::vector<SourceSpan> by(n);
   const int32_t* date = c_->date.data();
   const uint8_t* importer = c_->importer.data();
+  std::array<uint16_t, kBlock + 8> sel;
   ForEachBlock(q, [&](size_t b, size_t e, const uint8_t* mask) {
-    for (size_t i = 0; i < e - b; ++i) {
-      if (!mask[i]) continue;
-      SourceSpan& s = by[importer[b + i]];
-      const int32_t d = date[b + i];
+    const size_t k = Select(mask, e - b, sel.data());
+    for (size_t i = 0; i < k; ++i) {
+      SourceSpan& s = by[importer[b + sel[i]]];
+      const int32_t d = date[b + sel[i]];
       if (s.incidents++ == 0) {
         s.first = s.last = d;
       } else {
@@ -898,12 +1040,14 @@ Result<Series> Cube::SeriesOf(const CompiledFilter& q, Period period, const Meas
     return s;
   }
   const int32_t* date = c_->date.data();
+  std::array<uint16_t, kBlock + 8> sel;
   ForEachBlock(q, [&](size_t b, size_t e, const uint8_t* mask) {
-    for (size_t i = 0; i < e - b; ++i) {
-      if (!mask[i]) continue;
-      uint32_t off = static_cast<uint32_t>(date[b + i] - lo);
+    const size_t k = Select(mask, e - b, sel.data());
+    for (size_t i = 0; i < k; ++i) {
+      const size_t row = b + sel[i];
+      uint32_t off = static_cast<uint32_t>(date[row] - lo);
       if (off >= table.size()) continue;
-      s.values[table[off]] += Value(b + i, measure);
+      s.values[table[off]] += Value(row, measure);
     }
   });
   return s;

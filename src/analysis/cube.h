@@ -12,7 +12,9 @@
 // status) that occurs: a few cells per day, so a query that filters and
 // groups only by those (and dates) — the dashboard's shape — adds up
 // cells instead of reading millions of rows. Preaggregated() says which
-// path a query takes; both give the same numbers.
+// path a query takes; both give the same numbers. Other queries read the
+// rows in blocks: the filters tested column by column into a mask, then
+// only the passing rows coded and summed (docs/analysis.md).
 //
 // It holds all incidents whatever their status, so every store Filter can be
 // applied in memory: status, dates, places, actors, types, targets, importer,
@@ -101,6 +103,12 @@ class Cube {
     // Read every row even when the per-day pre-aggregate could answer (for
     // tests and benchmarks that compare the two paths).
     bool scan_rows = false;
+    // How the row path aggregates a block of 4096 rows once the filters
+    // have marked the passing ones: kAuto adds up only the passing rows
+    // (their offsets gathered first) when fewer than half pass, else every
+    // row with 0 for a failing one; the others force one way (tests).
+    enum class Rows { kAuto, kEvery, kSelected };
+    Rows rows = Rows::kAuto;
   };
   // Groups the incidents that pass `q` by `by` and sums `measures`. Rows come
   // sorted by key (periods in time order); empty cells are left out.
@@ -154,7 +162,8 @@ class Cube {
   uint16_t PhaseFor(int32_t date, uint16_t country) const;
   int64_t Value(size_t row, const Measure& m) const;
   // Calls fn(begin, end, mask) for blocks of rows; mask[i] is 1 when row
-  // begin+i passes `q`.
+  // begin+i passes `q`, else 0 (also from end - begin up to the next
+  // multiple of 8). The filters are tested column by column, one pass each.
   template <typename Fn>
   void ForEachBlock(const CompiledFilter& q, Fn&& fn) const;
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <numeric>
 #include <random>
 
 #include "common/date.h"
@@ -304,6 +305,120 @@ TEST(Cube, PreaggregateMatchesRowsAfterEdits) {
   Filter min_killed;
   min_killed.min_killed = 1;
   EXPECT_FALSE(cube.Preaggregated(**cube.Compile(min_killed, nullptr), {}, {Measure::Incidents()}));
+}
+
+// The row path's two ways of adding up a block (every row with 0 for a
+// failing one, or only the selected rows) and its automatic choice give what
+// a brute force gives, after edits and removals, under every filter kind
+// the cube tests itself: a few codes (compares) and many (look-up tables) of
+// each dictionary, event, attack and target types, statuses, dates,
+// min_killed, after_id, limit, and combinations of them.
+TEST(Cube, RowPathsMatchBruteForceUnderEveryFilterKind) {
+  auto facts = RandomFacts(9000, 41);
+  Cube cube;
+  for (const auto& f : facts) ASSERT_TRUE(cube.Upsert(f).ok());
+  std::mt19937 rng(17);
+  auto more = RandomFacts(600, 93);
+  for (size_t i = 0; i < more.size(); ++i) {
+    IncidentFacts f = more[i];
+    f.id = facts[rng() % facts.size()].id;
+    ASSERT_TRUE(cube.Upsert(f).ok());
+    for (auto& g : facts) {
+      if (g.id == f.id) g = f;
+    }
+    if (i % 3 == 0) {
+      size_t k = rng() % facts.size();
+      ASSERT_TRUE(cube.Remove(facts[k].id));
+      facts.erase(facts.begin() + static_cast<std::ptrdiff_t>(k));
+    }
+  }
+  const std::vector<Dimension> dims = {Dimension::kDay,     Dimension::kMonth,       Dimension::kYear,
+                                       Dimension::kCountry, Dimension::kAdmin1,      Dimension::kAdmin2,
+                                       Dimension::kPerpetrator, Dimension::kTarget,  Dimension::kAttackType,
+                                       Dimension::kEventType};
+  const auto measures = AllMeasures();
+  // Picks k distinct of `from`.
+  auto some = [&](auto from, size_t k) {
+    std::shuffle(from.begin(), from.end(), rng);
+    from.resize(std::min(k, from.size()));
+    return from;
+  };
+  std::vector<std::string> admin2;
+  for (int i = 0; i < 7; ++i) admin2.push_back("D" + std::to_string(i));
+  std::vector<AttackType> attacks;
+  for (int i = 0; i < 11; ++i) attacks.push_back(static_cast<AttackType>(i));
+  std::vector<TargetCategory> targets;
+  for (int i = 0; i < 18; ++i) targets.push_back(static_cast<TargetCategory>(i));
+  std::vector<EventType> events;
+  for (int i = 0; i < 6; ++i) events.push_back(static_cast<EventType>(i));
+  std::vector<IncidentStatus> statuses;
+  for (int i = 0; i < 4; ++i) statuses.push_back(static_cast<IncidentStatus>(i));
+  const std::vector<std::string> perps = {"TTP", "JUA", "HUA", "BLA", "", "Nobody"};
+  using Rows = Cube::GroupOptions::Rows;
+  size_t nonempty = 0;
+  for (int round = 0; round < 150; ++round) {
+    Filter q;
+    // One to three kinds of filter, each with one code, a few or many.
+    for (int kinds = 1 + static_cast<int>(rng() % 3); kinds > 0; --kinds) {
+      const size_t k = 1 + rng() % 7;
+      switch (rng() % 11) {
+        case 0: q.perpetrators = some(perps, k); break;
+        case 1: q.admin2 = some(admin2, k); break;
+        case 2: q.attack_types = some(attacks, k); break;
+        case 3: q.targets = some(targets, 1 + rng() % 12); break;
+        case 4: q.event_types = some(events, k); break;
+        case 5: q.statuses = some(statuses, k); break;
+        case 6: q.admin1 = some(std::vector<std::string>{"Khyber Pakhtunkhwa", "Balochistan", "Sindh", "Kabul", ""}, k); break;
+        case 7:
+          q.importers = some(std::vector<std::string>{"acled", "pbc-suicide", "extract"}, k);
+          if (rng() % 2) q.licenses = {"project"};
+          break;
+        case 8:
+          q.date_from = CivilDate::FromYmd(2019, 3, 1)->days() + static_cast<int32_t>(rng() % 600);
+          q.date_to = *q.date_from + static_cast<int32_t>(rng() % 400);
+          break;
+        case 9: q.min_killed = static_cast<int64_t>(rng() % 6); break;
+        default:
+          if (rng() % 2) q.after_id = static_cast<int64_t>(rng() % 12000);
+          if (rng() % 2) q.limit = static_cast<int64_t>(1 + rng() % 3000);
+          q.countries = {"AF"};
+          break;
+      }
+    }
+    std::vector<Dimension> by;
+    for (int k = static_cast<int>(rng() % 3); k > 0; --k) by.push_back(dims[rng() % dims.size()]);
+    std::vector<Measure> ms = {Measure::Incidents(), Measure::Killed(), measures[rng() % measures.size()]};
+    auto compiled = cube.Compile(q, nullptr);
+    ASSERT_TRUE(compiled.ok());
+    // The brute force knows no limit: the first `limit` passing incidents by id.
+    std::vector<IncidentFacts> passing;
+    Filter unlimited = q;
+    unlimited.limit = 0;
+    for (const auto& f : facts) {
+      if (Passes(unlimited, f) && (q.limit == 0 || static_cast<int64_t>(passing.size()) < q.limit)) passing.push_back(f);
+    }
+    Filter everything;
+    everything.statuses = statuses;
+    StatsTable want = BruteForce(passing, everything, by, ms);
+    for (Rows rows : {Rows::kAuto, Rows::kEvery, Rows::kSelected}) {
+      auto got = cube.GroupBy(**compiled, by, ms, {.scan_rows = true, .rows = rows});
+      ASSERT_TRUE(got.ok()) << got.status().ToString();
+      EXPECT_EQ(got->totals, want.totals) << "round " << round << " rows " << static_cast<int>(rows);
+      EXPECT_EQ(got->keys, want.keys) << "round " << round << " rows " << static_cast<int>(rows);
+      EXPECT_EQ(got->values, want.values) << "round " << round << " rows " << static_cast<int>(rows);
+    }
+    nonempty += want.keys.empty() ? 0 : 1;
+    // SeriesOf and Coverage read the selected rows too.
+    auto series = cube.SeriesOf(**compiled, Period::kMonth, ms[1], CivilDate::FromYmd(2018, 1, 1)->days(),
+                                CivilDate::FromYmd(2024, 1, 1)->days(), {.scan_rows = true});
+    ASSERT_TRUE(series.ok());
+    EXPECT_EQ(std::accumulate(series->values.begin(), series->values.end(), int64_t{0}), want.totals[1])
+        << "round " << round;
+    int64_t covered = 0;
+    for (const auto& span : cube.Coverage(**compiled)) covered += span.incidents;
+    EXPECT_EQ(covered, want.totals[0]) << "round " << round;
+  }
+  EXPECT_GT(nonempty, 100u);  // the filters are not all empty
 }
 
 TEST(Cube, SeriesIsDenseWithZeros) {

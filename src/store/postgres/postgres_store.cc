@@ -1,5 +1,6 @@
 #include "store/postgres/postgres_store.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <optional>
@@ -596,7 +597,10 @@ class PostgresStore final : public Store {
     for (int i = 2; i <= kForecastInsertColumnCount; ++i) sql += ", $" + std::to_string(i);
     sql += ") RETURNING id";
     return Guard(Run("add forecasts", true, [&](pqxx::transaction_base& tx) -> Status {
-      for (const std::string& run : RunsOf(*records)) {
+      // Locks in one order, so two calls adding several runs cannot deadlock.
+      std::vector<std::string> runs = RunsOf(*records);
+      std::sort(runs.begin(), runs.end());
+      for (const std::string& run : runs) {
         Params k;
         k.Text(run);
         // Two sessions adding the same run take turns (a lock per run id,
@@ -1129,6 +1133,11 @@ Status PostgresStore::Init() {
     // whose cost the planner overestimates (a batch's key look-up without
     // statistics) took 1.8 s of a 2.0 s statement.
     setup.exec("SET jit = off");
+    // Every check-then-write in this store (key look-ups before an insert,
+    // a forecast run's "already stored?" after its lock) needs each
+    // statement to see what committed before it: READ COMMITTED, whatever
+    // the database's or role's default_transaction_isolation says.
+    setup.exec("SET default_transaction_isolation = 'read committed'");
     setup.commit();
   } catch (...) {
     return CurrentPgError("set up session");

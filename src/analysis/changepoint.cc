@@ -8,6 +8,7 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
+#include <iterator>
 #include <limits>
 #include <map>
 #include <string>
@@ -429,13 +430,34 @@ template <bool kTabulated>
     prev_map = map;
   }
 }
-// GCC/Clang vector types for the AVX-512 step (BocpdSlots): a V8d is one
-// register. Every function taking or returning them is inlined, so the
-// warning that their calling convention depends on the target does not
-// apply.
-#pragma GCC diagnostic ignored "-Wpsabi"
-typedef double V8d __attribute__((vector_size(64)));
-typedef int64_t V8l __attribute__((vector_size(64)));
+// GCC/Clang vector types for the one-pass step (BocpdSlots), L doubles
+// wide: one register of the variant's (8 lanes AVX-512, 4 AVX2, 2 SSE2 or
+// NEON for the portable code). Every function taking or returning them is
+// inlined, so GCC's note that their calling convention depends on the
+// target does not apply (silenced in CMakeLists.txt: a pragma does not
+// reach it).
+template <int L>
+struct Lanes;
+template <>
+struct Lanes<8> {
+  typedef double D __attribute__((vector_size(64)));
+  typedef int64_t I __attribute__((vector_size(64)));
+};
+template <>
+struct Lanes<4> {
+  typedef double D __attribute__((vector_size(32)));
+  typedef int64_t I __attribute__((vector_size(32)));
+};
+template <>
+struct Lanes<2> {
+  typedef double D __attribute__((vector_size(16)));
+  typedef int64_t I __attribute__((vector_size(16)));
+};
+// The lane width of each variant's step.
+template <BocpdIsa kIsa>
+constexpr int kStepLanes = kIsa == BocpdIsa::kAvx512 ? 8
+                           : kIsa == BocpdIsa::kAvx2 ? 4
+                                                     : 2;
 
 template <typename V, typename T>
 [[gnu::always_inline]] inline V LoadLanes(const T* p) {
@@ -447,19 +469,34 @@ template <typename V, typename T>
 [[gnu::always_inline]] inline void StoreLanes(T* p, V v) {
   __builtin_memcpy(p, &v, sizeof v);
 }
+// {0, 1, ..., L - 1}.
+template <int L>
+[[gnu::always_inline]] inline typename Lanes<L>::I LaneIndex() {
+  typename Lanes<L>::I lane{};
+  for (int j = 0; j < L; ++j) lane[j] = j;
+  return lane;
+}
 
 constexpr double kLog2E = 1.4426950408889634;
 constexpr double kNegligible = 30;  // exp(-30) relative to the stabiliser's 1: see AddExp
+constexpr size_t kBlock = 16;       // slots per block of the pass (and per test for "negligible")
+// 2^f for |f| <= 1/2, highest power first: a degree-5 minimax polynomial
+// (relative error 7.5e-8, coefficients from a Remez fit).
+constexpr float kExp2Poly[] = {0x1.5c08e6p-10f, 0x1.3d0c52p-7f, 0x1.c6b6e4p-5f,
+                               0x1.ebf918p-3f,  0x1.62e428p-1f, 0x1.000002p+0f};
 
 // e[0..16) = exp(v[j] - ref) as floats (then doubles), or false where all
 // 16 are below ref - 30 (AddExp). 2^t with t = (v - ref) log2 e (clamped
 // below at -124: 2^-124 = 4.7e-38 is nothing beside the 1 the sum holds),
-// t = k + f with k the nearest integer and |f| <= 1/2; 2^f by a degree-5
-// minimax polynomial (relative error 7.5e-8, coefficients from a Remez
-// fit), then scaled by 2^k. Relative error below 2.5e-7 with the float
-// rounding (2.3e-7 measured against exp2 over [-120, 87]). A function of its own for the target's instructions,
-// inlined into BocpdAvx512 by its `flatten` (memory, not vectors, in its
-// interface: an unoptimised build that calls it is still right).
+// t = k + f with k the nearest integer and |f| <= 1/2; 2^f by kExp2Poly,
+// then scaled by 2^k. Relative error below 2.5e-7 with the float
+// rounding (2.3e-7 measured against exp2 over [-120, 87]). ExpAvx2 and
+// ExpPortable below do the same operations in the same order, so every
+// variant gets the same bits (for v - ref <= 60, which is all a step keeps:
+// see BocpdSlots). Each is a function of its own for the target's
+// instructions, inlined into its variant's step by the step's `flatten`
+// (memory, not vectors, in the interface: an unoptimised build that calls
+// it is still right).
 [[gnu::target("avx512f,avx512dq,avx512vl")]] inline bool ExpAvx512(const double* v, double ref, double* e) {
   const __m512d r = _mm512_set1_pd(ref), lim = _mm512_set1_pd(-kNegligible), l2e = _mm512_set1_pd(kLog2E);
   const __m512d d0 = _mm512_sub_pd(_mm512_loadu_pd(v), r), d1 = _mm512_sub_pd(_mm512_loadu_pd(v + 8), r);
@@ -473,32 +510,105 @@ constexpr double kNegligible = 30;  // exp(-30) relative to the stabiliser's 1: 
   t = _mm512_maskz_max_ps(k16, t, _mm512_set1_ps(-124.0f));
   const __m512 k = _mm512_maskz_roundscale_ps(k16, t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
   const __m512 f = _mm512_sub_ps(t, k);
-  __m512 p = _mm512_add_ps(_mm512_mul_ps(f, _mm512_set1_ps(0x1.5c08e6p-10f)), _mm512_set1_ps(0x1.3d0c52p-7f));
-  p = _mm512_add_ps(_mm512_mul_ps(p, f), _mm512_set1_ps(0x1.c6b6e4p-5f));
-  p = _mm512_add_ps(_mm512_mul_ps(p, f), _mm512_set1_ps(0x1.ebf918p-3f));
-  p = _mm512_add_ps(_mm512_mul_ps(p, f), _mm512_set1_ps(0x1.62e428p-1f));
-  p = _mm512_add_ps(_mm512_mul_ps(p, f), _mm512_set1_ps(0x1.000002p+0f));
+  __m512 p = _mm512_set1_ps(kExp2Poly[0]);
+  for (size_t i = 1; i < std::size(kExp2Poly); ++i)
+    p = _mm512_add_ps(_mm512_mul_ps(p, f), _mm512_set1_ps(kExp2Poly[i]));
   p = _mm512_maskz_scalef_ps(k16, p, k);
   _mm512_storeu_pd(e, _mm512_maskz_cvtps_pd(k8, _mm512_maskz_extractf32x8_ps(k8, p, 0)));
   _mm512_storeu_pd(e + 8, _mm512_maskz_cvtps_pd(k8, _mm512_maskz_extractf32x8_ps(k8, p, 1)));
   return true;
 }
+// ExpAvx512 in 8 float lanes: t clamped to [-124, 127] before the
+// conversion to float (the same float: -124 is one, and rounding is
+// monotone; above 127, where the exponent add below would overflow, only in
+// a sum the step throws away), k by roundps, 2^k added to the exponent
+// bits (the result is normal: 2^-124 x 0.7 at the least).
+[[gnu::target("avx2,fma")]] inline bool ExpAvx2(const double* v, double ref, double* e) {
+  const __m256d r = _mm256_set1_pd(ref), lim = _mm256_set1_pd(-kNegligible), l2e = _mm256_set1_pd(kLog2E);
+  const __m256d lo = _mm256_set1_pd(-124.0), hi = _mm256_set1_pd(127.0);
+  __m256d d[4];
+  int any = 0;
+  for (int i = 0; i < 4; ++i) {
+    d[i] = _mm256_sub_pd(_mm256_loadu_pd(v + 4 * i), r);
+    any |= _mm256_movemask_pd(_mm256_cmp_pd(d[i], lim, _CMP_GE_OQ));
+  }
+  if (any == 0) return false;
+  for (int h = 0; h < 2; ++h) {
+    const __m128 t0 = _mm256_cvtpd_ps(_mm256_min_pd(_mm256_max_pd(_mm256_mul_pd(d[2 * h], l2e), lo), hi));
+    const __m128 t1 = _mm256_cvtpd_ps(_mm256_min_pd(_mm256_max_pd(_mm256_mul_pd(d[2 * h + 1], l2e), lo), hi));
+    const __m256 t = _mm256_set_m128(t1, t0);
+    const __m256 k = _mm256_round_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    const __m256 f = _mm256_sub_ps(t, k);
+    __m256 p = _mm256_set1_ps(kExp2Poly[0]);
+    for (size_t i = 1; i < std::size(kExp2Poly); ++i)
+      p = _mm256_add_ps(_mm256_mul_ps(p, f), _mm256_set1_ps(kExp2Poly[i]));
+    const __m256i scaled = _mm256_add_epi32(_mm256_castps_si256(p), _mm256_slli_epi32(_mm256_cvtps_epi32(k), 23));
+    p = _mm256_castsi256_ps(scaled);
+    _mm256_storeu_pd(e + 8 * h, _mm256_cvtps_pd(_mm256_castps256_ps128(p)));
+    _mm256_storeu_pd(e + 8 * h + 4, _mm256_cvtps_pd(_mm256_extractf128_ps(p, 1)));
+  }
+  return true;
+}
+// ExpAvx2 in plain arithmetic (which compilers vectorise): k by adding and
+// subtracting 1.5 x 2^23, which rounds to the nearest, ties to even, as
+// roundscale and roundps do.
+inline bool ExpPortable(const double* v, double ref, double* e) {
+  double d[kBlock];
+  bool any = false;
+  for (size_t j = 0; j < kBlock; ++j) {
+    d[j] = v[j] - ref;
+    any |= d[j] >= -kNegligible;
+  }
+  if (!any) return false;
+  for (size_t j = 0; j < kBlock; ++j) {
+    double td = d[j] * kLog2E;
+    td = td < -124.0 ? -124.0 : td;
+    td = td > 127.0 ? 127.0 : td;
+    const float t = static_cast<float>(td);
+    constexpr float kShift = 0x1.8p23f;
+    const float kd = t + kShift;
+    const float f = t - (kd - kShift);
+    float p = kExp2Poly[0];
+    for (size_t i = 1; i < std::size(kExp2Poly); ++i) p = p * f + kExp2Poly[i];
+    const uint32_t k = std::bit_cast<uint32_t>(kd) - std::bit_cast<uint32_t>(kShift);  // two's complement of k
+    e[j] = static_cast<double>(std::bit_cast<float>(std::bit_cast<uint32_t>(p) + (k << 23)));
+  }
+  return true;
+}
 
-// Adds exp(v - ref) for 16 lanes (v0, v1) to 16 partial sums in double
-// (two chains: the adds overlap). Where all 16 are below ref - 30, nothing
-// is added: the sum holds 1 for ref itself, and e^-30 = 9.4e-14, so even
-// all of the at most 501 terms so skipped are less than 5e-11 of it, far
-// under the float exponentials' own 2.5e-7 (no run length is dropped:
-// every slot is still updated exactly; only its share of the normaliser is
-// taken as 0). Run lengths older than the current run are mostly that far
-// down: about half the chunks on the benchmark's series.
-[[gnu::always_inline]] inline void AddExp(V8d v0, V8d v1, V8d ref, V8d& sum0, V8d& sum1) {
-  double v[16], e[16];
-  StoreLanes(v, v0);
-  StoreLanes(v + 8, v1);
-  if (!ExpAvx512(v, ref[0], e)) return;
-  sum0 += LoadLanes<V8d>(e);
-  sum1 += LoadLanes<V8d>(e + 8);
+// Adds exp(v[j] - ref) for a block of 16 lanes to 16 partial sums in double
+// (16 / L vectors: independent chains, so the adds overlap; partial j takes
+// lane j of every block, in every variant). Where all 16 are below
+// ref - 30, nothing is added: the sum holds 1 for ref itself, and e^-30 =
+// 9.4e-14, so even all of the at most 501 terms so skipped are less than
+// 5e-11 of it, far under the float exponentials' own 2.5e-7 (no run length
+// is dropped: every slot is still updated exactly; only its share of the
+// normaliser is taken as 0). Run lengths older than the current run are
+// mostly that far down: about half the blocks on the benchmark's series.
+template <BocpdIsa kIsa>
+[[gnu::always_inline]] inline void AddExp(const double* v, double ref, typename Lanes<kStepLanes<kIsa>>::D* sums) {
+  constexpr int L = kStepLanes<kIsa>;
+  double e[kBlock];
+  bool any;
+  if constexpr (kIsa == BocpdIsa::kAvx512) {
+    any = ExpAvx512(v, ref, e);
+  } else if constexpr (kIsa == BocpdIsa::kAvx2) {
+    any = ExpAvx2(v, ref, e);
+  } else {
+    any = ExpPortable(v, ref, e);
+  }
+  if (!any) return;
+  for (size_t i = 0; i < kBlock / L; ++i) sums[i] += LoadLanes<typename Lanes<L>::D>(e + i * L);
+}
+// The normaliser from AddExp's partial sums: lanes j and j + 8 first (as
+// two AVX-512 registers add), then a tree.
+template <int L>
+[[gnu::always_inline]] inline double SumOfPartials(const typename Lanes<L>::D* sums) {
+  double p[kBlock];
+  for (size_t i = 0; i < kBlock / L; ++i) StoreLanes(p + i * L, sums[i]);
+  double q[8];
+  for (size_t j = 0; j < 8; ++j) q[j] = p[j] + p[j + 8];
+  return ((q[0] + q[1]) + (q[2] + q[3])) + ((q[4] + q[5]) + (q[6] + q[7]));
 }
 
 // lg[sum[j] + x] for the first `count` (<= 8) of 8 slots into dst[0..8),
@@ -513,6 +623,38 @@ constexpr double kNegligible = 30;  // exp(-30) relative to the stabiliser's 1: 
   const __m256i idx = _mm256_add_epi32(_mm512_maskz_cvttpd_epi32(mask, _mm512_loadu_pd(sum)), _mm256_set1_epi32(x));
   _mm512_storeu_pd(dst, _mm512_mask_i32gather_pd(_mm512_setzero_pd(), mask, idx, lg, 8));
 }
+// The same for 4 slots by one AVX2 gather (inlined into BocpdAvx2).
+[[gnu::target("avx2,fma")]] inline void GatherLogGamma4(const double* lg, const double* sum, int32_t x, size_t count,
+                                                        double* dst) {
+  const __m256i keep =
+      _mm256_cmpgt_epi64(_mm256_set1_epi64x(static_cast<int64_t>(count)), _mm256_set_epi64x(3, 2, 1, 0));
+  const __m128i idx = _mm_add_epi32(_mm256_cvttpd_epi32(_mm256_loadu_pd(sum)), _mm_set1_epi32(x));
+  _mm256_storeu_pd(dst, _mm256_mask_i32gather_pd(_mm256_setzero_pd(), lg, idx, _mm256_castsi256_pd(keep), 8));
+}
+// The variant's gather as a vector; the portable one loads lane by lane
+// into the register (through memory, the lanes' stores would not forward
+// to the vector's load).
+template <BocpdIsa kIsa>
+[[gnu::always_inline]] inline typename Lanes<kStepLanes<kIsa>>::D GatherLogGamma(const double* lg, const double* sum,
+                                                                                 int32_t x, size_t count) {
+  constexpr int L = kStepLanes<kIsa>;
+  using V = typename Lanes<L>::D;
+  if constexpr (kIsa == BocpdIsa::kPortable) {
+    V got{};
+    for (int j = 0; j < L; ++j) {
+      if (static_cast<size_t>(j) < count) got[j] = lg[static_cast<int64_t>(sum[j]) + x];
+    }
+    return got;
+  } else {
+    double got[L];
+    if constexpr (kIsa == BocpdIsa::kAvx512) {
+      GatherLogGamma8(lg, sum, x, count, got);
+    } else {
+      GatherLogGamma4(lg, sum, x, count, got);
+    }
+    return LoadLanes<V>(got);
+  }
+}
 
 // One step's view of the slots (BocpdSlots).
 struct SlotStep {
@@ -522,67 +664,75 @@ struct SlotStep {
   int32_t x;
   double alpha, xd, lfact;
 };
-// One block of 8 slots from r0: the joint (BocpdBody's arithmetic, in its
+// One block of L slots from r0: the joint (BocpdBody's arithmetic, in its
 // order), stored with the slot's new sum and log Gamma, and the running
 // maximum; with `tail`, lanes at or past `live` keep what they held and
 // give -inf.
-[[gnu::always_inline]] inline V8d JointBlock(const SlotStep& st, size_t r0, V8d shift_v, bool tail, V8d& best) {
+template <BocpdIsa kIsa>
+[[gnu::always_inline]] inline typename Lanes<kStepLanes<kIsa>>::D JointBlock(
+    const SlotStep& st, size_t r0, typename Lanes<kStepLanes<kIsa>>::D shift_v, bool tail,
+    typename Lanes<kStepLanes<kIsa>>::D& best) {
+  constexpr int L = kStepLanes<kIsa>;
+  using V = typename Lanes<L>::D;
   double* __restrict lj = st.lj + r0;
   double* __restrict g = st.g + r0;
   double* __restrict s = st.s + r0;
-  double got[8];
-  GatherLogGamma8(st.lg, s, st.x, !tail ? 8 : st.live > r0 ? std::min<size_t>(8, st.live - r0) : 0, got);
-  const V8d lgn8 = LoadLanes<V8d>(got);
-  const V8d g8 = LoadLanes<V8d>(g), lj8 = LoadLanes<V8d>(lj);
-  const V8d s8 = LoadLanes<V8d>(s);
-  V8d v = (lgn8 - g8) + ((((lj8 + shift_v) - st.lfact) + (st.alpha + s8) * LoadLanes<V8d>(st.log_q + r0)) -
-                         st.xd * LoadLanes<V8d>(st.log_b1 + r0));
+  const V lgn = GatherLogGamma<kIsa>(st.lg, s, st.x, !tail ? L : st.live > r0 ? std::min<size_t>(L, st.live - r0) : 0);
+  const V gl = LoadLanes<V>(g), ljl = LoadLanes<V>(lj);
+  const V sl = LoadLanes<V>(s);
+  V v = (lgn - gl) + ((((ljl + shift_v) - st.lfact) + (st.alpha + sl) * LoadLanes<V>(st.log_q + r0)) -
+                      st.xd * LoadLanes<V>(st.log_b1 + r0));
   if (tail) {
-    const V8l lane = {0, 1, 2, 3, 4, 5, 6, 7};
-    const V8l valid = lane + static_cast<int64_t>(r0) < static_cast<int64_t>(st.live);
-    StoreLanes(lj, valid ? v : lj8);
-    StoreLanes(g, valid ? lgn8 : g8);
-    StoreLanes(s, valid ? s8 + st.xd : s8);
+    const auto valid = LaneIndex<L>() + static_cast<int64_t>(r0) < static_cast<int64_t>(st.live);
+    StoreLanes(lj, valid ? v : ljl);
+    StoreLanes(g, valid ? lgn : gl);
+    StoreLanes(s, valid ? sl + st.xd : sl);
     v = valid ? v : -std::numeric_limits<double>::infinity();
   } else {
     StoreLanes(lj, v);
-    StoreLanes(g, lgn8);
-    StoreLanes(s, s8 + st.xd);
+    StoreLanes(g, lgn);
+    StoreLanes(s, sl + st.xd);
   }
   best = v > best ? v : best;
   return v;
 }
 
-// The AVX-512 step (BocpdAvx512; the intrinsics it inlines need that
-// target): the same recursion as BocpdBody<true>, with per-run state
-// instead of prefix sums: the run of length r lives in slot head + r,
-// holding its joint from the step before (its log posterior less the step's `shift`,
-// which is added where the slot is read; run length 0 holds its log
-// posterior itself), its sum (a double: exact, and no conversion in the
-// step) and log Gamma(alpha + sum). A step moves head down one, so run r's
-// slot becomes run r + 1's in place (nothing is copied; the buffer is 8 x
-// (cap + 1) slots and the live ones move to its end when head reaches 0),
-// and reads one log Gamma per run length (the other is the slot's). One
-// pass over the slots, 16 at a time, gathers the look-ups, computes each
-// joint exactly as
-// BocpdBody does (double), its running maximum, and the exponentials that
-// normalise: floats (ExpAvx512), summed in double, relative to a
-// stabiliser known before the pass — the joint of the run length that was
-// most probable after the step before, computed first. That is normally
-// within a few units of the largest joint; where the largest is more than
-// 60 above it (a count far from that run's rate) the sum is taken again
-// relative to the largest. The log posterior then differs from the
-// all-double recursion by a few 1e-7 at most (the tests bound it), which
-// can only swap the most probable run length where two are that close.
+// The step of every variant (BocpdAvx512, BocpdAvx2, BocpdPortable; the
+// intrinsics they inline need their targets): the same recursion as
+// BocpdBody<true>, with per-run state instead of prefix sums: the run of
+// length r lives in slot head + r, holding its joint from the step before
+// (its log posterior less the step's `shift`, which is added where the slot
+// is read; run length 0 holds its log posterior itself), its sum (a double:
+// exact, and no conversion in the step) and log Gamma(alpha + sum). A step
+// moves head down one, so run r's slot becomes run r + 1's in place
+// (nothing is copied; the buffer is 8 x (cap + 1) slots and the live ones
+// move to its end when head reaches 0), and reads one log Gamma per run
+// length (the other is the slot's). One pass over the slots, 16 at a time
+// (in vectors of L lanes), gathers the look-ups, computes each joint
+// exactly as BocpdBody does (double), its running maximum, and the
+// exponentials that normalise: floats (ExpAvx512 and its equals), summed
+// in double, relative to a stabiliser known before the pass — the joint of
+// the run length that was most probable after the step before, computed
+// first. That is normally within a few units of the largest joint; where
+// the largest is more than 60 above it (a count far from that run's rate)
+// the sum is taken again relative to the largest. The log posterior then
+// differs from the all-double recursion by a few 1e-7 at most (the tests
+// bound it), which can only swap the most probable run length where two
+// are that close. Every variant does the same arithmetic in the same
+// order: the same bits on every CPU (the tests check it).
+template <BocpdIsa kIsa>
 [[gnu::always_inline]] inline void BocpdSlots(const BocpdInputs& in, BocpdResult& out) {
+  constexpr int L = kStepLanes<kIsa>;
+  using V = typename Lanes<L>::D;
+  constexpr size_t kSums = kBlock / L;
   const size_t n = in.y.size(), cap = in.cap, width = cap + 1, size = 8 * width;
-  constexpr size_t kPad = 16;  // one chunk's reach past the last live slot
   const double alpha = in.alpha, log_h = std::log(std::clamp(in.hazard, 1e-300, 1.0)),
                log_1mh = std::log1p(-std::clamp(in.hazard, 0.0, 1 - 1e-16));
-  std::vector<double> ljv(size + kPad, 0), gv(size + kPad, 0), sv(size + kPad, 0);
+  std::vector<double> ljv(size + kBlock, 0), gv(size + kBlock, 0),
+      sv(size + kBlock, 0);  // a block's reach past the end
   const double* __restrict lg = in.lg;
-  const double* __restrict log_q = in.log_q;    // width + kPad entries
-  const double* __restrict log_b1 = in.log_b1;  // width + kPad entries
+  const double* __restrict log_q = in.log_q;    // width + kBlock entries
+  const double* __restrict log_b1 = in.log_b1;  // width + kBlock entries
   size_t head = size - 1, live = 1, prev_map = 0;
   double shift = 0;
   // log x! for the counts that occur, up to 2^16 (std::lgamma's values).
@@ -592,7 +742,6 @@ struct SlotStep {
   for (size_t k = 0; k < log_fact.size(); ++k) log_fact[k] = std::lgamma(static_cast<double>(k) + 1);
   ljv[head] = 0;  // run length 0 has probability 1 before y_0
   gv[head] = lg[0];
-  const V8l lane = {0, 1, 2, 3, 4, 5, 6, 7};
   constexpr double kMinusInf = -std::numeric_limits<double>::infinity();
   for (size_t t = 0; t < n; ++t) {
     if (head == 0) {  // room for the next run length 0: live slots to the end
@@ -612,36 +761,32 @@ struct SlotStep {
     const size_t rr = std::min(prev_map, live - 1);
     const double ref = (lg[static_cast<int32_t>(s[rr]) + x] - g[rr]) +
                        ((((lj[rr] + (rr == 0 ? 0.0 : shift)) - lfact) + (alpha + s[rr]) * log_q[rr]) - xd * log_b1[rr]);
-    const V8d refv = V8d{} + ref;
-    V8d best = V8d{} + kMinusInf, sum0 = {}, sum1 = {};
+    V best = V{} + kMinusInf, sums[kSums] = {};
     const SlotStep step{lj, g, s, lg, log_q, log_b1, live, x, alpha, xd, lfact};
-    const V8d shift_v = V8d{} + shift;
-    V8d shift_first = shift_v;
+    const V shift_v = V{} + shift;
+    V shift_first = shift_v;
     shift_first[0] = 0;  // run length 0 holds its log posterior
-    for (size_t r0 = 0; r0 < live; r0 += 16) {
-      const bool tail = r0 + 16 > live;
-      const V8d v0 = JointBlock(step, r0, r0 == 0 ? shift_first : shift_v, tail, best);
-      const V8d v1 = JointBlock(step, r0 + 8, shift_v, tail, best);
-      AddExp(v0, v1, refv, sum0, sum1);
+    for (size_t r0 = 0; r0 < live; r0 += kBlock) {
+      const bool tail = r0 + kBlock > live;
+      double v[kBlock];
+      for (size_t i = 0; i < kSums; ++i) {
+        StoreLanes(v + i * L, JointBlock<kIsa>(step, r0 + i * L, r0 + i * L == 0 ? shift_first : shift_v, tail, best));
+      }
+      AddExp<kIsa>(v, ref, sums);
     }
     double top = best[0];
-    for (int j = 1; j < 8; ++j) top = std::max(top, best[j]);
+    for (int j = 1; j < L; ++j) top = std::max(top, best[j]);
     double base = ref;
     if (top - ref > 60) {  // exp(top - ref) would overflow a float: again, relative to the largest
       base = top;
-      sum0 = sum1 = V8d{};
-      const V8d top_v = V8d{} + top;
-      for (size_t r0 = 0; r0 < live; r0 += 16) {
-        V8d v0 = LoadLanes<V8d>(lj + r0), v1 = LoadLanes<V8d>(lj + r0 + 8);
-        if (r0 + 16 > live) {
-          v0 = lane + static_cast<int64_t>(r0) < static_cast<int64_t>(live) ? v0 : kMinusInf;
-          v1 = lane + static_cast<int64_t>(r0 + 8) < static_cast<int64_t>(live) ? v1 : kMinusInf;
-        }
-        AddExp(v0, v1, top_v, sum0, sum1);
+      for (V& sum : sums) sum = V{};
+      for (size_t r0 = 0; r0 < live; r0 += kBlock) {
+        double v[kBlock];
+        for (size_t j = 0; j < kBlock; ++j) v[j] = r0 + j < live ? lj[r0 + j] : kMinusInf;
+        AddExp<kIsa>(v, top, sums);
       }
     }
-    const V8d sum = sum0 + sum1;
-    const double mass = ((sum[0] + sum[1]) + (sum[2] + sum[3])) + ((sum[4] + sum[5]) + (sum[6] + sum[7]));
+    const double mass = SumOfPartials<L>(sums);
     shift = log_1mh - base - std::log(mass);
     if (live > cap) {  // merge run lengths cap - 1 and cap (log-add-exp); at least the two it merges
       const double hi = std::max(lj[cap - 1], lj[cap]), lo = std::min(lj[cap - 1], lj[cap]);
@@ -656,9 +801,9 @@ struct SlotStep {
     if (log_h < top + shift) {
       const int64_t top_bits = std::bit_cast<int64_t>(top);  // (never 0: no -0 to tell apart)
       size_t r0 = 0;
-      for (; r0 + 16 <= grown; r0 += 16) {
+      for (; r0 + kBlock <= grown; r0 += kBlock) {
         bool hit = false;
-        for (size_t j = 0; j < 16; ++j) hit |= std::bit_cast<int64_t>(lj[r0 + j]) == top_bits;
+        for (size_t j = 0; j < kBlock; ++j) hit |= std::bit_cast<int64_t>(lj[r0 + j]) == top_bits;
         if (hit) break;
       }
       while (std::bit_cast<int64_t>(lj[r0]) != top_bits) ++r0;
@@ -674,136 +819,17 @@ struct SlotStep {
     prev_map = map;
   }
 }
-// exp(x) for float x <= 0 (the sign is ignored) in plain arithmetic that vectorises (8 lanes with
-// AVX2): x below -87 is taken as -87 (exp(-87) = 1.6e-38 is nothing beside
-// the 1 the sum it feeds holds); Cody-Waite reduction to |r| <= ln2/2 and a
-// degree-6 Taylor polynomial: relative error below 2.5e-7 (checked in the
-// tests).
-[[gnu::always_inline]] inline float VectorExpF(float x) {
-  // The clamp on the bits (compilers do not vectorise a float comparison
-  // here): with the sign set, a more negative float has larger bits.
-  const uint32_t bits = std::bit_cast<uint32_t>(x) | 0x80000000u;
-  const uint32_t floor_bits = std::bit_cast<uint32_t>(-87.0f);
-  x = std::bit_cast<float>(bits < floor_bits ? bits : floor_bits);
-  constexpr float kShift = 0x1.8p23f;
-  const float kd = x * 1.44269504f + kShift;
-  const float k = kd - kShift;
-  const float r = (x - k * 0.693145752f) - k * 1.42860677e-6f;
-  float q = 1.0f / 720;
-  q = q * r + 1.0f / 120;
-  q = q * r + 1.0f / 24;
-  q = q * r + 1.0f / 6;
-  q = q * r + 0.5f;
-  q = q * r + 1.0f;
-  q = q * r + 1.0f;
-  const int32_t ki = std::bit_cast<int32_t>(kd) - std::bit_cast<int32_t>(kShift);
-  return std::bit_cast<float>(std::bit_cast<uint32_t>(q) + (static_cast<uint32_t>(ki) << 23));
-}
 
-// The AVX2 and portable step (BocpdSlots' 16-lane vectors spill on AVX2's
-// 16 registers): the same recursion as BocpdBody<true>, with per-run state
-// instead of prefix sums: the run of length r lives in slot head + r, holding its log
-// posterior, its sum and log Gamma(alpha + sum). A step moves head down one,
-// so run r's slot becomes run r + 1's in place (nothing is copied; the
-// buffer is 8 x (cap + 1) slots and the live ones move to its end when head
-// reaches 0), and reads one log Gamma per run length (the other is the
-// slot's). The joint is computed exactly as BocpdBody computes it; only the
-// normaliser's exponentials are floats (VectorExpF, summed in double): the
-// log posterior then differs from the double recursion by a few 1e-7 at
-// most (the tests bound it), which can only swap the most probable run
-// length where two are that close.
-[[gnu::always_inline]] inline void BocpdSlotsTwoPass(const BocpdInputs& in, BocpdResult& out) {
-  const size_t n = in.y.size(), cap = in.cap, width = cap + 1, size = 8 * width;
-  const double alpha = in.alpha, log_h = std::log(std::clamp(in.hazard, 1e-300, 1.0)),
-               log_1mh = std::log1p(-std::clamp(in.hazard, 0.0, 1 - 1e-16));
-  // Slots hold the joint of the step before (lj); the posterior of run
-  // length r >= 1 is that plus `shift` (added where it is read, not stored:
-  // the same double), of run length 0 it is lp0.
-  std::vector<double> ljv(size, 0), gv(size, 0), lgnv(width, 0);
-  std::vector<int32_t> sv(size, 0);
-  const double* __restrict lg = in.lg;
-  const double* __restrict log_q = in.log_q;
-  const double* __restrict log_b1 = in.log_b1;
-  double* __restrict lgn = lgnv.data();
-  size_t head = size - 1, live = 1, prev_map = 0;
-  double lp0 = 0, shift = 0;
-  gv[head] = lg[0];
-  for (size_t t = 0; t < n; ++t) {
-    if (head == 0) {  // room for the next run length 0: live slots to the end
-      std::copy_backward(ljv.begin(), ljv.begin() + static_cast<std::ptrdiff_t>(live), ljv.end());
-      std::copy_backward(gv.begin(), gv.begin() + static_cast<std::ptrdiff_t>(live), gv.end());
-      std::copy_backward(sv.begin(), sv.begin() + static_cast<std::ptrdiff_t>(live), sv.end());
-      head = size - live;
-    }
-    double* __restrict lj = ljv.data() + head;
-    double* __restrict g = gv.data() + head;
-    int32_t* __restrict s = sv.data() + head;
-    const int32_t x = static_cast<int32_t>(std::max<int64_t>(in.y[t], 0));  // tabulated: sums fit
-    const double xd = static_cast<double>(x);
-    const double lfact = std::lgamma(xd + 1);
-    for (size_t r = 0; r < live; ++r) lgn[r] = lg[s[r] + x];  // the look-ups apart: the rest vectorises
-    // Run length 0 apart (its posterior is lp0), then the rest, in place.
-    lj[0] = (lgn[0] - g[0]) + (((lp0 - lfact) + (alpha + static_cast<double>(s[0])) * log_q[0]) - xd * log_b1[0]);
-    g[0] = lgn[0];
-    s[0] += x;
-    int64_t top_key = OrderKey(lj[0]);
-    for (size_t r = 1; r < live; ++r) {
-      const double a = alpha + static_cast<double>(s[r]);
-      lj[r] = (lgn[r] - g[r]) + ((((lj[r] + shift) - lfact) + a * log_q[r]) - xd * log_b1[r]);
-      top_key = std::max(top_key, OrderKey(lj[r]));
-      g[r] = lgn[r];
-      s[r] += x;
-    }
-    const double top = FromOrderKey(top_key);
-    double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};  // eight partial sums in double
-    size_t r8 = 0;
-    for (; r8 + 8 <= live; r8 += 8) {
-      for (size_t j = 0; j < 8; ++j) part[j] += static_cast<double>(VectorExpF(static_cast<float>(lj[r8 + j] - top)));
-    }
-    for (; r8 < live; ++r8) part[0] += static_cast<double>(VectorExpF(static_cast<float>(lj[r8] - top)));
-    const double mass = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
-    shift = log_1mh - top - std::log(mass);
-    // The largest joint that grows: top, or the merged cap (which is at
-    // least the two it merges, so also when one of them was top).
-    double grown_top = top;
-    if (live > cap) {
-      const double hi = std::max(lj[cap - 1], lj[cap]), lo = std::min(lj[cap - 1], lj[cap]);
-      lj[cap - 1] = hi + std::log1p(std::exp(lo - hi));
-      grown_top = std::max(top, lj[cap - 1]);
-    }
-    // Run r is now run r + 1: one slot down is the new run length 0.
-    --head;
-    gv[head] = lg[0];
-    sv[head] = 0;
-    lp0 = log_h;
-    live = std::min(live + 1, width);
-    // The first most probable run length. Rounding is monotone, so the
-    // largest lj[r] + shift is grown_top + shift: no pass for the maximum;
-    // the first slot holding it is looked for 16 at a time.
-    const double* __restrict np = ljv.data() + head;  // np[r] + shift for r >= 1
-    top_key = std::max(OrderKey(log_h), OrderKey(grown_top + shift));
-    size_t map = 0;
-    if (OrderKey(log_h) != top_key) {
-      map = 1;
-      for (; map + 16 <= live; map += 16) {
-        bool hit = false;
-        for (size_t j = 0; j < 16; ++j) hit |= OrderKey(np[map + j] + shift) == top_key;
-        if (hit) break;
-      }
-      while (OrderKey(np[map] + shift) != top_key) ++map;
-    }
-    RecordStep(out, t, map, prev_map, in.hazard);
-    prev_map = map;
-  }
-}
-
-
-[[gnu::target("avx2,fma")]] void BocpdAvx2(const BocpdInputs& in, BocpdResult& out) { BocpdSlotsTwoPass(in, out); }
 [[gnu::target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma,prefer-vector-width=512"), gnu::flatten]] void BocpdAvx512(
     const BocpdInputs& in, BocpdResult& out) {
-  BocpdSlots(in, out);
+  BocpdSlots<BocpdIsa::kAvx512>(in, out);
 }
-void BocpdPortable(const BocpdInputs& in, BocpdResult& out) { BocpdSlotsTwoPass(in, out); }
+[[gnu::target("avx2,fma"), gnu::flatten]] void BocpdAvx2(const BocpdInputs& in, BocpdResult& out) {
+  BocpdSlots<BocpdIsa::kAvx2>(in, out);
+}
+[[gnu::flatten]] void BocpdPortable(const BocpdInputs& in, BocpdResult& out) {
+  BocpdSlots<BocpdIsa::kPortable>(in, out);
+}
 // Counts too large to tabulate log Gamma for every run sum: one lgamma each.
 void BocpdUntabulated(const BocpdInputs& in, BocpdResult& out) { BocpdBody<false>(in, out); }
 

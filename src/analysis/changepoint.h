@@ -71,10 +71,11 @@ struct BocpdResult {
   std::vector<size_t> changepoints;        // where the MAP run length restarted, ascending
 };
 BocpdResult Bocpd(std::span<const int64_t> y, const BocpdOptions& options = {});
-// The same with the step for a given instruction set: AVX-512 (one pass
-// per step), AVX2 or portable (two passes; the same numbers as each other).
-// One the CPU lacks falls back to the best it has below it; kBest is what
-// Bocpd above uses. The tests run each against the plain recursion.
+// The same with the step for a given instruction set: AVX-512, AVX2 or
+// portable code (one pass per step in each, 8, 4 or 2 lanes wide; the same
+// numbers from all three). One the CPU lacks falls back to the best it has
+// below it; kBest is what Bocpd above uses. The tests run each against the
+// plain recursion.
 enum class BocpdIsa { kBest, kPortable, kAvx2, kAvx512 };
 BocpdResult Bocpd(std::span<const int64_t> y, const BocpdOptions& options, BocpdIsa isa);
 

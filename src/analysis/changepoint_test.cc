@@ -183,8 +183,8 @@ std::vector<std::vector<double>> ReferenceBocpd(std::span<const int64_t> y, cons
 // Bocpd and the plain double recursion pick different ones (docs/analysis.md).
 constexpr double kBocpdLogTolerance = 1e-5;
 
-// The step's variants: AVX-512 (one pass), AVX2 and portable (two passes);
-// one the CPU lacks falls back to the best it has below it.
+// The step's variants (the same one-pass step in 8, 4 and 2 lanes); one the
+// CPU lacks falls back to the best it has below it.
 constexpr BocpdIsa kBocpdIsas[] = {BocpdIsa::kPortable, BocpdIsa::kAvx2, BocpdIsa::kAvx512};
 
 // Counts the steps where `fast` picks another MAP run length than the
@@ -295,20 +295,92 @@ TEST(Bocpd, EqualsThePlainRecursionWithLargeCountsSpikesAndExtremeHazards) {
   EXPECT_LE(near_ties, steps / 1000);
 }
 
-// The AVX2 and portable variants are the same two-pass step compiled twice
-// with the same arithmetic in the same order (no FMA): the same answer, bit
-// for bit, on the CPUs that have AVX2.
-TEST(Bocpd, TwoPassVariantsAgreeBitForBit) {
+// Every variant is the same one-pass step with the same arithmetic in the
+// same order (no FMA; the float exponentials by the same polynomial): the
+// same answer, bit for bit, on every CPU (here: each that this CPU has).
+void ExpectVariantsAgree(std::span<const int64_t> y, const BocpdOptions& o, const std::string& where) {
+  const BocpdResult avx512 = Bocpd(y, o, BocpdIsa::kAvx512);
+  for (BocpdIsa isa : {BocpdIsa::kAvx2, BocpdIsa::kPortable}) {
+    const BocpdResult other = Bocpd(y, o, isa);
+    ASSERT_EQ(other.map_run_length, avx512.map_run_length) << where << " isa " << static_cast<int>(isa);
+    ASSERT_EQ(other.changepoints, avx512.changepoints) << where << " isa " << static_cast<int>(isa);
+  }
+}
+
+TEST(Bocpd, VariantsAgreeBitForBit) {
   std::mt19937 rng(5);
   for (int round = 0; round < 12; ++round) {
     const size_t n = 200 + rng() % 1500;
     auto y = RandomSeries(rng, n, round % 2 ? 30.0 : 2000.0);
     if (round % 3 == 0) y[n / 2] = 20000;  // a spike
     const BocpdOptions o{.hazard = 1.0 / (2 + rng() % 300), .max_run_length = round % 4 == 0 ? 500 : 1 + rng() % 200};
-    const BocpdResult portable = Bocpd(y, o, BocpdIsa::kPortable), avx2 = Bocpd(y, o, BocpdIsa::kAvx2);
-    ASSERT_EQ(avx2.map_run_length, portable.map_run_length) << "round " << round;
-    ASSERT_EQ(avx2.changepoints, portable.changepoints) << "round " << round;
+    ExpectVariantsAgree(y, o, "round " + std::to_string(round));
+    if (HasFatalFailure()) return;
   }
+}
+
+// A spike of every size after a quiet run: the largest joint (a new run,
+// which fits the spike) ends up from a few to thousands of units above the
+// stabiliser (the quiet run's joint). Past 60 the step sums the normaliser
+// again relative to the largest; past ~88 the first sum's float
+// exponentials overflow (and are thrown away). Every variant still follows
+// the plain recursion, and they agree bit for bit. The reference's own log
+// posteriors show that both sides of 60, and overflow, were reached.
+TEST(Bocpd, SpikesOfEverySizeAfterAQuietRunFollowThePlainRecursion) {
+  const BocpdOptions o{.hazard = 1.0 / 200, .max_run_length = 150};
+  size_t steps = 0, near_ties = 0, below_60 = 0, refolded = 0, overflowed = 0;
+  for (double spike = 4; spike < 30000; spike *= 1.25) {
+    std::mt19937 rng(static_cast<unsigned>(spike * 8));
+    std::vector<int64_t> y;
+    for (int i = 0; i < 300; ++i) y.push_back(std::poisson_distribution<int64_t>(1.5)(rng));
+    y.push_back(static_cast<int64_t>(spike));
+    for (int i = 0; i < 40; ++i) y.push_back(std::poisson_distribution<int64_t>(1.5)(rng));
+    const auto ref = ReferenceBocpd(y, o);
+    const std::string where = "spike " + std::to_string(static_cast<int64_t>(spike));
+    for (BocpdIsa isa : kBocpdIsas) {
+      CheckMapAgainstReference(Bocpd(y, o, isa), ref, &steps, &near_ties, where);
+      if (HasFatalFailure()) return;
+    }
+    ExpectVariantsAgree(y, o, where);
+    if (HasFatalFailure()) return;
+    // At the spike's step: the largest posterior past run length 0 over the
+    // quiet run's (posteriors after the step are the joints plus one shift).
+    const size_t t = 300;
+    const auto& before = ref[t - 1];
+    const size_t prev_map = static_cast<size_t>(std::max_element(before.begin(), before.end()) - before.begin());
+    const auto& q = ref[t];
+    const double gap = *std::max_element(q.begin() + 1, q.end()) - q[std::min(prev_map + 1, o.max_run_length)];
+    below_60 += gap < 55;
+    refolded += gap > 65 && gap < 85;
+    overflowed += gap > 95;
+  }
+  EXPECT_LE(near_ties, steps / 1000);
+  EXPECT_GT(below_60, 0u);
+  EXPECT_GT(refolded, 0u);
+  EXPECT_GT(overflowed, 0u);
+}
+
+// Caps on both sides of the lane widths (2, 4, 8) and of the 16-slot
+// blocks, with rates changing every ~15 points: the last block of a step
+// is partly live, and blocks of old run lengths far below the stabiliser
+// add nothing to the normaliser. The plain recursion's MAP run lengths, and
+// the same bits from every variant.
+TEST(Bocpd, CapsAtLaneAndBlockEdgesFollowThePlainRecursion) {
+  std::mt19937 rng(17);
+  size_t steps = 0, near_ties = 0;
+  for (size_t cap : {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 48, 49, 64, 65}) {
+    auto y = RandomSeries(rng, 400, cap % 2 ? 60.0 : 8.0);
+    const BocpdOptions o{.hazard = 1.0 / 60, .max_run_length = cap};
+    const auto ref = ReferenceBocpd(y, o);
+    const std::string where = "cap " + std::to_string(cap);
+    for (BocpdIsa isa : kBocpdIsas) {
+      CheckMapAgainstReference(Bocpd(y, o, isa), ref, &steps, &near_ties, where);
+      if (HasFatalFailure()) return;
+    }
+    ExpectVariantsAgree(y, o, where);
+    if (HasFatalFailure()) return;
+  }
+  EXPECT_LE(near_ties, steps / 1000);
 }
 
 TEST(Bocpd, CappedRunLengthStaysNormalised) {

@@ -340,12 +340,14 @@ struct BocpdInputs {
 // Appends step t's results: P(run length 0), which is the hazard whatever
 // came before; the MAP run length `map` (log_p[r] is the run length after
 // y_t: r observations in the current run, counting y_t when r >= 1, so this
-// is the number of observations in the run); and a change point where the
-// MAP run length restarted since the step before (`prev_map`).
-[[gnu::always_inline]] inline void RecordStep(BocpdResult& out, size_t t, size_t map, size_t prev_map,
-                                              double hazard) {
+// is the number of observations in the run) and its log posterior
+// `map_log_p`; and a change point where the MAP run length restarted since
+// the step before (`prev_map`).
+[[gnu::always_inline]] inline void RecordStep(BocpdResult& out, size_t t, size_t map, double map_log_p,
+                                              size_t prev_map, double hazard) {
   out.change_probability.push_back(hazard);
   out.map_run_length.push_back(map);
+  out.map_log_probability.push_back(map_log_p);
   if (t > 0 && map + 1 < prev_map && map <= t) {
     const size_t start = t + 1 - map;  // first observation of the new run
     if (start > 0 && (out.changepoints.empty() || out.changepoints.back() != start)) {
@@ -426,7 +428,7 @@ template <bool kTabulated>
     for (size_t r = 0; r < live; ++r) top_key = std::max(top_key, OrderKey(log_p[r]));
     size_t map = 0;
     while (OrderKey(log_p[map]) != top_key) ++map;
-    RecordStep(out, t, map, prev_map, in.hazard);
+    RecordStep(out, t, map, log_p[map], prev_map, in.hazard);
     prev_map = map;
   }
 }
@@ -815,7 +817,7 @@ template <BocpdIsa kIsa>
     gv[head] = lg[0];
     sv[head] = 0;
     live = std::min(live + 1, width);
-    RecordStep(out, t, map, prev_map, in.hazard);
+    RecordStep(out, t, map, map == 0 ? log_h : top + shift, prev_map, in.hazard);
     prev_map = map;
   }
 }
@@ -879,6 +881,7 @@ BocpdResult Bocpd(std::span<const int64_t> y, const BocpdOptions& o, BocpdIsa is
   BocpdResult out;
   out.change_probability.reserve(n);
   out.map_run_length.reserve(n);
+  out.map_log_probability.reserve(n);
   // prefix[t] = y_0 + ... + y_{t-1}; a run of length r before y_t has sum
   // prefix[t] - prefix[t - r] and posterior Gamma(alpha + sum, beta + r).
   std::vector<int64_t> prefix(n + 1, 0);

@@ -68,6 +68,7 @@ struct BocpdOptions {
 struct BocpdResult {
   std::vector<double> change_probability;  // P(run length 0 | y_1..t), per t
   std::vector<size_t> map_run_length;      // most probable run length after y_t
+  std::vector<double> map_log_probability;  // log P(that run length | y_1..t), per t
   std::vector<size_t> changepoints;        // where the MAP run length restarted, ascending
 };
 BocpdResult Bocpd(std::span<const int64_t> y, const BocpdOptions& options = {});

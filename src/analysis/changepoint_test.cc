@@ -196,6 +196,9 @@ void CheckMapAgainstReference(const BocpdResult& fast, const std::vector<std::ve
     ASSERT_NEAR(fast.change_probability[t], std::exp(ref[t][0]), 1e-12) << where << " t " << t;
     const auto& q = ref[t];
     const size_t best = static_cast<size_t>(std::max_element(q.begin(), q.end()) - q.begin());
+    ASSERT_EQ(fast.map_log_probability.size(), ref.size()) << where;
+    ASSERT_LT(fast.map_run_length[t], q.size()) << where << " t " << t;
+    ASSERT_NEAR(fast.map_log_probability[t], q[fast.map_run_length[t]], kBocpdLogTolerance) << where << " t " << t;
     ++*steps;
     if (fast.map_run_length[t] == best) continue;
     // Only a near tie may go the other way: Bocpd's normaliser sums float
@@ -297,12 +300,14 @@ TEST(Bocpd, EqualsThePlainRecursionWithLargeCountsSpikesAndExtremeHazards) {
 
 // Every variant is the same one-pass step with the same arithmetic in the
 // same order (no FMA; the float exponentials by the same polynomial): the
-// same answer, bit for bit, on every CPU (here: each that this CPU has).
+// same answer, bit for bit, on every CPU (here: each that this CPU has): the
+// MAP run length and its log posterior at every step.
 void ExpectVariantsAgree(std::span<const int64_t> y, const BocpdOptions& o, const std::string& where) {
   const BocpdResult avx512 = Bocpd(y, o, BocpdIsa::kAvx512);
   for (BocpdIsa isa : {BocpdIsa::kAvx2, BocpdIsa::kPortable}) {
     const BocpdResult other = Bocpd(y, o, isa);
     ASSERT_EQ(other.map_run_length, avx512.map_run_length) << where << " isa " << static_cast<int>(isa);
+    ASSERT_EQ(other.map_log_probability, avx512.map_log_probability) << where << " isa " << static_cast<int>(isa);
     ASSERT_EQ(other.changepoints, avx512.changepoints) << where << " isa " << static_cast<int>(isa);
   }
 }

@@ -755,47 +755,15 @@ Result<StatsTable> Cube::GroupBy(const CompiledFilter& q, const std::vector<Dime
   } else if (dense) {
     std::array<uint32_t, kBlock> cell;
     std::array<uint16_t, kBlock + 8> sel;
-    ForEachBlock(q, [&](size_t b, size_t e, const uint8_t* mask) {
-      const size_t m = e - b;
-      uint32_t* const cl = cell.data();
+    // Adds n coded rows of the block at b to their cells cl[i]: at(i) is the
+    // block offset of the i-th (as for code_block) and pass(i) its weight, 0
+    // or 1. A template over both, so each way of reading a block compiles to
+    // its own loops: the selected rows all pass (pass folds to 1), while
+    // every row is weighted by its mask byte, branch-free (a failing row adds
+    // 0 to its cell).
+    auto sum_block = [&](size_t b, size_t n, auto at, auto pass, const uint32_t* cl) {
       int64_t* const count = passed.data();
-      // The passing rows' offsets (unless every row is to be read anyway);
-      // when fewer than half pass, only they are coded and summed.
-      const size_t k = options.rows == GroupOptions::Rows::kEvery ? m : Select(mask, m, sel.data());
-      if (k == 0) return;
-      if (options.rows == GroupOptions::Rows::kSelected || (options.rows == GroupOptions::Rows::kAuto && 2 * k < m)) {
-        const uint16_t* const s = sel.data();
-        code_block(b, k, [s](size_t i) -> size_t { return s[i]; }, cl);
-        for (size_t i = 0; i < k; ++i) ++count[cl[i]];
-        for (size_t j = 0; j < nm; ++j) {
-          int64_t* const aj = acc[j].data();
-          switch (read[j]) {
-            case Read::kOne: break;  // = passed
-            case Read::kTotal: {
-              const uint16_t* const col = total_col[j] + b;
-              bool saturated = false;
-              for (size_t i = 0; i < k; ++i) {
-                const uint16_t v = col[s[i]];
-                aj[cl[i]] += v;
-                saturated |= v == kSaturated;
-              }
-              if (saturated) [[unlikely]] {
-                for (size_t i = 0; i < k; ++i) {
-                  if (col[s[i]] == kSaturated) aj[cl[i]] += Value(b + s[i], measures[j]) - kSaturated;
-                }
-              }
-              break;
-            }
-            case Read::kValue:
-              for (size_t i = 0; i < k; ++i) aj[cl[i]] += Value(b + s[i], measures[j]);
-              break;
-          }
-        }
-        return;
-      }
-      code_block(b, m, every, cl);
-      // Branch-free on the mask: a failing row adds 0 to its cell.
-      for (size_t i = 0; i < m; ++i) count[cl[i]] += mask[i];
+      for (size_t i = 0; i < n; ++i) count[cl[i]] += pass(i);
       for (size_t j = 0; j < nm; ++j) {
         int64_t* const aj = acc[j].data();
         switch (read[j]) {
@@ -803,23 +771,40 @@ Result<StatsTable> Cube::GroupBy(const CompiledFilter& q, const std::vector<Dime
           case Read::kTotal: {
             const uint16_t* const col = total_col[j] + b;
             bool saturated = false;
-            for (size_t i = 0; i < m; ++i) {
-              aj[cl[i]] += static_cast<int64_t>(col[i]) & -static_cast<int64_t>(mask[i]);
-              saturated |= col[i] == kSaturated;
+            for (size_t i = 0; i < n; ++i) {
+              const uint16_t v = col[at(i)];
+              aj[cl[i]] += static_cast<int64_t>(v) & -static_cast<int64_t>(pass(i));
+              saturated |= v == kSaturated;
             }
             if (saturated) [[unlikely]] {  // totals too large for 16 bits, or full matrices: read the detail
-              for (size_t i = 0; i < m; ++i) {
-                if (col[i] == kSaturated && mask[i]) aj[cl[i]] += Value(b + i, measures[j]) - kSaturated;
+              for (size_t i = 0; i < n; ++i) {
+                if (col[at(i)] == kSaturated && pass(i)) aj[cl[i]] += Value(b + at(i), measures[j]) - kSaturated;
               }
             }
             break;
           }
           case Read::kValue:
-            for (size_t i = 0; i < m; ++i) {
-              if (mask[i]) aj[cl[i]] += Value(b + i, measures[j]);
+            for (size_t i = 0; i < n; ++i) {
+              if (pass(i)) aj[cl[i]] += Value(b + at(i), measures[j]);
             }
             break;
         }
+      }
+    };
+    ForEachBlock(q, [&](size_t b, size_t e, const uint8_t* mask) {
+      const size_t m = e - b;
+      // The passing rows' offsets (unless every row is to be read anyway);
+      // when fewer than half pass, only they are coded and summed.
+      const size_t k = options.rows == GroupOptions::Rows::kEvery ? m : Select(mask, m, sel.data());
+      if (k == 0) return;
+      if (options.rows == GroupOptions::Rows::kSelected || (options.rows == GroupOptions::Rows::kAuto && 2 * k < m)) {
+        const uint16_t* const s = sel.data();
+        auto selected = [s](size_t i) -> size_t { return s[i]; };
+        code_block(b, k, selected, cell.data());
+        sum_block(b, k, selected, [](size_t) -> uint8_t { return 1; }, cell.data());
+      } else {
+        code_block(b, m, every, cell.data());
+        sum_block(b, m, every, [mask](size_t i) -> uint8_t { return mask[i]; }, cell.data());
       }
     });
     for (size_t j = 0; j < nm; ++j) {

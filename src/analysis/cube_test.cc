@@ -107,6 +107,27 @@ std::vector<Measure> AllMeasures() {
   return ms;
 }
 
+// Loads `facts` into `cube`, then edits it: each of `edits` replaces the
+// incident of a random id, and after every `remove_every`-th edit a random
+// incident is removed. `facts` follows, so that it is what the cube holds.
+void LoadAndEdit(Cube* cube, std::vector<IncidentFacts>* facts, const std::vector<IncidentFacts>& edits,
+                 size_t remove_every, std::mt19937* rng) {
+  for (const auto& f : *facts) ASSERT_TRUE(cube->Upsert(f).ok());
+  for (size_t i = 0; i < edits.size(); ++i) {
+    IncidentFacts f = edits[i];
+    f.id = (*facts)[(*rng)() % facts->size()].id;
+    ASSERT_TRUE(cube->Upsert(f).ok());
+    for (auto& g : *facts) {
+      if (g.id == f.id) g = f;
+    }
+    if (i % remove_every == 0) {
+      size_t k = (*rng)() % facts->size();
+      ASSERT_TRUE(cube->Remove((*facts)[k].id));
+      facts->erase(facts->begin() + static_cast<std::ptrdiff_t>(k));
+    }
+  }
+}
+
 TEST(Measure, NamesRoundTrip) {
   for (const Measure& m : AllMeasures()) {
     auto parsed = ParseMeasure(Name(m));
@@ -243,22 +264,8 @@ TEST(Cube, UpsertAndRemoveKeepItCurrent) {
 TEST(Cube, PreaggregateMatchesRowsAfterEdits) {
   auto facts = RandomFacts(3000, 31);
   Cube cube;
-  for (const auto& f : facts) ASSERT_TRUE(cube.Upsert(f).ok());
   std::mt19937 rng(13);
-  auto more = RandomFacts(400, 77);
-  for (size_t i = 0; i < more.size(); ++i) {
-    IncidentFacts f = more[i];
-    f.id = facts[rng() % facts.size()].id;
-    ASSERT_TRUE(cube.Upsert(f).ok());
-    for (auto& g : facts) {
-      if (g.id == f.id) g = f;
-    }
-    if (i % 4 == 0) {
-      size_t k = rng() % facts.size();
-      ASSERT_TRUE(cube.Remove(facts[k].id));
-      facts.erase(facts.begin() + static_cast<std::ptrdiff_t>(k));
-    }
-  }
+  ASSERT_NO_FATAL_FAILURE(LoadAndEdit(&cube, &facts, RandomFacts(400, 77), 4, &rng));
   const std::vector<Dimension> dims = {Dimension::kDay,  Dimension::kWeek,    Dimension::kMonth,  Dimension::kQuarter,
                                        Dimension::kYear, Dimension::kCountry, Dimension::kAdmin1, Dimension::kEventType};
   const std::vector<Measure> all = {Measure::Incidents(), Measure::Killed(), Measure::Injured()};
@@ -316,22 +323,8 @@ TEST(Cube, PreaggregateMatchesRowsAfterEdits) {
 TEST(Cube, RowPathsMatchBruteForceUnderEveryFilterKind) {
   auto facts = RandomFacts(9000, 41);
   Cube cube;
-  for (const auto& f : facts) ASSERT_TRUE(cube.Upsert(f).ok());
   std::mt19937 rng(17);
-  auto more = RandomFacts(600, 93);
-  for (size_t i = 0; i < more.size(); ++i) {
-    IncidentFacts f = more[i];
-    f.id = facts[rng() % facts.size()].id;
-    ASSERT_TRUE(cube.Upsert(f).ok());
-    for (auto& g : facts) {
-      if (g.id == f.id) g = f;
-    }
-    if (i % 3 == 0) {
-      size_t k = rng() % facts.size();
-      ASSERT_TRUE(cube.Remove(facts[k].id));
-      facts.erase(facts.begin() + static_cast<std::ptrdiff_t>(k));
-    }
-  }
+  ASSERT_NO_FATAL_FAILURE(LoadAndEdit(&cube, &facts, RandomFacts(600, 93), 3, &rng));
   const std::vector<Dimension> dims = {Dimension::kDay,     Dimension::kMonth,       Dimension::kYear,
                                        Dimension::kCountry, Dimension::kAdmin1,      Dimension::kAdmin2,
                                        Dimension::kPerpetrator, Dimension::kTarget,  Dimension::kAttackType,

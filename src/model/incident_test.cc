@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "common/date.h"
 #include "model/incident_json.h"
+#include "model/merge.h"
 
 namespace faultline {
 namespace {
@@ -49,6 +52,35 @@ TEST(Validate, NamesEachBadField) {
   EXPECT_NE(std::find(fields.begin(), fields.end(), "killed.civilians"), fields.end());
   EXPECT_NE(std::find(fields.begin(), fields.end(), "date_end"), fields.end());
   EXPECT_NE(std::find(fields.begin(), fields.end(), "license"), fields.end());
+}
+
+// Merges (resolution's Store::MergeReport, review merges) store what
+// MergeReport makes without validating it again: from two incidents that
+// end on or after they start, it must make one that does too, taking the
+// start and end of one report together.
+TEST(MergeReport, KeepsTheEndOnOrAfterTheStart) {
+  std::mt19937 rng(20261127);
+  const int32_t day0 = CivilDate::FromYmd(2020, 1, 1)->days();
+  auto random_dates = [&](Incident* inc) {
+    inc->date = day0 + static_cast<int32_t>(rng() % 60);
+    inc->date_end = inc->date + static_cast<int32_t>(rng() % 3 == 0 ? 0 : rng() % 40);
+    inc->date_precision = static_cast<uint8_t>(rng() % 4);
+  };
+  int moved = 0;
+  for (int round = 0; round < 2000; ++round) {
+    Incident into = Sample(), from = Sample();
+    random_dates(&into);
+    random_dates(&from);
+    ASSERT_TRUE(Validate(into).empty() && Validate(from).empty());
+    const Incident before = into;
+    MergeReport(&into, from);
+    EXPECT_TRUE(Validate(into).empty()) << "round " << round;
+    const Incident& kept = into.date_precision == before.date_precision ? before : from;
+    EXPECT_EQ(into.date, kept.date) << "round " << round;
+    EXPECT_EQ(into.date_end, kept.date_end) << "round " << round;
+    moved += &kept == &from;
+  }
+  EXPECT_GT(moved, 500);  // the more precise report's dates won often
 }
 
 TEST(Taxonomy, NamesRoundTrip) {

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -203,6 +204,16 @@ void ExpectRejected(const ApiServer& api, const std::string& method, const std::
   Json j = BodyOf(r);
   EXPECT_EQ(j["code"], "invalid_argument") << path;
   EXPECT_NE(j.value("message", "").find(what), std::string::npos) << path << " " << body << ": " << j.dump();
+}
+
+// A 413 payload_too_large (as the admin) for `body` POSTed to each of `paths`.
+void ExpectTooLarge(const ApiServer& api, std::initializer_list<const char*> paths, const std::string& body) {
+  for (const char* path : paths) {
+    auto r = api.Call("POST", path, Role::kAdmin, body);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 413) << path;
+    EXPECT_EQ(BodyOf(r)["code"], "payload_too_large") << path;
+  }
 }
 
 // Only `least` and the roles above it get past the role check: anonymous
@@ -526,17 +537,56 @@ TEST_F(ApiTest, ConflictingEditsGet409AndMissingIfMatchGets428) {
   EXPECT_EQ(now["history"][1]["changed_by"], "analyst");
 }
 
+// No write of the API stores an incident that ends before it starts (the
+// news window, Store::ScanNewsWindow, bounds on date_end and relies on it):
+// create and edit are refused with 400 naming date_end and store nothing,
+// and a review edit of the date moves the end with it.
+TEST_F(ApiTest, AnEndBeforeTheStartIsNeverStored) {
+  StartServer();
+  const std::string create =
+      R"({"date":"2021-05-10","date_end":"2021-05-01","country":"PK","admin1":"Sindh","event_type":"battles",)"
+      R"("attack_type":"armed_assault","target":"police","license":"project","status":"confirmed",)"
+      R"("geo_precision":"province"})";
+  ExpectRejected(*api_, "POST", "/api/v1/incidents", create, "date_end");
+  auto may = BodyOf(api_->Call("GET", "/api/v1/incidents?from=2021-04-01&to=2021-06-30", Role::kViewer));
+  EXPECT_EQ(may["incidents"].size(), 0u) << may.dump();
+
+  const std::string path = "/api/v1/incidents/" + std::to_string(api_->ids()[4]);
+  auto got = api_->Call("GET", path, Role::kAnalyst);
+  ASSERT_TRUE(got);
+  const Json before = BodyOf(got)["incident"];
+  const int32_t start = CivilDate::Parse(before["date"].get<std::string>())->days();
+  Json inc = before;
+  inc["date_end"] = CivilDate(start - 1).ToString();
+  auto bad = api_->Call("PUT", path, Role::kAnalyst, inc.dump(), {{"If-Match", got->get_header_value("ETag")}});
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400) << bad->body;
+  EXPECT_NE(BodyOf(bad).value("message", "").find("date_end"), std::string::npos) << bad->body;
+  EXPECT_EQ(BodyOf(api_->Call("GET", path, Role::kViewer))["incident"], before);
+
+  // A span is fine; a review edit that sets the date past its end makes a
+  // single day of it.
+  inc["date_end"] = CivilDate(start + 5).ToString();
+  auto span = api_->Call("PUT", path, Role::kAnalyst, inc.dump(), {{"If-Match", got->get_header_value("ETag")}});
+  ASSERT_TRUE(span);
+  ASSERT_EQ(span->status, 200) << span->body;
+  EXPECT_EQ(BodyOf(span)["incident"]["date_end"], CivilDate(start + 5).ToString());
+  const std::string later = CivilDate(start + 10).ToString();
+  auto edit = api_->Call("POST", "/api/v1/review/" + std::to_string(api_->ids()[4]) + "/edit", Role::kAnalyst,
+                         Json{{"set", {{"date", later}}}, {"reason", "date corrected"}}.dump());
+  ASSERT_TRUE(edit);
+  ASSERT_EQ(edit->status, 200) << edit->body;
+  const Json now = BodyOf(api_->Call("GET", path, Role::kViewer))["incident"];
+  EXPECT_EQ(now["date"], later);
+  EXPECT_FALSE(now.contains("date_end")) << now.dump();  // written only when it differs from date
+}
+
 TEST_F(ApiTest, OversizedBodiesGet413) {
   ServerOptions opt;
   opt.max_body_bytes = 4096;
   StartServer(opt);
   std::string big = R"({"name":"x","password":")" + std::string(10000, 'a') + "\"}";
-  for (const char* path : {"/api/v1/session", "/api/v1/incidents", "/api/v1/review/1/edit"}) {
-    auto r = api_->Call("POST", path, Role::kAdmin, big);
-    ASSERT_TRUE(r) << path;
-    EXPECT_EQ(r->status, 413) << path;
-    EXPECT_EQ(BodyOf(r)["code"], "payload_too_large") << path;
-  }
+  ExpectTooLarge(*api_, {"/api/v1/session", "/api/v1/incidents", "/api/v1/review/1/edit"}, big);
 }
 
 TEST_F(ApiTest, MalformedFiltersGet400WithAMessageNamingTheParameter) {
@@ -1620,12 +1670,7 @@ TEST_F(ApiTest, StageRoutesHaveLimits) {
   Clean();
   StartServer(small);
   std::string big = R"({"key":"k","notes":")" + std::string(5000, 'a') + "\"}";
-  for (const char* path : {"/api/v1/phases", "/api/v1/claims/check", "/api/v1/plans", "/api/v1/forecasts"}) {
-    auto r = api_->Call("POST", path, Role::kAdmin, big);
-    ASSERT_TRUE(r) << path;
-    EXPECT_EQ(r->status, 413) << path;
-    EXPECT_EQ(BodyOf(r)["code"], "payload_too_large") << path;
-  }
+  ExpectTooLarge(*api_, {"/api/v1/phases", "/api/v1/claims/check", "/api/v1/plans", "/api/v1/forecasts"}, big);
 }
 
 TEST_F(ApiTest, SqlInjectionStringsInStageParametersAreData) {

@@ -276,7 +276,8 @@ TEST(PostgresStoreMigration, UpgradeTo11KeepsSearchResultsAndKeys) {
   {
     pqxx::connection c(uri);
     pqxx::work tx(c);
-    tx.exec("CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
+    tx.exec(
+        "CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
     for (const Migration& m : PostgresMigrations()) {
       if (m.version >= 11) break;
       tx.exec(std::string(m.sql));
@@ -300,9 +301,10 @@ TEST(PostgresStoreMigration, UpgradeTo11KeepsSearchResultsAndKeys) {
     }
     tx.commit();
   }
-  const std::vector<std::string> queries = {"dawn",   "checkpoint", "bannu attacked", "tribune ambush", "convoy-ambush",
-                                            "tank",   "market",     "hyphen",         "starts",         "press@example.org",
-                                            "second", "nothing",    "dawn checkpoint", "headline"};
+  const std::vector<std::string> queries = {
+      "dawn",   "checkpoint", "bannu attacked",  "tribune ambush", "convoy-ambush",
+      "tank",   "market",     "hyphen",          "starts",         "press@example.org",
+      "second", "nothing",    "dawn checkpoint", "headline"};
   // Each query's ids under the old expression, read before the upgrade.
   std::vector<std::string> before;
   {

@@ -126,7 +126,8 @@ std::string InsertSql() {
   const int t = 3 + kContent;  // first parameter after the content
   const std::string at = "$" + std::to_string(t) + "::timestamptz", who = "$" + std::to_string(t + 1) + "::text";
   return "WITH ins AS (INSERT INTO incidents (id, version, " + ContentColumnList() +
-         ", sources_text, updated_at, updated_by) VALUES (COALESCE($1::bigint, nextval('incident_id_seq')), $2::integer, " +
+         ", sources_text, updated_at, updated_by) VALUES (COALESCE($1::bigint, nextval('incident_id_seq')), "
+         "$2::integer, " +
          Placeholders(3, kContentColumns.size()) + ", $" + std::to_string(t + 3) + "::text, " + at + ", " + who +
          ") RETURNING id, version, country, source_key),"
          " keys AS (INSERT INTO incident_keys (country, source_key, incident_id)"
@@ -152,9 +153,8 @@ std::string UpdateSql() {
   const std::string at = "$" + std::to_string(t) + "::timestamptz", who = "$" + std::to_string(t + 1) + "::text";
   auto p = [&](int k, const char* cast) { return "$" + std::to_string(t + k) + "::" + cast; };
   return "WITH upd AS (UPDATE incidents SET " + set + ", sources_text = " + p(7, "text") + ", updated_at = " + at +
-         ", updated_by = " + who +
-         " WHERE country = " + p(3, "text") + " AND id = " + p(4, "bigint") + " AND date_start = " +
-         p(5, "integer") + " AND version = " + p(6, "integer") +
+         ", updated_by = " + who + " WHERE country = " + p(3, "text") + " AND id = " + p(4, "bigint") +
+         " AND date_start = " + p(5, "integer") + " AND version = " + p(6, "integer") +
          " RETURNING id, version, country),"
          " hist AS (INSERT INTO incident_history (country, incident_id, version, changed_at, changed_by, reason)"
          " SELECT country, id, version, " +

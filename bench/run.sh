@@ -11,8 +11,8 @@
 #        bench/run.sh import-ab|postgres-ab   BASE=/path/to/older/faultline ROUNDS=3 ROWS=...
 #          A/B of two builds' imports, interleaved with the reference loader so
 #          that both see the same machine load (postgres-ab: one throwaway
-#          server, a database per side, then this build re-imports the file,
-#          every row unchanged). Make BASE by copying build/bench/faultline
+#          server, a database per side, then each build re-imports the file,
+#          every row unchanged; each line adds the server's CPU). Make BASE by copying build/bench/faultline
 #          aside before a change, or from `git worktree add` of an older commit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -90,17 +90,35 @@ if [[ $what == postgres* || $what == all ]]; then
   uri="postgresql://postgres@127.0.0.1:$port/postgres"
   chmod o+r "$csv"
   if [[ $what == postgres-ab ]]; then
+    # The server's CPU for one command: a backend's time is added to the
+    # postmaster's cutime + cstime when it exits (clock ticks), so this is
+    # what the command's connections cost the server, whatever the load.
+    # A backend exits (and is reaped) a little after its client: wait for
+    # every client backend (and zombie) to be gone before reading.
+    pm=$(head -1 "$pgdir/data/postmaster.pid")
+    pg_ticks() {
+      while ps --ppid "$pm" -o stat=,args= | grep -qE '^Z|postgres: postgres '; do sleep 0.05; done
+      awk '{print $16 + $17}' "/proc/$pm/stat"
+    }
+    hz=$(getconf CLK_TCK)
+    measure_pg() {
+      local t0
+      t0=$(pg_ticks)
+      measure "$@"
+      awk -v a="$t0" -v b="$(pg_ticks)" -v hz="$hz" 'BEGIN{printf "%-48s %8.2f s server CPU\n", "", (b - a) / hz}'
+    }
     cols=$(head -1 "$csv" | sed 's/,/ text,/g; s/$/ text/')
     for r in $(seq "${ROUNDS:-1}"); do
       echo "round $r (load $(cut -d' ' -f1 /proc/loadavg))"
       for d in b$r n$r c$r; do psql -q "$uri" -c "CREATE DATABASE $d"; done
       base_uri=${uri%/postgres}
-      measure "before ($BASE)" "$BASE" --db "$base_uri/b$r" import --no-progress --input-format acled "$csv"
-      measure "after ($FL)" $FL --db "$base_uri/n$r" import --no-progress --input-format acled "$csv"
+      measure_pg "before ($BASE)" "$BASE" --db "$base_uri/b$r" import --no-progress --input-format acled "$csv"
+      measure_pg "after ($FL)" $FL --db "$base_uri/n$r" import --no-progress --input-format acled "$csv"
       psql -q "$base_uri/c$r" -c "CREATE TABLE acled_raw ($cols)"
-      measure "psql \\copy (no validation)" psql -q "$base_uri/c$r" -c "\\copy acled_raw FROM '$csv' CSV HEADER"
+      measure_pg "psql \\copy (no validation)" psql -q "$base_uri/c$r" -c "\\copy acled_raw FROM '$csv' CSV HEADER"
     done
-    measure "after, re-import (all unchanged)" $FL --db "$base_uri/n1" import --no-progress --input-format acled "$csv"
+    measure_pg "before, re-import (all unchanged)" "$BASE" --db "$base_uri/b1" import --no-progress --input-format acled "$csv"
+    measure_pg "after, re-import (all unchanged)" $FL --db "$base_uri/n1" import --no-progress --input-format acled "$csv"
     exit 0
   fi
   measure "faultline import into PostgreSQL" $FL --db "$uri" import --no-progress --input-format acled "$csv"

@@ -47,12 +47,11 @@ std::string CountSql(const FilterSql& f);
 // "" when the text has no words.
 std::string Fts5Query(std::string_view text);
 
-// The tsvector the PostgreSQL text index is built on (0001_init.sql repeats
-// it; the planner uses the index only when the two match exactly).
-inline constexpr std::string_view kPostgresTextVector =
-    "(to_tsvector('simple', notes) || jsonb_to_tsvector('simple', "
-    "coalesce(jsonb_path_query_array(sources, '$[*].outlet') || jsonb_path_query_array(sources, '$[*].headline'), "
-    "'[]'::jsonb), '[\"string\"]'))";
+// The tsvector the PostgreSQL text index is built on (0011_import_indexes.sql
+// repeats it; the planner uses the index only when the two match exactly).
+// sources_text is SourcesSearchText(sources) (columns.h), which the store
+// writes with every row.
+inline constexpr std::string_view kPostgresTextVector = "to_tsvector('simple', notes || ' ' || sources_text)";
 
 }  // namespace faultline
 

@@ -121,13 +121,14 @@ constexpr int kContent = static_cast<int>(kContentColumns.size());
 
 // Inserts an incident with its key and the history row of its version in
 // one statement. $1 id (NULL: next from the sequence), $2 version, $3..
-// content, then updated_at, updated_by, reason.
+// content, then updated_at, updated_by, reason, sources_text.
 std::string InsertSql() {
   const int t = 3 + kContent;  // first parameter after the content
   const std::string at = "$" + std::to_string(t) + "::timestamptz", who = "$" + std::to_string(t + 1) + "::text";
   return "WITH ins AS (INSERT INTO incidents (id, version, " + ContentColumnList() +
-         ", updated_at, updated_by) VALUES (COALESCE($1::bigint, nextval('incident_id_seq')), $2::integer, " +
-         Placeholders(3, kContentColumns.size()) + ", " + at + ", " + who +
+         ", sources_text, updated_at, updated_by) VALUES (COALESCE($1::bigint, nextval('incident_id_seq')), "
+         "$2::integer, " +
+         Placeholders(3, kContentColumns.size()) + ", $" + std::to_string(t + 3) + "::text, " + at + ", " + who +
          ") RETURNING id, version, country, source_key),"
          " keys AS (INSERT INTO incident_keys (country, source_key, incident_id)"
          " SELECT country, source_key, id FROM ins WHERE source_key <> ''),"
@@ -138,8 +139,9 @@ std::string InsertSql() {
 
 // Replaces an incident's content in place and adds the history row of the
 // new version, if the stored version is the expected one. $1 new version,
-// $2.. content, then updated_at, updated_by, reason, and the old row's
-// country, id, date_start (for partition pruning) and version.
+// $2.. content, then updated_at, updated_by, reason, the old row's
+// country, id, date_start (for partition pruning) and version, and the new
+// sources_text.
 std::string UpdateSql() {
   std::string set = "version = $1::integer";
   for (int i = 0; i < kContent; ++i) {
@@ -150,9 +152,9 @@ std::string UpdateSql() {
   const int t = 2 + kContent;
   const std::string at = "$" + std::to_string(t) + "::timestamptz", who = "$" + std::to_string(t + 1) + "::text";
   auto p = [&](int k, const char* cast) { return "$" + std::to_string(t + k) + "::" + cast; };
-  return "WITH upd AS (UPDATE incidents SET " + set + ", updated_at = " + at + ", updated_by = " + who +
-         " WHERE country = " + p(3, "text") + " AND id = " + p(4, "bigint") + " AND date_start = " +
-         p(5, "integer") + " AND version = " + p(6, "integer") +
+  return "WITH upd AS (UPDATE incidents SET " + set + ", sources_text = " + p(7, "text") + ", updated_at = " + at +
+         ", updated_by = " + who + " WHERE country = " + p(3, "text") + " AND id = " + p(4, "bigint") +
+         " AND date_start = " + p(5, "integer") + " AND version = " + p(6, "integer") +
          " RETURNING id, version, country),"
          " hist AS (INSERT INTO incident_history (country, incident_id, version, changed_at, changed_by, reason)"
          " SELECT country, id, version, " +
@@ -181,10 +183,12 @@ void AppendArrayElement(std::string_view v, std::string* out) {
   *out += '"';
 }
 
-// A batch of incidents as one array literal per content column ("{...}"),
-// for `unnest`: a batch of any size is one statement with a fixed number of
-// parameters, sent as text, so nothing is escaped but double quotes and
-// backslashes inside elements. A Binder (columns.h) for BindContent, one row at a time.
+// A batch of incidents as one array literal per content column ("{...}")
+// and one for sources_text, for `unnest`: a batch of any size is one
+// statement with a fixed number of parameters, sent as text, so nothing is
+// escaped but double quotes and backslashes inside elements. A Binder
+// (columns.h) for BindContent, one row at a time; the caller adds the
+// row's sources_text after it.
 class ColumnArrays {
  public:
   ColumnArrays() { Reset(); }
@@ -211,26 +215,25 @@ class ColumnArrays {
     if (rows_ > 0) c += ',';
     return c;
   }
-  std::vector<std::string> cols_ = std::vector<std::string>(kContentColumns.size());
+  std::vector<std::string> cols_ = std::vector<std::string>(kContentColumns.size() + 1);  // + sources_text
   size_t rows_ = 0;
   size_t i_ = 0;
 };
 
 // Inserts a batch of new incidents, their keys and the history rows of their
 // version 1 in one statement: $1..$50 are the content columns as arrays (in
-// kContentColumns order), then updated_at, updated_by, reason. ids come from
-// the sequence in row order; the statement returns them in row order.
+// kContentColumns order), $51 sources_text as an array, then updated_at,
+// updated_by, reason. ids come from the sequence in row order; the
+// statement returns them in row order.
 std::string InsertBatchSql() {
   std::string arrays, names;
   for (size_t i = 0; i < kContentColumns.size(); ++i) {
-    if (i) {
-      arrays += ", ";
-      names += ", ";
-    }
-    arrays += "$" + std::to_string(i + 1) + "::" + std::string(ContentColumnType(kContentColumns[i])) + "[]";
-    names += kContentColumns[i];
+    arrays += "$" + std::to_string(i + 1) + "::" + std::string(ContentColumnType(kContentColumns[i])) + "[], ";
+    names += std::string(kContentColumns[i]) + ", ";
   }
-  const int t = kContent + 1;
+  arrays += "$" + std::to_string(kContent + 1) + "::text[]";
+  names += "sources_text";
+  const int t = kContent + 2;
   const std::string at = "$" + std::to_string(t) + "::timestamptz", who = "$" + std::to_string(t + 1) + "::text";
   return "WITH v AS (SELECT nextval('incident_id_seq') AS id, u.* FROM unnest(" + arrays + ") WITH ORDINALITY AS u(" +
          names + ", ord)),"
@@ -245,9 +248,9 @@ std::string InsertBatchSql() {
 }
 
 // A row of the staging table for COPY (StagingTableSql): its order in the
-// batch, then the content columns. A Binder (columns.h) for BindContent;
+// batch, the content columns, then sources_text. A Binder (columns.h) for BindContent;
 // libpqxx's stream_to escapes the fields for COPY's text format.
-using StagedRow = std::array<std::optional<std::string>, kContentColumns.size() + 1>;
+using StagedRow = std::array<std::optional<std::string>, kContentColumns.size() + 2>;
 
 class StagedRowBinder {
  public:
@@ -285,12 +288,13 @@ std::string StagingTableSql() {
     sql += ' ';
     sql += ContentColumnType(c);
   }
-  return sql + ")";
+  return sql + ", sources_text text)";
 }
 
 std::vector<std::string> StagingColumns() {
   std::vector<std::string> cols{"ord"};
   for (std::string_view c : kContentColumns) cols.emplace_back(c);
+  cols.emplace_back("sources_text");
   return cols;
 }
 
@@ -298,7 +302,7 @@ std::vector<std::string> StagingColumns() {
 // $1 updated_at, $2 updated_by, $3 reason. ids come from the sequence in
 // `ord` order and are returned in that order.
 std::string InsertStagedSql() {
-  const std::string names = ContentColumnList();
+  const std::string names = ContentColumnList() + ", sources_text";
   return "WITH v AS (SELECT nextval('incident_id_seq') AS id, s.* FROM (SELECT * FROM fl_stage ORDER BY ord) AS s),"
          " ins AS (INSERT INTO incidents (id, version, " + names + ", updated_at, updated_by) SELECT id, 1, " +
          names +
@@ -811,6 +815,7 @@ class PostgresStore final : public Store {
     p.Text(now);
     p.Text(change.who);
     p.Text(change.reason);
+    p.Text(SourcesSearchText(inc.sources));
     pqxx::result r = tx.exec_prepared("fl_insert", p.dynamic());
     return Row{r[0]}.Int(0);
   }
@@ -828,6 +833,14 @@ class PostgresStore final : public Store {
     return Status::Ok();
   }
 
+  // Removes the key row of the stored incident `current`: its source_key,
+  // the only key an incident has (every write keeps incident_keys so), by
+  // the primary key (migration 0011 dropped the index on incident_id).
+  static void DeleteKey(pqxx::transaction_base& tx, const Incident& current) {
+    if (current.source_key.empty()) return;
+    tx.exec_prepared("fl_delete_key", current.source_key, current.country, current.id);
+  }
+
   Status Replace(pqxx::transaction_base& tx, const Incident& current, const Incident& inc, int32_t version,
                  const Change& change) {
     const std::string sources = SourcesToJson(inc.sources);
@@ -843,7 +856,7 @@ class PostgresStore final : public Store {
       RETURN_IF_ERROR(SealHistory(tx, current));
       tx.exec_prepared("fl_move_history", inc.country, current.country, current.id);
       tx.exec_prepared("fl_delete_history", current.country, current.id);
-      tx.exec_prepared("fl_delete_keys", current.country, current.id);
+      DeleteKey(tx, current);
       Insert(tx, inc, current.id, version, sources, now, change);
       return Status::Ok();
     }
@@ -857,11 +870,12 @@ class PostgresStore final : public Store {
     p.Int(current.id);
     p.Int(current.date);
     p.Int(current.version);
+    p.Text(SourcesSearchText(inc.sources));
     pqxx::result r = tx.exec_prepared("fl_update", p.dynamic());
     if (r.empty()) return Conflict(stale);
     RETURN_IF_ERROR(SealHistory(tx, current));
     if (inc.source_key != current.source_key) {
-      tx.exec_prepared("fl_delete_keys", current.country, current.id);
+      DeleteKey(tx, current);
       if (!inc.source_key.empty()) tx.exec_prepared("fl_insert_key", inc.country, inc.source_key, current.id);
     }
     return Status::Ok();
@@ -993,9 +1007,11 @@ class PostgresStore final : public Store {
           StagedRowBinder binder(&staged_row_);
           std::string sources;
           for (size_t j = 0; j < fresh.size(); ++j) {
-            sources = SourcesToJson(run[fresh[j]].sources);
+            const Incident& inc = run[fresh[j]];
+            sources = SourcesToJson(inc.sources);
             binder.Start(static_cast<int64_t>(j));
-            BindContent(run[fresh[j]], sources, binder);
+            BindContent(inc, sources, binder);
+            binder.Text(SourcesSearchText(inc.sources));
             copy << staged_row_;
           }
           copy.complete();
@@ -1008,6 +1024,7 @@ class PostgresStore final : public Store {
           sources = SourcesToJson(run[i].sources);
           arrays_.StartRow();
           BindContent(run[i], sources, arrays_);
+          arrays_.Text(SourcesSearchText(run[i].sources));
           arrays_.EndRow();
         }
         const std::vector<std::string>& cols = arrays_.Finish();
@@ -1168,7 +1185,9 @@ Status PostgresStore::Init() {
                    " FROM incident_history WHERE country = $2::text AND incident_id = $3::bigint");
     conn_->prepare("fl_delete_history",
                    "DELETE FROM incident_history WHERE country = $1::text AND incident_id = $2::bigint");
-    conn_->prepare("fl_delete_keys", "DELETE FROM incident_keys WHERE country = $1::text AND incident_id = $2::bigint");
+    conn_->prepare("fl_delete_key",
+                   "DELETE FROM incident_keys WHERE source_key = $1::text AND country = $2::text"
+                   " AND incident_id = $3::bigint");
     conn_->prepare("fl_insert_key",
                    "INSERT INTO incident_keys (country, source_key, incident_id) VALUES ($1::text, $2::text, $3::bigint)");
     conn_->prepare("fl_seal_history",

@@ -75,7 +75,10 @@ bool IsWeakAttackWord(std::string_view w) {
                                                "destroyed", "planted", "explosives", "detonated", "went",
                                                "attacks", "drone", "drones", "missiles", "jets", "raid",
                                                "raided", "shells", "artillery", "fighter", "fighting", "fierce", "heavy", "skirmish",
-                                               "skirmishes", "besieged", "siege", "hostages", "hostage", "gunmen", "gunman", "men"};
+                                               "skirmishes", "besieged", "siege", "hostages", "hostage", "gunmen", "gunman", "men",
+                                               "clashed", "clashing", "fought", "battled", "battling", "warplanes",
+                                               "gunships", "massacres", "kidnappings", "abductions",
+                                               "invasion", "invaded", "invading", "incursion", "incursions"};
   for (std::string_view k : kWeak) {
     if (w == k) return true;
   }
@@ -161,6 +164,9 @@ class Reader {
   std::string text_;
   std::optional<int32_t> published_;
   bool has_title_ = false;
+  // The article is about armed conflict (a conflict word, a strong attack
+  // cue or an armed group named): what makes "the deal" a conflict agreement.
+  bool conflict_article_ = false;
   StatContext stat_;
   std::vector<Token> tokens_;
   std::vector<Sentence> sentences_;
@@ -184,6 +190,14 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
       case Cue::kAttack: {
         f.attacks.push_back(m);
         bool weak = m.end - m.begin == 1 && IsWeakAttackWord(tokens_[m.begin].fold);
+        // "mounted its long-threatened invasion", "launched a fresh raid":
+        // a verb of launching makes the attack noun after it an event.
+        for (int32_t b = std::max(s.begin, m.begin - 6); weak && b < m.begin; ++b) {
+          if (WordIs(b, "launched") || WordIs(b, "mounted") || WordIs(b, "staged") || WordIs(b, "unleashed") ||
+              (WordIs(b, "carried") && WordIs(b + 1, "out"))) {
+            weak = false;
+          }
+        }
         (weak ? f.weak_attack : f.strong_attack) = true;
         break;
       }
@@ -191,6 +205,9 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
       case Cue::kModal:
         // "May" capitalised is the month; "will" and "may" are modal only in lower case.
         if (tokens_[m.begin].capitalized && (WordIs(m.begin, "may") || WordIs(m.begin, "will"))) break;
+        // "its long-threatened invasion", "a much-feared offensive": the
+        // word is half of a compound adjective, not the sentence's mood.
+        if (m.begin > s.begin && IsJoiner(tokens_[m.begin - 1]) && tokens_[m.begin - 1].punct == '-') break;
         (m.value == 1 ? f.modal_strong : f.modal_weak) = true;
         break;
       case Cue::kRetro:
@@ -707,6 +724,16 @@ void Reader::ReadPhases(const SentenceFacts& f, Extraction* out) {
       bool named = tokens_[kind.begin].capitalized || WordIs(kind.begin, "military");
       if (!named) continue;
     }
+    if (kind.value2 == 1) {
+      // "agreement", "deal", "pact": a conflict agreement only in an article
+      // about conflict and not next to a civil subject ("a free-trade pact",
+      // "an agreement on water resources").
+      if (!conflict_article_) continue;
+      bool civil = std::any_of(f.cues.begin(), f.cues.end(), [&](const CueMatch& t) {
+        return t.cue == Cue::kTopic && t.value == 0 && t.begin >= kind.begin - 4 && t.begin < kind.end + 4;
+      });
+      if (civil) continue;
+    }
     // The nearest action word in the sentence.
     const CueMatch* action = nullptr;
     int32_t best = 1 << 30;
@@ -719,6 +746,16 @@ void Reader::ReadPhases(const SentenceFacts& f, Extraction* out) {
                   WordIs(b, "refuse") || WordIs(b, "never") || WordIs(b, "declined") || WordIs(b, "rejected");
       }
       if (negated) continue;
+      // "a deal to end the fighting": what the agreement ends, not the
+      // phase ending (which "ended the ceasefire" names with a phase noun).
+      if (a.value == 2) {
+        bool purpose = false;
+        for (int32_t t = a.end; t < std::min(f.te, a.end + 3) && !purpose; ++t) {
+          purpose = CueAt(f, t, Cue::kTopic) != nullptr && CueAt(f, t, Cue::kTopic)->value == 1 &&
+                    CueAt(f, t, Cue::kCeasefire) == nullptr;
+        }
+        if (purpose) continue;
+      }
       int32_t dist = a.begin >= kind.end ? a.begin - kind.end : kind.begin - a.end + 1;
       if (dist < best) {
         best = dist;
@@ -1445,6 +1482,18 @@ Extraction Reader::Run() {
       if (f.index > 0 && tokens_[f.tb].blank_line_before) break;
       f.title = true;
     }
+  }
+  for (const SentenceFacts& f : facts_) {
+    conflict_article_ = conflict_article_ || f.strong_attack ||
+                        std::any_of(f.cues.begin(), f.cues.end(), [](const CueMatch& m) {
+                          return m.cue == Cue::kTopic && m.value == 1;
+                        }) ||
+                        std::any_of(f.entities.begin(), f.entities.end(), [](const EntityMatch& e) {
+                          return std::any_of(e.refs.begin(), e.refs.end(), [](const EntityRef* r) {
+                            return r->kind == EntityKind::kActor && r->actor->kind == "group";
+                          });
+                        });
+    if (conflict_article_) break;
   }
 
   std::vector<const SentenceFacts*> event, context;

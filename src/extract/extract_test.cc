@@ -305,10 +305,16 @@ TEST(Extract, AttackVerbsNounsAndInflections) {
   EXPECT_TRUE(HasIncident("Rebels massacred villagers in a remote valley, survivors said."));
   EXPECT_TRUE(HasIncident("Air raids hit the northern suburbs at dawn."));
   EXPECT_TRUE(HasIncident("Unknown men abducting a schoolteacher were seen by neighbours on Monday."));
+  EXPECT_TRUE(HasIncident("A suicide car bomber drove into the gate of a customs compound on Wednesday."));
+  EXPECT_TRUE(HasIncident("Men on motorbikes sprayed bullets at a passing minibus."));
+  EXPECT_TRUE(HasIncident("Someone lobbed a grenade into a crowded tea stall near the bus stand."));
+  EXPECT_TRUE(HasIncident("Youths threw petrol bombs at a tax office during the night."));
   // Generic words stay generic.
   EXPECT_FALSE(HasIncident("The team battled hard but lost the final."));
   EXPECT_FALSE(HasIncident("The two parties clashed over the budget in parliament."));
   EXPECT_FALSE(HasIncident("A storm of criticism greeted the new tax."));
+  EXPECT_FALSE(HasIncident("An elephant went on a rampage through the village fields."));
+  EXPECT_FALSE(HasIncident("Residents heard gunfire at a wedding."));
 }
 
 TEST(Extract, AssassinationAttempts) {
@@ -324,6 +330,7 @@ TEST(Extract, PassiveAndNominalAttackConstructions) {
   EXPECT_TRUE(HasIncident("Soldiers fired on a crowd of farmers near the canal."));
   EXPECT_TRUE(HasIncident("The hill town fell after three days of fighting between the army and rebels."));
   EXPECT_TRUE(HasIncident("Clashes between rival factions left the market deserted."));
+  EXPECT_TRUE(HasIncident("Fighting erupted between two clans in the hills overnight."));
   // A verb of launching makes a generic attack noun an event, and "-feared"
   // in a compound adjective is not the sentence's mood.
   EXPECT_TRUE(HasIncident("Troops launched a long-feared assault on the hill stronghold at dawn."));
@@ -341,11 +348,21 @@ TEST(Extract, ConflictAgreementConstructions) {
   EXPECT_TRUE(HasAgreement("Rebel commanders signed a memorandum of understanding with the army."));
   EXPECT_TRUE(HasAgreement("Two hundred fighters surrendered to the army with their weapons."));
   EXPECT_TRUE(HasAgreement("The government offered to negotiate with the armed group."));
+  EXPECT_TRUE(HasAgreement("Mediators said both parties had accepted a 48-hour humanitarian pause."));
+  EXPECT_TRUE(HasAgreement("Peace talks between the two delegations were held in a neutral city."));
   // Not conflict agreements: trade, resources, energy; and a refusal.
   EXPECT_FALSE(HasAgreement("The two countries signed a free-trade pact on Tuesday."));
   EXPECT_FALSE(HasAgreement("Ministers reached a consensus on water sharing at the summit."));
   EXPECT_FALSE(HasAgreement("Energy ministers signed an agreement on gas pipelines while troops guarded the venue."));
   EXPECT_FALSE(HasAgreement("The rebels refused to sign a ceasefire."));
+  // Generic talks and deals: trade and wages are not conflict matters.
+  EXPECT_FALSE(HasAgreement("Both countries agreed to hold talks on border trade."));
+  EXPECT_FALSE(HasAgreement("The union reached a wage deal with the employers."));
+  // "to end the fighting" is what the deal ends, not the deal ending.
+  Extraction deal = ExtractText("The two militias reached a deal to end the fighting in the valley.");
+  ASSERT_FALSE(deal.phases.empty());
+  EXPECT_EQ(deal.phases[0].kind, "agreement");
+  EXPECT_EQ(deal.phases[0].action, "signed");
 }
 
 // ---- readers -------------------------------------------------------------

@@ -78,7 +78,8 @@ bool IsWeakAttackWord(std::string_view w) {
                                                "skirmishes", "besieged", "siege", "hostages", "hostage", "gunmen", "gunman", "men",
                                                "clashed", "clashing", "fought", "battled", "battling", "warplanes",
                                                "gunships", "massacres", "kidnappings", "abductions",
-                                               "invasion", "invaded", "invading", "incursion", "incursions"};
+                                               "invasion", "invaded", "invading", "incursion", "incursions",
+                                               "rampage", "sniper", "snipers", "gunfire"};
   for (std::string_view k : kWeak) {
     if (w == k) return true;
   }

@@ -72,7 +72,8 @@ Lexicon::Lexicon() {
   Add("suicide bomber|suicide bombers|suicide bombing|suicide attack|suicide attacker|suicide blast|"
       "suicide car bomb|suicide car bombing|suicide vest|suicide jacket|blew himself up|blew herself up|"
       "detonated his explosives|detonated her explosives|detonated himself|self detonated|explosives laden|"
-      "explosive laden|vbied|suicide bombings",
+      "explosive laden|vbied|suicide bombings|suicide car bomber|suicide car bombers|suicide truck bomber|"
+      "suicide truck bomb|car bomber|truck bomber|suicide bombers struck",
       Cue::kAttack, A(AT::kSuicideBombing));
   Add("drone strike|drone attack|drone strikes|drone|drones|missile strike|missiles|air strike|airstrike|"
       "air strikes|airstrikes|unmanned aircraft|aerial bombardment|fighter jets|jets pounded|air raid|air raids|"
@@ -88,7 +89,9 @@ Lexicon::Lexicon() {
       "remote controlled|remote control bomb|magnetic bomb|sticky bomb|explosive device|bomb went off|"
       "explosives|detonated|went off|ripped through|bombs|bombed|bombings of|car bombs|car bombing|"
       "car bomb explosion|bomb explosion|bomb attack|bomb blast|minefield|mine explosion|booby trap|booby trapped|"
-      "parcel bomb|letter bomb|truck bomb|explosive laden vehicle",
+      "parcel bomb|letter bomb|truck bomb|explosive laden vehicle|grenade attack|hurled a grenade|"
+      "lobbed a grenade|threw a grenade|hurled grenades|lobbed grenades|ied attack|petrol bomb|petrol bombs|"
+      "firebombed|firebomb|molotov cocktails",
       Cue::kAttack, A(AT::kBombingIed));
   Add("kidnapped|abducted|kidnapping|abduction|kidnap|abduct|taken hostage|took hostage|hostages|held hostage|"
       "kidnaps|abducts|abducting|kidnappings|abductions|seized as hostages|taken captive|took captive",
@@ -115,7 +118,10 @@ Lexicon::Lexicon() {
       "fought|battled|battling|gun battles|pitched battle|fierce battle|street battles|armed clashes|"
       "fierce clashes|heavy clashes|deadly clashes|days of fighting|hours of fighting|weeks of fighting|"
       "months of fighting|days of clashes|hours of clashes|ambushes|ambushing|storming|"
-      "invasion|invaded|invading|incursion|incursions",
+      "invasion|invaded|invading|incursion|incursions|fighting erupted|clashes erupted|fighting raged|"
+      "sprayed bullets|sprayed with bullets|riddled with bullets|bullet riddled|hail of bullets|gunfire|"
+      "exchange of gunfire|crossfire|sniper fire|snipers|sniper|knife attack|shooting spree|rampage|"
+      "arson attack|grenade attack",
       Cue::kAttack, A(AT::kArmedAssault));
   Add("blew up|torched|set on fire|set ablaze|destroyed|damaged|sabotage|sabotaged|vandalised|vandalized|"
       "dismantled|cut the fence|blown up|uprooted|uproot|tore down|pulled down|burnt down|burned down|"
@@ -287,14 +293,16 @@ Lexicon::Lexicon() {
   // Phases.
   Add("ceasefire|cease fire|ceasefires|truce|truces|armistice|cessation of hostilities|halt to attacks|"
       "pause in attacks|end to hostilities|halt to the fighting|halt to fighting|cessation of fighting|"
-      "ceasefire agreement|ceasefire deal|truce agreement|truce deal",
+      "ceasefire agreement|ceasefire deal|truce agreement|truce deal|humanitarian pause|pause in fighting|"
+      "pause in the fighting|lull in fighting|lull in the fighting",
       Cue::kCeasefire, 0);
-  Add("talks|peace talks|negotiations|dialogue|peace process|parleys|jirga talks|negotiation|peace negotiations|"
-      "negotiate|negotiated|negotiating|mediation|mediate|mediated|mediating|peace conference|peace summit|"
-      "ceasefire talks|truce talks|round of negotiations",
+  // value2 1: a generic word ("talks", "agreement", "deal") that is about
+  // conflict only in a conflict article and not next to a civil subject.
+  Add("talks|negotiations|dialogue|parleys|negotiation|negotiate|negotiated|negotiating|round of negotiations",
+      Cue::kCeasefire, 1, 1);
+  Add("peace talks|peace process|jirga talks|peace negotiations|mediation|mediate|mediated|mediating|"
+      "peace conference|peace summit|ceasefire talks|truce talks",
       Cue::kCeasefire, 1);
-  // value2 1: a generic noun ("agreement", "deal") that is a conflict
-  // agreement only in a conflict article and not next to a civil subject.
   Add("agreement|deal|accord|pact|memorandum of understanding|memorandum|mou|treaty|consensus|understanding|"
       "agreements|deals|accords",
       Cue::kCeasefire, 2, 1);
@@ -356,7 +364,8 @@ Lexicon::Lexicon() {
       "militia|militias|militiamen|taliban|army|troops|soldiers|security forces|military|war|warring|fighting|"
       "hostilities|violence|conflict|clashes|attacks|peace|ceasefire|truce|hostage|hostages|prisoners|weapons|"
       "arms|disarmament|jirga|tribal|separatist|separatists|armed group|armed groups|terrorist|terrorists|"
-      "terrorism|bloodshed|combatants|peacekeepers|peacekeeping|opposition forces|government forces",
+      "terrorism|bloodshed|combatants|peacekeepers|peacekeeping|opposition forces|government forces|invasion|"
+      "invasions|occupation|uprising|insurrection|coup|armed|warfare|civil war",
       Cue::kTopic, 1);
   Add("trade|free trade|economic|economy|investment|investments|loan|loans|aid|energy|gas|oil|water|tax|taxes|"
       "tariff|tariffs|business|commercial|debt|credit|fisheries|fishing|customs|visa|visas|aviation|climate|"

@@ -309,6 +309,11 @@ TEST(Extract, AttackVerbsNounsAndInflections) {
   EXPECT_TRUE(HasIncident("Men on motorbikes sprayed bullets at a passing minibus."));
   EXPECT_TRUE(HasIncident("Someone lobbed a grenade into a crowded tea stall near the bus stand."));
   EXPECT_TRUE(HasIncident("Youths threw petrol bombs at a tax office during the night."));
+  EXPECT_TRUE(HasIncident("A blast tore through a crowded bus terminal on Thursday morning."));
+  EXPECT_TRUE(HasIncident("A drone struck a pickup truck on the outskirts of the town."));
+  EXPECT_TRUE(HasIncident("Rockets hit a residential block in the east of the city."));
+  EXPECT_TRUE(HasIncident("A shopkeeper was shot and wounded by men on a motorcycle."));
+  EXPECT_TRUE(HasIncident("The gunmen took hostages at a hotel in the capital."));
   // Generic words stay generic.
   EXPECT_FALSE(HasIncident("The team battled hard but lost the final."));
   EXPECT_FALSE(HasIncident("The two parties clashed over the budget in parliament."));
@@ -358,6 +363,11 @@ TEST(Extract, ConflictAgreementConstructions) {
   // Generic talks and deals: trade and wages are not conflict matters.
   EXPECT_FALSE(HasAgreement("Both countries agreed to hold talks on border trade."));
   EXPECT_FALSE(HasAgreement("The union reached a wage deal with the employers."));
+  EXPECT_TRUE(HasAgreement("A ceasefire brokered by neighbouring states took effect at midnight."));
+  // Denied, failed or only expected: not an agreement.
+  EXPECT_FALSE(HasAgreement("The talks with the militants ended without a deal."));
+  EXPECT_FALSE(HasAgreement("The government failed to reach an agreement with the insurgents."));
+  EXPECT_FALSE(HasAgreement("The two sides are expected to sign a ceasefire next week."));
   // "to end the fighting" is what the deal ends, not the deal ending.
   Extraction deal = ExtractText("The two militias reached a deal to end the fighting in the valley.");
   ASSERT_FALSE(deal.phases.empty());

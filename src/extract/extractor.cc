@@ -79,7 +79,7 @@ bool IsWeakAttackWord(std::string_view w) {
                                                "clashed", "clashing", "fought", "battled", "battling", "warplanes",
                                                "gunships", "massacres", "kidnappings", "abductions",
                                                "invasion", "invaded", "invading", "incursion", "incursions",
-                                               "rampage", "sniper", "snipers", "gunfire"};
+                                               "rampage", "sniper", "snipers", "gunfire", "overran"};
   for (std::string_view k : kWeak) {
     if (w == k) return true;
   }
@@ -725,6 +725,12 @@ void Reader::ReadPhases(const SentenceFacts& f, Extraction* out) {
       bool named = tokens_[kind.begin].capitalized || WordIs(kind.begin, "military");
       if (!named) continue;
     }
+    // "no agreement was reached", "ended without a deal": no such phase.
+    bool denied = false;
+    for (int32_t b = std::max(f.tb, kind.begin - 2); b < kind.begin; ++b) {
+      denied = denied || WordIs(b, "no") || WordIs(b, "without");
+    }
+    if (denied) continue;
     if (kind.value2 == 1) {
       // "agreement", "deal", "pact": a conflict agreement only in an article
       // about conflict and not next to a civil subject ("a free-trade pact",
@@ -744,7 +750,8 @@ void Reader::ReadPhases(const SentenceFacts& f, Extraction* out) {
       bool negated = false;
       for (int32_t b = std::max(f.tb, a.begin - 3); b < a.begin; ++b) {
         negated = negated || WordIs(b, "not") || WordIs(b, "refuses") || WordIs(b, "refused") ||
-                  WordIs(b, "refuse") || WordIs(b, "never") || WordIs(b, "declined") || WordIs(b, "rejected");
+                  WordIs(b, "refuse") || WordIs(b, "never") || WordIs(b, "declined") || WordIs(b, "rejected") ||
+                  WordIs(b, "failed") || WordIs(b, "fail") || WordIs(b, "unable");
       }
       if (negated) continue;
       // "a deal to end the fighting": what the agreement ends, not the
@@ -770,7 +777,7 @@ void Reader::ReadPhases(const SentenceFacts& f, Extraction* out) {
       for (int32_t i = f.tb; i < f.te; ++i) {
         std::string_view w = tokens_[i].fold;
         threatened = threatened || w == "threatened" || w == "threatens" || w == "could" || w == "would" ||
-                     w == "may" || w == "might" || w == "warned" || w == "if";
+                     w == "may" || w == "might" || w == "warned" || w == "if" || w == "expected" || w == "poised";
       }
       if (threatened) continue;
     }

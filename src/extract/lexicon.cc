@@ -78,11 +78,13 @@ Lexicon::Lexicon() {
   Add("drone strike|drone attack|drone strikes|drone|drones|missile strike|missiles|air strike|airstrike|"
       "air strikes|airstrikes|unmanned aircraft|aerial bombardment|fighter jets|jets pounded|air raid|air raids|"
       "air attack|air attacks|aerial attack|aerial attacks|warplanes|war planes|gunships|helicopter gunships|"
-      "airstrike on|bombing raid|bombing raids|aircraft bombed|planes bombed|jets bombed",
+      "airstrike on|bombing raid|bombing raids|aircraft bombed|planes bombed|jets bombed|drone struck|"
+      "drones struck|missiles struck|missile struck|missile hit|missiles hit",
       Cue::kAttack, A(AT::kDroneOrAirStrike));
   Add("rocket|rockets|mortar|mortars|shelling|shells|shelled|artillery|cross border fire|rocket attack|"
       "mortar shells|mortar rounds|shelling of|bombarded|bombarding|bombardment|bombard|rocket fire|mortar fire|"
-      "artillery fire|tank fire|fired rockets|fired shells|fired mortars|rocket attacks",
+      "artillery fire|tank fire|fired rockets|fired shells|fired mortars|rocket attacks|rockets hit|rocket hit|"
+      "shells landed|shell landed|rockets landed|rocket landed|shells hit|shell hit",
       Cue::kAttack, A(AT::kRocketMortar));
   Add("bomb|bombing|blast|blasts|explosion|explosions|exploded|explode|ied|improvised explosive device|"
       "roadside bomb|roadside bombs|car bomb|landmine|land mine|grenade|grenades|hand grenade|planted|"
@@ -91,10 +93,11 @@ Lexicon::Lexicon() {
       "car bomb explosion|bomb explosion|bomb attack|bomb blast|minefield|mine explosion|booby trap|booby trapped|"
       "parcel bomb|letter bomb|truck bomb|explosive laden vehicle|grenade attack|hurled a grenade|"
       "lobbed a grenade|threw a grenade|hurled grenades|lobbed grenades|ied attack|petrol bomb|petrol bombs|"
-      "firebombed|firebomb|molotov cocktails",
+      "firebombed|firebomb|molotov cocktails|tore through|set off a bomb|set off explosives",
       Cue::kAttack, A(AT::kBombingIed));
   Add("kidnapped|abducted|kidnapping|abduction|kidnap|abduct|taken hostage|took hostage|hostages|held hostage|"
-      "kidnaps|abducts|abducting|kidnappings|abductions|seized as hostages|taken captive|took captive",
+      "kidnaps|abducts|abducting|kidnappings|abductions|seized as hostages|taken captive|took captive|"
+      "took hostages|taken hostages|seized hostages|hostage taking|hostage crisis",
       Cue::kAttack, A(AT::kKidnapping));
   Add("hijacked|hijacking|hijack", Cue::kAttack, A(AT::kHijacking));
   Add("shot dead|gunned down|targeted killing|target killing|target killed|assassinated|assassination|"
@@ -121,7 +124,7 @@ Lexicon::Lexicon() {
       "invasion|invaded|invading|incursion|incursions|fighting erupted|clashes erupted|fighting raged|"
       "sprayed bullets|sprayed with bullets|riddled with bullets|bullet riddled|hail of bullets|gunfire|"
       "exchange of gunfire|crossfire|sniper fire|snipers|sniper|knife attack|shooting spree|rampage|"
-      "arson attack|grenade attack",
+      "arson attack|grenade attack|shot and wounded|shot and injured|overran",
       Cue::kAttack, A(AT::kArmedAssault));
   Add("blew up|torched|set on fire|set ablaze|destroyed|damaged|sabotage|sabotaged|vandalised|vandalized|"
       "dismantled|cut the fence|blown up|uprooted|uproot|tore down|pulled down|burnt down|burned down|"
@@ -262,7 +265,7 @@ Lexicon::Lexicon() {
   Add("would|could|might|may|will|shall|vowed|vows|vow|feared|fears|fear|threatened|threatens|threaten|threat|"
       "threats|warned|warns|warning|alert|alerts|possible|likely|unless|if|recovered|seized|condemned|condemn|"
       "condemns|condolences|mourned|funeral prayers|laid to rest|demanded|demand|called for|urged|worried|worry|"
-      "concern|concerned|fearing",
+      "concern|concerned|fearing|expected to|poised to",
       Cue::kModal, 0);
   Add("anniversary|anniversaries|commemorate|commemorated|commemorating|commemoration|remembrance|memorial|"
       "trial|hearing|sentenced|convicted|acquitted|verdict|indicted|indicts|indictment|years ago|year ago|months ago|"
@@ -326,7 +329,7 @@ Lexicon::Lexicon() {
   Add("deadlock|deadlocks|deadlocked|stalled|stalemate|failed|impasse|suspended|stuck|faltered|broke off",
       Cue::kPhaseAction, 4);
   Add("signed|sign|reached|struck|inked|finalised|finalized|concluded|signing|clinched|sealed|brokered|"
-      "hammered out|agreed on|agreed upon|agree|agrees|agreeing|accept|accepts|"
+      "hammered out|agreed on|agreed upon|agree|agrees|agreeing|accept|accepts|reach|reaching|"
       "surrendered|laid down arms|laid down their arms|handed over their weapons",
       Cue::kPhaseAction, 5);
 

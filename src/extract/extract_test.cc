@@ -334,7 +334,12 @@ TEST(Extract, PassiveAndNominalAttackConstructions) {
   EXPECT_TRUE(HasIncident("The checkpoint was attacked shortly after midnight."));
   EXPECT_TRUE(HasIncident("Soldiers fired on a crowd of farmers near the canal."));
   EXPECT_TRUE(HasIncident("The hill town fell after three days of fighting between the army and rebels."));
-  EXPECT_TRUE(HasIncident("Clashes between rival factions left the market deserted."));
+  EXPECT_TRUE(HasIncident("Clashes broke out between rival factions near the market."));
+  EXPECT_FALSE(HasIncident("The minister's clashes with the judiciary dominated the week."));
+  // The idiom of criticism.
+  EXPECT_FALSE(HasIncident("The health minister came under fire for the slow vaccine rollout."));
+  EXPECT_FALSE(HasIncident("The mayor came under attack from critics over the new parking rules."));
+  EXPECT_FALSE(HasIncident("She is favourite to win and has a real shot at the title."));
   EXPECT_TRUE(HasIncident("Fighting erupted between two clans in the hills overnight."));
   // A verb of launching makes a generic attack noun an event, and "-feared"
   // in a compound adjective is not the sentence's mood.

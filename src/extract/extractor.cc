@@ -191,6 +191,15 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
       case Cue::kAttack: {
         f.attacks.push_back(m);
         bool weak = m.end - m.begin == 1 && IsWeakAttackWord(tokens_[m.begin].fold);
+        // "came under fire for its handling", "came under attack over the
+        // bill", "... from critics": criticism, not an attack.
+        if (!weak && WordIs(m.begin + 1, "under") &&
+            (WordIs(m.end, "for") || WordIs(m.end, "over") || WordIs(m.end, "after") || WordIs(m.end, "amid") ||
+             (WordIs(m.end, "from") && (WordIs(m.end + 1, "critics") || WordIs(m.end + 1, "opposition") ||
+                                        WordIs(m.end + 2, "opposition") || WordIs(m.end + 1, "lawmakers") ||
+                                        WordIs(m.end + 1, "activists") || WordIs(m.end + 1, "rights"))))) {
+          weak = true;
+        }
         // "mounted its long-threatened invasion", "launched a fresh raid":
         // a verb of launching makes the attack noun after it an event.
         for (int32_t b = std::max(s.begin, m.begin - 6); weak && b < m.begin; ++b) {

@@ -93,7 +93,7 @@ Lexicon::Lexicon() {
       "car bomb explosion|bomb explosion|bomb attack|bomb blast|minefield|mine explosion|booby trap|booby trapped|"
       "parcel bomb|letter bomb|truck bomb|explosive laden vehicle|grenade attack|hurled a grenade|"
       "lobbed a grenade|threw a grenade|hurled grenades|lobbed grenades|ied attack|petrol bomb|petrol bombs|"
-      "firebombed|firebomb|molotov cocktails|tore through|set off a bomb|set off explosives",
+      "firebombed|firebomb|molotov cocktails|set off a bomb|set off explosives",
       Cue::kAttack, A(AT::kBombingIed));
   Add("kidnapped|abducted|kidnapping|abduction|kidnap|abduct|taken hostage|took hostage|hostages|held hostage|"
       "kidnaps|abducts|abducting|kidnappings|abductions|seized as hostages|taken captive|took captive|"
@@ -113,11 +113,11 @@ Lexicon::Lexicon() {
       "terrorist attack|terror attack|attacks on|"
       "massacre|massacred|massacring|massacres|stabbed|stabbing|knifed|"
       "came under fire|came under attack|come under fire|come under attack|comes under fire|coming under fire|"
-      "under heavy fire|fired at|fired on|fired upon|opened fire on|shot at|open fire on|"
+      "under heavy fire|fired at|fired on|fired upon|opened fire on|open fire on|"
       "was attacked|were attacked|has been attacked|have been attacked|was ambushed|were ambushed|"
       "launched an attack|launched attacks|launched a raid|launched an assault|mounted an attack|"
       "mounted an assault|carried out an attack|carried out a raid|staged an attack|"
-      "clashed|clashing|clashes between|clashes with|clashes broke out|fighting between|fighting broke out|"
+      "clashed|clashing|clashes broke out|fighting between|fighting broke out|"
       "fought|battled|battling|gun battles|pitched battle|fierce battle|street battles|armed clashes|"
       "fierce clashes|heavy clashes|deadly clashes|days of fighting|hours of fighting|weeks of fighting|"
       "months of fighting|days of clashes|hours of clashes|ambushes|ambushing|storming|"

@@ -320,6 +320,9 @@ TEST(Extract, AttackVerbsNounsAndInflections) {
   EXPECT_FALSE(HasIncident("A storm of criticism greeted the new tax."));
   EXPECT_FALSE(HasIncident("An elephant went on a rampage through the village fields."));
   EXPECT_FALSE(HasIncident("Residents heard gunfire at a wedding."));
+  EXPECT_FALSE(HasIncident("The film bombed at the box office despite strong reviews."));
+  EXPECT_FALSE(HasIncident("The home side stormed back in the second half to win the match."));
+  EXPECT_TRUE(HasIncident("Gunmen stormed into a bank in the city centre."));
 }
 
 TEST(Extract, AssassinationAttempts) {
@@ -345,9 +348,19 @@ TEST(Extract, PassiveAndNominalAttackConstructions) {
   // in a compound adjective is not the sentence's mood.
   EXPECT_TRUE(HasIncident("Troops launched a long-feared assault on the hill stronghold at dawn."));
   EXPECT_FALSE(HasIncident("Officials feared an assault on the hill stronghold."));
+  // Launching needs an armed subject: a force, attackers, a state.
+  EXPECT_TRUE(HasIncident("Rebels launched a fresh raid on the garrison at dawn."));
+  EXPECT_FALSE(HasIncident("The government launched an attack on tax evasion."));
   EXPECT_FALSE(HasIncident("The minister warned that an invasion would be a grave mistake."));
   EXPECT_FALSE(HasIncident("Historians discussed the invasion and its legacy at a conference."));
   EXPECT_FALSE(HasIncident("Police defused two bombs planted near a school."));
+}
+
+TEST(Extract, NoOneHurtIsNoCasualty) {
+  EXPECT_FALSE(HasIncident("A fire broke out in a warehouse, but no one was hurt."));
+  Extraction x = ExtractText("A bomb exploded outside a bank in the city centre overnight; no one was injured.");
+  ASSERT_EQ(x.incidents.size(), 1u);
+  EXPECT_EQ(Victims(x.incidents[0].incident, false), 0);
 }
 
 TEST(Extract, ConflictAgreementConstructions) {

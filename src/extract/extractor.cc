@@ -79,7 +79,7 @@ bool IsWeakAttackWord(std::string_view w) {
                                                "clashed", "clashing", "fought", "battled", "battling", "warplanes",
                                                "gunships", "massacres", "kidnappings", "abductions",
                                                "invasion", "invaded", "invading", "incursion", "incursions",
-                                               "rampage", "sniper", "snipers", "gunfire", "overran"};
+                                               "rampage", "sniper", "snipers", "gunfire", "overran", "bombed"};
   for (std::string_view k : kWeak) {
     if (w == k) return true;
   }
@@ -133,6 +133,9 @@ class Reader {
   };
   void ReadClaims(const SentenceFacts& f, Extraction* out, StatContext* ctx);
   bool ActorForCount(const SentenceFacts& f) const;
+  // A force, attacker, armed group, country or demonym named before token
+  // `before`: the subject a verb of launching needs to start an attack.
+  bool ArmedSubjectBefore(const SentenceFacts& f, int32_t before) const;
   void Finish(const std::vector<const SentenceFacts*>& event, const std::vector<const SentenceFacts*>& context,
               Extraction* out);
 
@@ -178,6 +181,19 @@ class Reader {
   static_assert(kCueKinds <= 32);
 };
 
+bool Reader::ArmedSubjectBefore(const SentenceFacts& f, int32_t before) const {
+  for (const CueMatch& c : f.cues) {
+    if (c.begin >= before) break;
+    if (c.cue == Cue::kAttacker || (c.cue == Cue::kVictim && (c.value == kSec || c.value == kMil))) return true;
+  }
+  return std::any_of(f.entities.begin(), f.entities.end(), [before](const EntityMatch& e) {
+    return e.begin < before && std::any_of(e.refs.begin(), e.refs.end(), [](const EntityRef* r) {
+             return r->kind == EntityKind::kCountry || r->kind == EntityKind::kDemonym ||
+                    (r->kind == EntityKind::kActor && r->actor->kind == "group");
+           });
+  });
+}
+
 SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
   SentenceFacts f;
   f.index = index;
@@ -200,12 +216,19 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
                                         WordIs(m.end + 1, "activists") || WordIs(m.end + 1, "rights"))))) {
           weak = true;
         }
-        // "mounted its long-threatened invasion", "launched a fresh raid":
-        // a verb of launching makes the attack noun after it an event.
+        // "stormed back to win", "stormed out of the meeting": not a raid.
+        if (!weak && (WordIs(m.begin, "stormed") || WordIs(m.begin, "storming")) &&
+            (WordIs(m.end, "back") || WordIs(m.end, "out") || WordIs(m.end, "off") || WordIs(m.end, "home"))) {
+          weak = true;
+        }
+        // "Troops mounted its long-threatened invasion", "the rebels launched
+        // a fresh raid": a verb of launching with an armed subject (a force,
+        // an armed group, a state) makes the attack noun after it an event;
+        // "the government launched an attack on tax evasion" stays generic.
         for (int32_t b = std::max(s.begin, m.begin - 6); weak && b < m.begin; ++b) {
           if (WordIs(b, "launched") || WordIs(b, "mounted") || WordIs(b, "staged") || WordIs(b, "unleashed") ||
               (WordIs(b, "carried") && WordIs(b + 1, "out"))) {
-            weak = false;
+            weak = !ArmedSubjectBefore(f, b);
           }
         }
         (weak ? f.weak_attack : f.strong_attack) = true;
@@ -286,6 +309,8 @@ bool Reader::ReadItems(int32_t from, int32_t limit, bool kill, int32_t /*tb_verb
     }
     int32_t k = j;
     if (auto c = ReadCount(tokens_, j, limit, options_.vague)) {
+      // "No one was hurt": nobody, not one person.
+      if (WordIs(c->begin, "one") && WordIs(c->begin - 1, "no")) break;
       // A year is not a head count.
       if (c->best && *c->best >= 1900 && *c->best <= 2100 && tokens_[c->begin].kind == TokenKind::kNumber &&
           tokens_[c->begin].fold.size() == 4) {

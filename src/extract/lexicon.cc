@@ -115,8 +115,6 @@ Lexicon::Lexicon() {
       "came under fire|came under attack|come under fire|come under attack|comes under fire|coming under fire|"
       "under heavy fire|fired at|fired on|fired upon|opened fire on|open fire on|"
       "was attacked|were attacked|has been attacked|have been attacked|was ambushed|were ambushed|"
-      "launched an attack|launched attacks|launched a raid|launched an assault|mounted an attack|"
-      "mounted an assault|carried out an attack|carried out a raid|staged an attack|"
       "clashed|clashing|clashes broke out|fighting between|fighting broke out|"
       "fought|battled|battling|gun battles|pitched battle|fierce battle|street battles|armed clashes|"
       "fierce clashes|heavy clashes|deadly clashes|days of fighting|hours of fighting|weeks of fighting|"

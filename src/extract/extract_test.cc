@@ -348,6 +348,11 @@ TEST(Extract, PassiveAndNominalAttackConstructions) {
   // in a compound adjective is not the sentence's mood.
   EXPECT_TRUE(HasIncident("Troops launched a long-feared assault on the hill stronghold at dawn."));
   EXPECT_FALSE(HasIncident("Officials feared an assault on the hill stronghold."));
+  // Attackers as the subject of a generic attack verb.
+  EXPECT_TRUE(HasIncident("Insurgents attacked a convoy carrying fuel for foreign troops."));
+  EXPECT_FALSE(HasIncident("Opposition leaders attacked the finance minister in parliament."));
+  EXPECT_TRUE(HasIncident("Warplanes struck rebel positions on the edge of the city."));
+  EXPECT_FALSE(HasIncident("Warplanes flew over the capital during the national day parade."));
   // Launching needs an armed subject: a force, attackers, a state.
   EXPECT_TRUE(HasIncident("Rebels launched a fresh raid on the garrison at dawn."));
   EXPECT_FALSE(HasIncident("The government launched an attack on tax evasion."));

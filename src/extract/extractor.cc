@@ -216,6 +216,15 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
                                         WordIs(m.end + 1, "activists") || WordIs(m.end + 1, "rights"))))) {
           weak = true;
         }
+        // "Insurgents attacked a convoy", "gunmen fired at a van": a generic
+        // attack verb right after the attackers themselves is an attack.
+        for (int32_t b = std::max(s.begin, m.begin - 2); weak && b < m.begin; ++b) {
+          const CueMatch* who = CueAt(f, b, Cue::kAttacker);
+          if (who != nullptr && who->end >= m.begin - 1 && who->begin != m.begin &&
+              tokens_[m.begin].fold.back() == 'd') {
+            weak = false;
+          }
+        }
         // "stormed back to win", "stormed out of the meeting": not a raid.
         if (!weak && (WordIs(m.begin, "stormed") || WordIs(m.begin, "storming")) &&
             (WordIs(m.end, "back") || WordIs(m.end, "out") || WordIs(m.end, "off") || WordIs(m.end, "home"))) {

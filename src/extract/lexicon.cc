@@ -79,7 +79,9 @@ Lexicon::Lexicon() {
       "air strikes|airstrikes|unmanned aircraft|aerial bombardment|fighter jets|jets pounded|air raid|air raids|"
       "air attack|air attacks|aerial attack|aerial attacks|warplanes|war planes|gunships|helicopter gunships|"
       "airstrike on|bombing raid|bombing raids|aircraft bombed|planes bombed|jets bombed|drone struck|"
-      "drones struck|missiles struck|missile struck|missile hit|missiles hit",
+      "drones struck|missiles struck|missile struck|missile hit|missiles hit|warplanes struck|warplanes hit|"
+      "warplanes pounded|war planes struck|jets struck|jets hit|aircraft struck|helicopters struck|"
+      "gunships struck|helicopter gunships struck",
       Cue::kAttack, A(AT::kDroneOrAirStrike));
   Add("rocket|rockets|mortar|mortars|shelling|shells|shelled|artillery|cross border fire|rocket attack|"
       "mortar shells|mortar rounds|shelling of|bombarded|bombarding|bombardment|bombard|rocket fire|mortar fire|"

@@ -387,6 +387,12 @@ TEST(Extract, ConflictAgreementConstructions) {
   EXPECT_FALSE(HasAgreement("Both countries agreed to hold talks on border trade."));
   EXPECT_FALSE(HasAgreement("The union reached a wage deal with the employers."));
   EXPECT_TRUE(HasAgreement("A ceasefire brokered by neighbouring states took effect at midnight."));
+  EXPECT_TRUE(HasAgreement("The truce came into force at dawn on Saturday."));
+  EXPECT_TRUE(HasAgreement("The kidnappers agreed to free all hostages in return for a safe passage."));
+  // One phrase, one phase: a "truce deal" is a truce, not also a deal.
+  Extraction truce = ExtractText("The rebels and the army announced a truce deal on Monday.");
+  ASSERT_EQ(truce.phases.size(), 1u);
+  EXPECT_EQ(truce.phases[0].kind, "ceasefire");
   // Denied, failed or only expected: not an agreement.
   EXPECT_FALSE(HasAgreement("The talks with the militants ended without a deal."));
   EXPECT_FALSE(HasAgreement("The government failed to reach an agreement with the insurgents."));

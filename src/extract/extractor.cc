@@ -763,6 +763,11 @@ std::string_view PhaseKind(int v) {
 void Reader::ReadPhases(const SentenceFacts& f, Extraction* out) {
   for (const CueMatch& kind : f.cues) {
     if (kind.cue != Cue::kCeasefire) continue;
+    // "ceasefire deal": the phrase is the ceasefire, its "deal" no second phase.
+    bool inside = std::any_of(f.cues.begin(), f.cues.end(), [&](const CueMatch& o) {
+      return o.cue == Cue::kCeasefire && o.begin < kind.begin && o.end >= kind.end;
+    });
+    if (inside) continue;
     if (kind.value == 3) {
       // Only named or military operations: "Operation Zarb-e-Azb", "a military operation".
       bool named = tokens_[kind.begin].capitalized || WordIs(kind.begin, "military");

@@ -313,10 +313,13 @@ Lexicon::Lexicon() {
       "negotiated settlement|prisoner exchange|prisoner swap|exchange of prisoners|swap of prisoners|"
       "exchange prisoners|swap prisoners|release of hostages|hostage release|release of prisoners|surrender|"
       "surrendered|disarmament|disarm|laid down arms|laid down their arms|lay down arms|lay down their arms|"
-      "handed over their weapons|hand over their weapons|decommissioning",
+      "handed over their weapons|hand over their weapons|decommissioning|free the hostages|free all hostages|"
+      "free all the hostages|free hostages|release the hostages|release all hostages|release all the hostages|"
+      "release hostages|in return for the release|in exchange for the release",
       Cue::kCeasefire, 2);
   Add("military operation|operation|offensive|crackdown", Cue::kCeasefire, 3);
   Add("announced|declared|agreed|agreed to|began|begins|came into effect|comes into effect|took effect|"
+      "came into force|comes into force|entered into force|enters into force|went into force|took hold|"
       "went into effect|observe|observing|accepted|offered|launched|launch",
       Cue::kPhaseAction, 0);
   Add("extended|extends|extend|extension|prolonged|renewed", Cue::kPhaseAction, 1);

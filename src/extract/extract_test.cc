@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -60,6 +62,30 @@ int64_t Victims(const Incident& i, bool killed = true) {
 }
 int32_t Cat(const Incident& i, CasualtyCategory c, bool killed = true) {
   return (killed ? i.casualties.Killed(c) : i.casualties.Injured(c)).best.value_or(0);
+}
+
+// An AGREE sentence is about an agreement in faultline's sense (phases:
+// ceasefire, talks, peace deal, hostage or prisoner release, surrender,
+// disarmament) when it names one of those instruments. The rule reads the
+// gold text, not the extractor's output; PLOVER's other AGREE sentences (trade
+// pacts, aid, visits, support for a resolution) must yield no agreement.
+bool ConflictAgreementTopic(const std::string& text) {
+  static const char* kTopics[] = {"ceasefire", "cease-fire", "cease fire", "truce", "armistice", "hostilities",
+                                  "peace talks", "peace process", "peace deal", "peace accord", "peace agreement",
+                                  "negotiat", "mediat", "hostage", "prisoner exchange", "prisoner swap",
+                                  "surrender", "disarm"};
+  std::string lower = text;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return std::any_of(std::begin(kTopics), std::end(kTopics),
+                     [&](const char* t) { return lower.find(t) != std::string::npos; });
+}
+
+// A phase that records an agreement being made or kept: a ceasefire started
+// or extended, talks held, an accord signed.
+bool AgreementPhase(const PhaseCandidate& p) {
+  return (p.kind == "agreement" && p.action == "signed") ||
+         (p.kind == "ceasefire" && (p.action == "start" || p.action == "extend")) ||
+         (p.kind == "talks" && p.action == "held");
 }
 
 std::optional<Count> CountOf(const std::string& s) {
@@ -261,6 +287,121 @@ TEST(Extract, PhasesAndClaims) {
   EXPECT_EQ(x.claims[0].source, "PIPS");
   EXPECT_EQ(x.claims[0].value, 262);
   EXPECT_EQ(x.claims[0].period, "2022");
+}
+
+// ---- attack and agreement constructions (made-up sentences) -----------------
+
+bool HasIncident(const std::string& body) { return !ExtractText(body).incidents.empty(); }
+bool HasAgreement(const std::string& body) {
+  Extraction x = ExtractText(body);
+  return std::any_of(x.phases.begin(), x.phases.end(), AgreementPhase);
+}
+
+TEST(Extract, AttackVerbsNounsAndInflections) {
+  EXPECT_TRUE(HasIncident("Artillery bombarded the outskirts of the town overnight, residents said."));
+  EXPECT_TRUE(HasIncident("Fighter jets bombed a hideout in the hills on Tuesday."));
+  EXPECT_TRUE(HasIncident("Four bombs exploded in a crowded bazaar on Saturday."));
+  EXPECT_TRUE(HasIncident("A shopkeeper was stabbed at his stall in the old city."));
+  EXPECT_TRUE(HasIncident("Rebels massacred villagers in a remote valley, survivors said."));
+  EXPECT_TRUE(HasIncident("Air raids hit the northern suburbs at dawn."));
+  EXPECT_TRUE(HasIncident("Unknown men abducting a schoolteacher were seen by neighbours on Monday."));
+  EXPECT_TRUE(HasIncident("A suicide car bomber drove into the gate of a customs compound on Wednesday."));
+  EXPECT_TRUE(HasIncident("Men on motorbikes sprayed bullets at a passing minibus."));
+  EXPECT_TRUE(HasIncident("Someone lobbed a grenade into a crowded tea stall near the bus stand."));
+  EXPECT_TRUE(HasIncident("Youths threw petrol bombs at a tax office during the night."));
+  EXPECT_TRUE(HasIncident("A blast tore through a crowded bus terminal on Thursday morning."));
+  EXPECT_TRUE(HasIncident("A drone struck a pickup truck on the outskirts of the town."));
+  EXPECT_TRUE(HasIncident("Rockets hit a residential block in the east of the city."));
+  EXPECT_TRUE(HasIncident("A shopkeeper was shot and wounded by men on a motorcycle."));
+  EXPECT_TRUE(HasIncident("The gunmen took hostages at a hotel in the capital."));
+  // Generic words stay generic.
+  EXPECT_FALSE(HasIncident("The team battled hard but lost the final."));
+  EXPECT_FALSE(HasIncident("The two parties clashed over the budget in parliament."));
+  EXPECT_FALSE(HasIncident("A storm of criticism greeted the new tax."));
+  EXPECT_FALSE(HasIncident("An elephant went on a rampage through the village fields."));
+  EXPECT_FALSE(HasIncident("Residents heard gunfire at a wedding."));
+  EXPECT_FALSE(HasIncident("The film bombed at the box office despite strong reviews."));
+  EXPECT_FALSE(HasIncident("The home side stormed back in the second half to win the match."));
+  EXPECT_TRUE(HasIncident("Gunmen stormed into a bank in the city centre."));
+}
+
+TEST(Extract, AssassinationAttempts) {
+  EXPECT_TRUE(HasIncident("A provincial minister survived an assassination attempt near his office on Monday."));
+  EXPECT_TRUE(HasIncident("The group said its men had tried to assassinate the mayor on Friday."));
+  // A plot foiled before it was carried out is not an attack.
+  EXPECT_FALSE(HasIncident("A plot to assassinate the governor was foiled, police said."));
+}
+
+TEST(Extract, PassiveAndNominalAttackConstructions) {
+  EXPECT_TRUE(HasIncident("A convoy of aid lorries came under fire near the river crossing on Sunday."));
+  EXPECT_TRUE(HasIncident("The checkpoint was attacked shortly after midnight."));
+  EXPECT_TRUE(HasIncident("Soldiers fired on a crowd of farmers near the canal."));
+  EXPECT_TRUE(HasIncident("The hill town fell after three days of fighting between the army and rebels."));
+  EXPECT_TRUE(HasIncident("Clashes broke out between rival factions near the market."));
+  EXPECT_FALSE(HasIncident("The minister's clashes with the judiciary dominated the week."));
+  // The idiom of criticism.
+  EXPECT_FALSE(HasIncident("The health minister came under fire for the slow vaccine rollout."));
+  EXPECT_FALSE(HasIncident("The mayor came under attack from critics over the new parking rules."));
+  EXPECT_FALSE(HasIncident("She is favourite to win and has a real shot at the title."));
+  EXPECT_TRUE(HasIncident("Fighting erupted between two clans in the hills overnight."));
+  // A verb of launching makes a generic attack noun an event, and "-feared"
+  // in a compound adjective is not the sentence's mood.
+  EXPECT_TRUE(HasIncident("Troops launched a long-feared assault on the hill stronghold at dawn."));
+  EXPECT_FALSE(HasIncident("Officials feared an assault on the hill stronghold."));
+  // Attackers as the subject of a generic attack verb.
+  EXPECT_TRUE(HasIncident("Insurgents attacked a convoy carrying fuel for foreign troops."));
+  EXPECT_FALSE(HasIncident("Opposition leaders attacked the finance minister in parliament."));
+  EXPECT_TRUE(HasIncident("Warplanes struck rebel positions on the edge of the city."));
+  EXPECT_FALSE(HasIncident("Warplanes flew over the capital during the national day parade."));
+  // Launching needs an armed subject: a force, attackers, a state.
+  EXPECT_TRUE(HasIncident("Rebels launched a fresh raid on the garrison at dawn."));
+  EXPECT_FALSE(HasIncident("The government launched an attack on tax evasion."));
+  EXPECT_FALSE(HasIncident("The minister warned that an invasion would be a grave mistake."));
+  EXPECT_FALSE(HasIncident("Historians discussed the invasion and its legacy at a conference."));
+  EXPECT_FALSE(HasIncident("Police defused two bombs planted near a school."));
+}
+
+TEST(Extract, NoOneHurtIsNoCasualty) {
+  EXPECT_FALSE(HasIncident("A fire broke out in a warehouse, but no one was hurt."));
+  Extraction x = ExtractText("A bomb exploded outside a bank in the city centre overnight; no one was injured.");
+  ASSERT_EQ(x.incidents.size(), 1u);
+  EXPECT_EQ(Victims(x.incidents[0].incident, false), 0);
+}
+
+TEST(Extract, ConflictAgreementConstructions) {
+  EXPECT_TRUE(HasAgreement("The army and the rebels signed a ceasefire in the capital on Friday."));
+  EXPECT_TRUE(HasAgreement("Government negotiators and the insurgents reached a deal to end the fighting."));
+  EXPECT_TRUE(HasAgreement("Both sides agreed to a prisoner exchange after weeks of mediation."));
+  EXPECT_TRUE(HasAgreement("The warring factions announced a cessation of hostilities."));
+  EXPECT_TRUE(HasAgreement("Rebel commanders signed a memorandum of understanding with the army."));
+  EXPECT_TRUE(HasAgreement("Two hundred fighters surrendered to the army with their weapons."));
+  EXPECT_TRUE(HasAgreement("The government offered to negotiate with the armed group."));
+  EXPECT_TRUE(HasAgreement("Mediators said both parties had accepted a 48-hour humanitarian pause."));
+  EXPECT_TRUE(HasAgreement("Peace talks between the two delegations were held in a neutral city."));
+  // Not conflict agreements: trade, resources, energy; and a refusal.
+  EXPECT_FALSE(HasAgreement("The two countries signed a free-trade pact on Tuesday."));
+  EXPECT_FALSE(HasAgreement("Ministers reached a consensus on water sharing at the summit."));
+  EXPECT_FALSE(HasAgreement("Energy ministers signed an agreement on gas pipelines while troops guarded the venue."));
+  EXPECT_FALSE(HasAgreement("The rebels refused to sign a ceasefire."));
+  // Generic talks and deals: trade and wages are not conflict matters.
+  EXPECT_FALSE(HasAgreement("Both countries agreed to hold talks on border trade."));
+  EXPECT_FALSE(HasAgreement("The union reached a wage deal with the employers."));
+  EXPECT_TRUE(HasAgreement("A ceasefire brokered by neighbouring states took effect at midnight."));
+  EXPECT_TRUE(HasAgreement("The truce came into force at dawn on Saturday."));
+  EXPECT_TRUE(HasAgreement("The kidnappers agreed to free all hostages in return for a safe passage."));
+  // One phrase, one phase: a "truce deal" is a truce, not also a deal.
+  Extraction truce = ExtractText("The rebels and the army announced a truce deal on Monday.");
+  ASSERT_EQ(truce.phases.size(), 1u);
+  EXPECT_EQ(truce.phases[0].kind, "ceasefire");
+  // Denied, failed or only expected: not an agreement.
+  EXPECT_FALSE(HasAgreement("The talks with the militants ended without a deal."));
+  EXPECT_FALSE(HasAgreement("The government failed to reach an agreement with the insurgents."));
+  EXPECT_FALSE(HasAgreement("The two sides are expected to sign a ceasefire next week."));
+  // "to end the fighting" is what the deal ends, not the deal ending.
+  Extraction deal = ExtractText("The two militias reached a deal to end the fighting in the valley.");
+  ASSERT_FALSE(deal.phases.empty());
+  EXPECT_EQ(deal.phases[0].kind, "agreement");
+  EXPECT_EQ(deal.phases[0].action, "signed");
 }
 
 // ---- readers -------------------------------------------------------------
@@ -685,10 +826,14 @@ TEST(EvalExtraction, PloverGoldStandard) {
   std::ifstream in(data / "extraction" / "plover_gold_standard_records.json");
   ASSERT_TRUE(in);
   nlohmann::json j = nlohmann::json::parse(in);
+  bool verbose = std::getenv("FAULTLINE_EVAL_VERBOSE") != nullptr;
   // PLOVER categories that are violent events in faultline's taxonomy, and
-  // those that are not events of violence at all.
+  // those that are not events of violence at all. COERCE (arrests, curfews,
+  // bans, but also some bombings), THREATEN, MOBILIZE and PROTEST are neither
+  // and are not scored.
   std::map<std::string, std::pair<int, int>> by_event;  // event -> (incident produced, total)
-  int violent = 0, violent_found = 0, calm = 0, calm_quiet = 0, agree = 0, agree_found = 0;
+  int violent = 0, violent_found = 0, calm = 0, calm_quiet = 0, agree = 0, agree_found = 0, other_agree = 0,
+      other_agree_quiet = 0;
   for (const auto& r : j) {
     std::string ev = r.value("event", "");
     if (ev == "DOCUMENT" || !r.contains("text")) continue;
@@ -702,22 +847,36 @@ TEST(EvalExtraction, PloverGoldStandard) {
     if (ev == "ASSAULT" || ev == "FIGHT") {
       ++violent;
       violent_found += inc;
+      if (verbose && !inc) std::printf("  violent, no incident: %s %s\n", r.value("id", "").c_str(), a.body.c_str());
     } else if (ev == "AGREE") {
-      ++agree;
-      agree_found += std::any_of(x.phases.begin(), x.phases.end(),
-                                 [](const PhaseCandidate& ph) { return ph.kind == "agreement"; });
+      bool found = std::any_of(x.phases.begin(), x.phases.end(), AgreementPhase);
+      if (ConflictAgreementTopic(a.body)) {
+        ++agree;
+        agree_found += found;
+        if (verbose && !found) std::printf("  agreement missed: %s %s\n", r.value("id", "").c_str(), a.body.c_str());
+      } else {
+        ++other_agree;
+        other_agree_quiet += !found;
+        if (verbose && found) std::printf("  not our agreement: %s %s\n", r.value("id", "").c_str(), a.body.c_str());
+      }
       ++calm;
       calm_quiet += !inc;
     } else if (ev != "COERCE" && ev != "THREATEN" && ev != "MOBILIZE" && ev != "PROTEST") {
       ++calm;
       calm_quiet += !inc;
     }
+    if (verbose && inc && ev != "ASSAULT" && ev != "FIGHT" && ev != "COERCE" && ev != "THREATEN" &&
+        ev != "MOBILIZE" && ev != "PROTEST") {
+      std::printf("  non-violent, incident: %s %s\n", r.value("id", "").c_str(), a.body.c_str());
+    }
   }
-  std::printf("plover_gold_standard_records.json\n");
+  std::printf("plover_gold_standard_records.json: %d violent, %d non-violent, %d conflict AGREE, %d other AGREE\n",
+              violent, calm, agree, other_agree);
   for (const auto& [e, p] : by_event) std::printf("    %-12s incident in %3d of %3d\n", e.c_str(), p.first, p.second);
   CheckFloor("plover.violent_detected", double(violent_found) / violent);
   CheckFloor("plover.nonviolent_no_incident", double(calm_quiet) / calm);
-  CheckFloor("plover.agree_as_agreement", double(agree_found) / agree);
+  CheckFloor("plover.agree_conflict_as_agreement", double(agree_found) / agree);
+  CheckFloor("plover.agree_other_no_agreement", double(other_agree_quiet) / other_agree);
 }
 
 TEST(EvalExtraction, TtpCeasefireEnds) {

@@ -75,7 +75,11 @@ bool IsWeakAttackWord(std::string_view w) {
                                                "destroyed", "planted", "explosives", "detonated", "went",
                                                "attacks", "drone", "drones", "missiles", "jets", "raid",
                                                "raided", "shells", "artillery", "fighter", "fighting", "fierce", "heavy", "skirmish",
-                                               "skirmishes", "besieged", "siege", "hostages", "hostage", "gunmen", "gunman", "men"};
+                                               "skirmishes", "besieged", "siege", "hostages", "hostage", "gunmen", "gunman", "men",
+                                               "clashed", "clashing", "fought", "battled", "battling", "warplanes",
+                                               "gunships", "massacres", "kidnappings", "abductions",
+                                               "invasion", "invaded", "invading", "incursion", "incursions",
+                                               "rampage", "sniper", "snipers", "gunfire", "overran", "bombed"};
   for (std::string_view k : kWeak) {
     if (w == k) return true;
   }
@@ -129,6 +133,9 @@ class Reader {
   };
   void ReadClaims(const SentenceFacts& f, Extraction* out, StatContext* ctx);
   bool ActorForCount(const SentenceFacts& f) const;
+  // A force, attacker, armed group, country or demonym named before token
+  // `before`: the subject a verb of launching needs to start an attack.
+  bool ArmedSubjectBefore(const SentenceFacts& f, int32_t before) const;
   void Finish(const std::vector<const SentenceFacts*>& event, const std::vector<const SentenceFacts*>& context,
               Extraction* out);
 
@@ -161,6 +168,9 @@ class Reader {
   std::string text_;
   std::optional<int32_t> published_;
   bool has_title_ = false;
+  // The article is about armed conflict (a conflict word, a strong attack
+  // cue or an armed group named): what makes "the deal" a conflict agreement.
+  bool conflict_article_ = false;
   StatContext stat_;
   std::vector<Token> tokens_;
   std::vector<Sentence> sentences_;
@@ -170,6 +180,19 @@ class Reader {
   std::vector<uint32_t> cue_kinds_;
   static_assert(kCueKinds <= 32);
 };
+
+bool Reader::ArmedSubjectBefore(const SentenceFacts& f, int32_t before) const {
+  for (const CueMatch& c : f.cues) {
+    if (c.begin >= before) break;
+    if (c.cue == Cue::kAttacker || (c.cue == Cue::kVictim && (c.value == kSec || c.value == kMil))) return true;
+  }
+  return std::any_of(f.entities.begin(), f.entities.end(), [before](const EntityMatch& e) {
+    return e.begin < before && std::any_of(e.refs.begin(), e.refs.end(), [](const EntityRef* r) {
+             return r->kind == EntityKind::kCountry || r->kind == EntityKind::kDemonym ||
+                    (r->kind == EntityKind::kActor && r->actor->kind == "group");
+           });
+  });
+}
 
 SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
   SentenceFacts f;
@@ -184,6 +207,39 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
       case Cue::kAttack: {
         f.attacks.push_back(m);
         bool weak = m.end - m.begin == 1 && IsWeakAttackWord(tokens_[m.begin].fold);
+        // "came under fire for its handling", "came under attack over the
+        // bill", "... from critics": criticism, not an attack.
+        if (!weak && WordIs(m.begin + 1, "under") &&
+            (WordIs(m.end, "for") || WordIs(m.end, "over") || WordIs(m.end, "after") || WordIs(m.end, "amid") ||
+             (WordIs(m.end, "from") && (WordIs(m.end + 1, "critics") || WordIs(m.end + 1, "opposition") ||
+                                        WordIs(m.end + 2, "opposition") || WordIs(m.end + 1, "lawmakers") ||
+                                        WordIs(m.end + 1, "activists") || WordIs(m.end + 1, "rights"))))) {
+          weak = true;
+        }
+        // "Insurgents attacked a convoy", "gunmen fired at a van": a generic
+        // attack verb right after the attackers themselves is an attack.
+        for (int32_t b = std::max(s.begin, m.begin - 2); weak && b < m.begin; ++b) {
+          const CueMatch* who = CueAt(f, b, Cue::kAttacker);
+          if (who != nullptr && who->end >= m.begin - 1 && who->begin != m.begin &&
+              tokens_[m.begin].fold.back() == 'd') {
+            weak = false;
+          }
+        }
+        // "stormed back to win", "stormed out of the meeting": not a raid.
+        if (!weak && (WordIs(m.begin, "stormed") || WordIs(m.begin, "storming")) &&
+            (WordIs(m.end, "back") || WordIs(m.end, "out") || WordIs(m.end, "off") || WordIs(m.end, "home"))) {
+          weak = true;
+        }
+        // "Troops mounted its long-threatened invasion", "the rebels launched
+        // a fresh raid": a verb of launching with an armed subject (a force,
+        // an armed group, a state) makes the attack noun after it an event;
+        // "the government launched an attack on tax evasion" stays generic.
+        for (int32_t b = std::max(s.begin, m.begin - 6); weak && b < m.begin; ++b) {
+          if (WordIs(b, "launched") || WordIs(b, "mounted") || WordIs(b, "staged") || WordIs(b, "unleashed") ||
+              (WordIs(b, "carried") && WordIs(b + 1, "out"))) {
+            weak = !ArmedSubjectBefore(f, b);
+          }
+        }
         (weak ? f.weak_attack : f.strong_attack) = true;
         break;
       }
@@ -191,6 +247,9 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
       case Cue::kModal:
         // "May" capitalised is the month; "will" and "may" are modal only in lower case.
         if (tokens_[m.begin].capitalized && (WordIs(m.begin, "may") || WordIs(m.begin, "will"))) break;
+        // "its long-threatened invasion", "a much-feared offensive": the
+        // word is half of a compound adjective, not the sentence's mood.
+        if (m.begin > s.begin && IsJoiner(tokens_[m.begin - 1]) && tokens_[m.begin - 1].punct == '-') break;
         (m.value == 1 ? f.modal_strong : f.modal_weak) = true;
         break;
       case Cue::kRetro:
@@ -259,6 +318,8 @@ bool Reader::ReadItems(int32_t from, int32_t limit, bool kill, int32_t /*tb_verb
     }
     int32_t k = j;
     if (auto c = ReadCount(tokens_, j, limit, options_.vague)) {
+      // "No one was hurt": nobody, not one person.
+      if (WordIs(c->begin, "one") && WordIs(c->begin - 1, "no")) break;
       // A year is not a head count.
       if (c->best && *c->best >= 1900 && *c->best <= 2100 && tokens_[c->begin].kind == TokenKind::kNumber &&
           tokens_[c->begin].fold.size() == 4) {
@@ -702,10 +763,31 @@ std::string_view PhaseKind(int v) {
 void Reader::ReadPhases(const SentenceFacts& f, Extraction* out) {
   for (const CueMatch& kind : f.cues) {
     if (kind.cue != Cue::kCeasefire) continue;
+    // "ceasefire deal": the phrase is the ceasefire, its "deal" no second phase.
+    bool inside = std::any_of(f.cues.begin(), f.cues.end(), [&](const CueMatch& o) {
+      return o.cue == Cue::kCeasefire && o.begin < kind.begin && o.end >= kind.end;
+    });
+    if (inside) continue;
     if (kind.value == 3) {
       // Only named or military operations: "Operation Zarb-e-Azb", "a military operation".
       bool named = tokens_[kind.begin].capitalized || WordIs(kind.begin, "military");
       if (!named) continue;
+    }
+    // "no agreement was reached", "ended without a deal": no such phase.
+    bool denied = false;
+    for (int32_t b = std::max(f.tb, kind.begin - 2); b < kind.begin; ++b) {
+      denied = denied || WordIs(b, "no") || WordIs(b, "without");
+    }
+    if (denied) continue;
+    if (kind.value2 == 1) {
+      // "agreement", "deal", "pact": a conflict agreement only in an article
+      // about conflict and not next to a civil subject ("a free-trade pact",
+      // "an agreement on water resources").
+      if (!conflict_article_) continue;
+      bool civil = std::any_of(f.cues.begin(), f.cues.end(), [&](const CueMatch& t) {
+        return t.cue == Cue::kTopic && t.value == 0 && t.begin >= kind.begin - 4 && t.begin < kind.end + 4;
+      });
+      if (civil) continue;
     }
     // The nearest action word in the sentence.
     const CueMatch* action = nullptr;
@@ -716,9 +798,20 @@ void Reader::ReadPhases(const SentenceFacts& f, Extraction* out) {
       bool negated = false;
       for (int32_t b = std::max(f.tb, a.begin - 3); b < a.begin; ++b) {
         negated = negated || WordIs(b, "not") || WordIs(b, "refuses") || WordIs(b, "refused") ||
-                  WordIs(b, "refuse") || WordIs(b, "never") || WordIs(b, "declined") || WordIs(b, "rejected");
+                  WordIs(b, "refuse") || WordIs(b, "never") || WordIs(b, "declined") || WordIs(b, "rejected") ||
+                  WordIs(b, "failed") || WordIs(b, "fail") || WordIs(b, "unable");
       }
       if (negated) continue;
+      // "a deal to end the fighting": what the agreement ends, not the
+      // phase ending (which "ended the ceasefire" names with a phase noun).
+      if (a.value == 2) {
+        bool purpose = false;
+        for (int32_t t = a.end; t < std::min(f.te, a.end + 3) && !purpose; ++t) {
+          purpose = CueAt(f, t, Cue::kTopic) != nullptr && CueAt(f, t, Cue::kTopic)->value == 1 &&
+                    CueAt(f, t, Cue::kCeasefire) == nullptr;
+        }
+        if (purpose) continue;
+      }
       int32_t dist = a.begin >= kind.end ? a.begin - kind.end : kind.begin - a.end + 1;
       if (dist < best) {
         best = dist;
@@ -732,7 +825,7 @@ void Reader::ReadPhases(const SentenceFacts& f, Extraction* out) {
       for (int32_t i = f.tb; i < f.te; ++i) {
         std::string_view w = tokens_[i].fold;
         threatened = threatened || w == "threatened" || w == "threatens" || w == "could" || w == "would" ||
-                     w == "may" || w == "might" || w == "warned" || w == "if";
+                     w == "may" || w == "might" || w == "warned" || w == "if" || w == "expected" || w == "poised";
       }
       if (threatened) continue;
     }
@@ -1445,6 +1538,18 @@ Extraction Reader::Run() {
       if (f.index > 0 && tokens_[f.tb].blank_line_before) break;
       f.title = true;
     }
+  }
+  for (const SentenceFacts& f : facts_) {
+    conflict_article_ = conflict_article_ || f.strong_attack ||
+                        std::any_of(f.cues.begin(), f.cues.end(), [](const CueMatch& m) {
+                          return m.cue == Cue::kTopic && m.value == 1;
+                        }) ||
+                        std::any_of(f.entities.begin(), f.entities.end(), [](const EntityMatch& e) {
+                          return std::any_of(e.refs.begin(), e.refs.end(), [](const EntityRef* r) {
+                            return r->kind == EntityKind::kActor && r->actor->kind == "group";
+                          });
+                        });
+    if (conflict_article_) break;
   }
 
   std::vector<const SentenceFacts*> event, context;

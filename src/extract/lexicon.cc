@@ -72,30 +72,59 @@ Lexicon::Lexicon() {
   Add("suicide bomber|suicide bombers|suicide bombing|suicide attack|suicide attacker|suicide blast|"
       "suicide car bomb|suicide car bombing|suicide vest|suicide jacket|blew himself up|blew herself up|"
       "detonated his explosives|detonated her explosives|detonated himself|self detonated|explosives laden|"
-      "explosive laden|vbied|suicide bombings",
+      "explosive laden|vbied|suicide bombings|suicide car bomber|suicide car bombers|suicide truck bomber|"
+      "suicide truck bomb|car bomber|truck bomber|suicide bombers struck",
       Cue::kAttack, A(AT::kSuicideBombing));
   Add("drone strike|drone attack|drone strikes|drone|drones|missile strike|missiles|air strike|airstrike|"
-      "air strikes|airstrikes|unmanned aircraft|aerial bombardment|fighter jets|jets pounded",
+      "air strikes|airstrikes|unmanned aircraft|aerial bombardment|fighter jets|jets pounded|air raid|air raids|"
+      "air attack|air attacks|aerial attack|aerial attacks|warplanes|war planes|gunships|helicopter gunships|"
+      "airstrike on|bombing raid|bombing raids|aircraft bombed|planes bombed|jets bombed|drone struck|"
+      "drones struck|missiles struck|missile struck|missile hit|missiles hit|warplanes struck|warplanes hit|"
+      "warplanes pounded|war planes struck|jets struck|jets hit|aircraft struck|helicopters struck|"
+      "gunships struck|helicopter gunships struck",
       Cue::kAttack, A(AT::kDroneOrAirStrike));
   Add("rocket|rockets|mortar|mortars|shelling|shells|shelled|artillery|cross border fire|rocket attack|"
-      "mortar shells|mortar rounds",
+      "mortar shells|mortar rounds|shelling of|bombarded|bombarding|bombardment|bombard|rocket fire|mortar fire|"
+      "artillery fire|tank fire|fired rockets|fired shells|fired mortars|rocket attacks|rockets hit|rocket hit|"
+      "shells landed|shell landed|rockets landed|rocket landed|shells hit|shell hit",
       Cue::kAttack, A(AT::kRocketMortar));
   Add("bomb|bombing|blast|blasts|explosion|explosions|exploded|explode|ied|improvised explosive device|"
       "roadside bomb|roadside bombs|car bomb|landmine|land mine|grenade|grenades|hand grenade|planted|"
       "remote controlled|remote control bomb|magnetic bomb|sticky bomb|explosive device|bomb went off|"
-      "explosives|detonated|went off|ripped through",
+      "explosives|detonated|went off|ripped through|bombs|bombed|bombings of|car bombs|car bombing|"
+      "car bomb explosion|bomb explosion|bomb attack|bomb blast|minefield|mine explosion|booby trap|booby trapped|"
+      "parcel bomb|letter bomb|truck bomb|explosive laden vehicle|grenade attack|hurled a grenade|"
+      "lobbed a grenade|threw a grenade|hurled grenades|lobbed grenades|ied attack|petrol bomb|petrol bombs|"
+      "firebombed|firebomb|molotov cocktails|set off a bomb|set off explosives",
       Cue::kAttack, A(AT::kBombingIed));
-  Add("kidnapped|abducted|kidnapping|abduction|kidnap|abduct|taken hostage|took hostage|hostages|held hostage",
+  Add("kidnapped|abducted|kidnapping|abduction|kidnap|abduct|taken hostage|took hostage|hostages|held hostage|"
+      "kidnaps|abducts|abducting|kidnappings|abductions|seized as hostages|taken captive|took captive|"
+      "took hostages|taken hostages|seized hostages|hostage taking|hostage crisis",
       Cue::kAttack, A(AT::kKidnapping));
   Add("hijacked|hijacking|hijack", Cue::kAttack, A(AT::kHijacking));
   Add("shot dead|gunned down|targeted killing|target killing|target killed|assassinated|assassination|"
-      "beheaded|beheading|decapitated|shot and killed",
+      "beheaded|beheading|decapitated|shot and killed|assassinate|assassinating|assassinates|assassinations|"
+      "assassination attempt|attempted assassination|assassination bid|attempt on his life|attempt on her life|"
+      "attempt on the life|attempted to assassinate|tried to assassinate|attempted to kill|tried to kill|"
+      "stabbed to death|hacked to death|beaten to death|lynched|burned alive|burnt alive|shot in the head",
       Cue::kAttack, A(AT::kTargetedKilling));
   Add("opened fire|open fire|gunmen|gunman|armed men|stormed|attacked|attack|attacking|ambush|ambushed|raid|"
       "raided|gunfight|clash|clashes|exchange of fire|firing|shootout|shot|shooting|assault|assaulted|"
       "fired|fired upon|firefight|gun battle|gunbattle|encounter|besieged|siege|militants attacked|armed attack|"
       "fighting|fierce fighting|heavy fighting|skirmish|skirmishes|"
-      "terrorist attack|terror attack|attacks on",
+      "terrorist attack|terror attack|attacks on|"
+      "massacre|massacred|massacring|massacres|stabbed|stabbing|knifed|"
+      "came under fire|came under attack|come under fire|come under attack|comes under fire|coming under fire|"
+      "under heavy fire|fired at|fired on|fired upon|opened fire on|open fire on|"
+      "was attacked|were attacked|has been attacked|have been attacked|was ambushed|were ambushed|"
+      "clashed|clashing|clashes broke out|fighting between|fighting broke out|"
+      "fought|battled|battling|gun battles|pitched battle|fierce battle|street battles|armed clashes|"
+      "fierce clashes|heavy clashes|deadly clashes|days of fighting|hours of fighting|weeks of fighting|"
+      "months of fighting|days of clashes|hours of clashes|ambushes|ambushing|storming|"
+      "invasion|invaded|invading|incursion|incursions|fighting erupted|clashes erupted|fighting raged|"
+      "sprayed bullets|sprayed with bullets|riddled with bullets|bullet riddled|hail of bullets|gunfire|"
+      "exchange of gunfire|crossfire|sniper fire|snipers|sniper|knife attack|shooting spree|rampage|"
+      "arson attack|grenade attack|shot and wounded|shot and injured|overran",
       Cue::kAttack, A(AT::kArmedAssault));
   Add("blew up|torched|set on fire|set ablaze|destroyed|damaged|sabotage|sabotaged|vandalised|vandalized|"
       "dismantled|cut the fence|blown up|uprooted|uproot|tore down|pulled down|burnt down|burned down|"
@@ -108,7 +137,7 @@ Lexicon::Lexicon() {
   // Who the attackers are (never victims).
   Add("attackers|attacker|assailants|assailant|gunmen|gunman|suicide bomber|suicide bombers|bomber|bombers|"
       "terrorists|terrorist|militants|militant|insurgents|insurgent|fighters|rebels|miscreants|kidnappers|"
-      "abductors|assailant",
+      "abductors|assailant|guerrillas|guerrilla|guerillas|militiamen|militia|militias",
       Cue::kAttacker);
   Add("blew himself up|blew herself up|detonated his explosives|detonated her explosives|detonated himself|"
       "self detonated|blew himself|exploded himself|detonated his vest|detonated her vest|detonated his suicide vest|"
@@ -166,7 +195,8 @@ Lexicon::Lexicon() {
       Cue::kVictim, kCiv, T(TC::kForeigners));
   Add("militants|militant|terrorists|terrorist|insurgents|insurgent|attackers|attacker|assailants|assailant|"
       "gunmen|gunman|suicide bomber|suicide bombers|bomber|bombers|fighters|rebels|miscreants|kidnappers|"
-      "suspected militants|suspects|suspect|commanders|commander|jihadists|taliban fighters|separatists",
+      "suspected militants|suspects|suspect|commanders|commander|jihadists|taliban fighters|separatists|"
+      "guerrillas|guerrilla|guerillas|militiamen|militia members|militia fighters|combatants",
       Cue::kVictim, kMil, T(TC::kMilitants));
   Add("other people|others|other|another", Cue::kOthers);
   Add("including|among them|among the dead|among the killed|among the injured|among those killed|"
@@ -235,7 +265,7 @@ Lexicon::Lexicon() {
   Add("would|could|might|may|will|shall|vowed|vows|vow|feared|fears|fear|threatened|threatens|threaten|threat|"
       "threats|warned|warns|warning|alert|alerts|possible|likely|unless|if|recovered|seized|condemned|condemn|"
       "condemns|condolences|mourned|funeral prayers|laid to rest|demanded|demand|called for|urged|worried|worry|"
-      "concern|concerned|fearing",
+      "concern|concerned|fearing|expected to|poised to",
       Cue::kModal, 0);
   Add("anniversary|anniversaries|commemorate|commemorated|commemorating|commemoration|remembrance|memorial|"
       "trial|hearing|sentenced|convicted|acquitted|verdict|indicted|indicts|indictment|years ago|year ago|months ago|"
@@ -264,14 +294,32 @@ Lexicon::Lexicon() {
       Cue::kSplit);
 
   // Phases.
-  Add("ceasefire|cease fire|ceasefires|truce|armistice|cessation of hostilities|halt to attacks|pause in attacks",
+  Add("ceasefire|cease fire|ceasefires|truce|truces|armistice|cessation of hostilities|halt to attacks|"
+      "pause in attacks|end to hostilities|halt to the fighting|halt to fighting|cessation of fighting|"
+      "ceasefire agreement|ceasefire deal|truce agreement|truce deal|humanitarian pause|pause in fighting|"
+      "pause in the fighting|lull in fighting|lull in the fighting",
       Cue::kCeasefire, 0);
-  Add("talks|peace talks|negotiations|dialogue|peace process|parleys|jirga talks|negotiation|peace negotiations",
+  // value2 1: a generic word ("talks", "agreement", "deal") that is about
+  // conflict only in a conflict article and not next to a civil subject.
+  Add("talks|negotiations|dialogue|parleys|negotiation|negotiate|negotiated|negotiating|round of negotiations",
+      Cue::kCeasefire, 1, 1);
+  Add("peace talks|peace process|jirga talks|peace negotiations|mediation|mediate|mediated|mediating|"
+      "peace conference|peace summit|ceasefire talks|truce talks",
       Cue::kCeasefire, 1);
-  Add("agreement|peace agreement|peace deal|accord|deal|pact|peace accord|memorandum of understanding",
+  Add("agreement|deal|accord|pact|memorandum of understanding|memorandum|mou|treaty|consensus|understanding|"
+      "agreements|deals|accords",
+      Cue::kCeasefire, 2, 1);
+  Add("peace agreement|peace deal|peace accord|peace treaty|peace plan|peace settlement|political settlement|"
+      "negotiated settlement|prisoner exchange|prisoner swap|exchange of prisoners|swap of prisoners|"
+      "exchange prisoners|swap prisoners|release of hostages|hostage release|release of prisoners|surrender|"
+      "surrendered|disarmament|disarm|laid down arms|laid down their arms|lay down arms|lay down their arms|"
+      "handed over their weapons|hand over their weapons|decommissioning|free the hostages|free all hostages|"
+      "free all the hostages|free hostages|release the hostages|release all hostages|release all the hostages|"
+      "release hostages|in return for the release|in exchange for the release",
       Cue::kCeasefire, 2);
   Add("military operation|operation|offensive|crackdown", Cue::kCeasefire, 3);
   Add("announced|declared|agreed|agreed to|began|begins|came into effect|comes into effect|took effect|"
+      "came into force|comes into force|entered into force|enters into force|went into force|took hold|"
       "went into effect|observe|observing|accepted|offered|launched|launch",
       Cue::kPhaseAction, 0);
   Add("extended|extends|extend|extension|prolonged|renewed", Cue::kPhaseAction, 1);
@@ -283,7 +331,10 @@ Lexicon::Lexicon() {
       Cue::kPhaseAction, 3);
   Add("deadlock|deadlocks|deadlocked|stalled|stalemate|failed|impasse|suspended|stuck|faltered|broke off",
       Cue::kPhaseAction, 4);
-  Add("signed|sign|reached|struck|inked|finalised|finalized|concluded", Cue::kPhaseAction, 5);
+  Add("signed|sign|reached|struck|inked|finalised|finalized|concluded|signing|clinched|sealed|brokered|"
+      "hammered out|agreed on|agreed upon|agree|agrees|agreeing|accept|accepts|reach|reaching|"
+      "surrendered|laid down arms|laid down their arms|handed over their weapons",
+      Cue::kPhaseAction, 5);
 
   // Statistics.
   Add("attacks|terrorist attacks|terror attacks|militant attacks|incidents|incidents of terrorism|operations|"
@@ -312,6 +363,23 @@ Lexicon::Lexicon() {
                           "september|sept|sep", "october|oct", "november|nov", "december|dec"};
   for (int m = 0; m < 12; ++m) Add(months[m], Cue::kMonth, m + 1);
   Add("hostage|hostages", Cue::kHostage);
+
+  // What an agreement is about: armed conflict, or civil matters (trade,
+  // aid, energy) that make "deal" and "pact" not a phase.
+  Add("militant|militants|rebel|rebels|insurgent|insurgents|insurgency|guerrilla|guerrillas|guerillas|fighters|"
+      "militia|militias|militiamen|taliban|army|troops|soldiers|security forces|military|war|warring|fighting|"
+      "hostilities|violence|conflict|clashes|attacks|peace|ceasefire|truce|hostage|hostages|prisoners|weapons|"
+      "arms|disarmament|jirga|tribal|separatist|separatists|armed group|armed groups|terrorist|terrorists|"
+      "terrorism|bloodshed|combatants|peacekeepers|peacekeeping|opposition forces|government forces|invasion|"
+      "invasions|occupation|uprising|insurrection|coup|armed|warfare|civil war",
+      Cue::kTopic, 1);
+  Add("trade|free trade|economic|economy|investment|investments|loan|loans|aid|energy|gas|oil|water|tax|taxes|"
+      "tariff|tariffs|business|commercial|debt|credit|fisheries|fishing|customs|visa|visas|aviation|climate|"
+      "export|exports|import|imports|market|markets|financial|finance|banking|currency|grant|grants|"
+      "cultural|tourism|shipping|airline|airlines|telecommunications|broadcasting|pharmaceutical|agricultural|"
+      "agriculture|technology|research|education|health|sports|football|cricket|contract|contracts|"
+      "wage|wages|salary|salaries|budget",
+      Cue::kTopic, 0);
 
   for (auto& entries : by_first_) {
     std::stable_sort(entries.begin(), entries.end(),

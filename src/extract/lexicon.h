@@ -32,7 +32,7 @@ enum class Cue : uint8_t {
   kBlame,         // blamed, accused
   kSplit,         // "in a separate incident", "meanwhile"
   kToll,          // "death toll", "toll rose to"
-  kCeasefire,     // value = phase kind: 0 ceasefire, 1 talks, 2 agreement, 3 operation
+  kCeasefire,     // value = phase kind: 0 ceasefire, 1 talks, 2 agreement, 3 operation; value2 1 = generic noun
   kPhaseAction,   // value = action: 0 start, 1 extend, 2 end, 3 held, 4 deadlock, 5 signed
   kStatNoun,      // attacks/incidents counted in a statistic: value 0 attacks, 1 killed, 2 injured
   kAccordingTo,   // "according to", "said", "reported"
@@ -44,8 +44,9 @@ enum class Cue : uint8_t {
   kClauseBreak,   // when, while, after, as: ends a casualty clause
   kAttacker,      // "attackers", "suicide bomber", "gunmen": the perpetrators' own people
   kSelfKill,      // "blew himself up": the bomber died
+  kTopic,         // what an agreement is about: value 1 armed conflict, 0 civil matters (trade, aid)
 };
-inline constexpr int kCueKinds = static_cast<int>(Cue::kSelfKill) + 1;  // fits a uint32_t bit set
+inline constexpr int kCueKinds = static_cast<int>(Cue::kTopic) + 1;  // fits a uint32_t bit set
 
 struct CueMatch {
   Cue cue;

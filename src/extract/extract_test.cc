@@ -368,6 +368,18 @@ TEST(Extract, NoOneHurtIsNoCasualty) {
   EXPECT_EQ(Victims(x.incidents[0].incident, false), 0);
 }
 
+TEST(Extract, AMonthBefore1970SpansTheWholeMonth) {
+  // Days count from 1970-01-01: a month before it starts on a negative day,
+  // and its end must still be the month's last day, not its first.
+  Extraction x = ExtractText("In March 1965 a bomb exploded in a market in Peshawar, killing three people.",
+                             "1965-04-10");
+  ASSERT_EQ(x.incidents.size(), 1u);
+  const Incident& inc = x.incidents[0].incident;
+  EXPECT_EQ(inc.date_precision, static_cast<uint8_t>(DatePrecision::kMonth));
+  EXPECT_EQ(inc.date, CivilDate::FromYmd(1965, 3, 1)->days());
+  EXPECT_EQ(inc.date_end, CivilDate::FromYmd(1965, 3, 31)->days());
+}
+
 TEST(Extract, ConflictAgreementConstructions) {
   EXPECT_TRUE(HasAgreement("The army and the rebels signed a ceasefire in the capital on Friday."));
   EXPECT_TRUE(HasAgreement("Government negotiators and the insurgents reached a deal to end the fighting."));

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -644,10 +645,13 @@ void Reader::ReadCasualties(SentenceFacts* f) {
 }
 
 void Reader::ReadDates(SentenceFacts* f) {
-  auto add = [&](int32_t day, DatePrecision p, int32_t tb, int32_t te, double conf, int32_t day_end = -1) {
+  // Days count from 1970-01-01, so a day before 1970 is negative: "no end
+  // given" is an empty optional, never a sentinel day.
+  auto add = [&](int32_t day, DatePrecision p, int32_t tb, int32_t te, double conf,
+                 std::optional<int32_t> day_end = std::nullopt) {
     DateMention d;
     d.day = day;
-    d.day_end = day_end < 0 ? day : day_end;
+    d.day_end = day_end.value_or(day);
     d.precision = p;
     d.tb = tb;
     d.te = te;

@@ -154,6 +154,25 @@ Status SqliteError(int rc, std::string_view message, std::string_view what) {
   }
 }
 
+// faultline_sources_search_text(sources): what the text index holds for a
+// stored `sources` column (SourcesSearchText of the decoded array; '' for
+// NULL). Registered on every connection for migration 0010, which refills
+// the text index from `incidents` in SQL.
+void SourcesSearchTextFunction(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
+  const unsigned char* p = sqlite3_value_text(argv[0]);
+  std::string text;
+  if (p != nullptr && sqlite3_value_bytes(argv[0]) > 0) {
+    auto sources = SourcesFromJson(
+        std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_value_bytes(argv[0]))));
+    if (!sources.ok()) {
+      sqlite3_result_error(ctx, ("sources: " + sources.status().ToString()).c_str(), -1);
+      return;
+    }
+    text = SourcesSearchText(*sources);
+  }
+  sqlite3_result_text(ctx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
 const std::string& SelectIncident() {
   static const std::string kList = IncidentSelectList();
   return kList;
@@ -1506,6 +1525,11 @@ Status SqliteStore::Init() {
                        "PRAGMA temp_store = MEMORY",
                        "set pragmas")
                       .WithContext(path_));
+  if (int rc = sqlite3_create_function_v2(db_, "faultline_sources_search_text", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                          nullptr, &SourcesSearchTextFunction, nullptr, nullptr, nullptr);
+      rc != SQLITE_OK) {
+    return Fail(rc, "register faultline_sources_search_text").WithContext(path_);
+  }
   RETURN_IF_ERROR(Migrate());
   struct {
     StmtPtr* stmt;

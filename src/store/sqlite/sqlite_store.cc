@@ -271,7 +271,16 @@ class SqliteStore final : public Store {
   Status UpsertBatch(std::span<Incident> incidents, const Change& change,
                      std::vector<WriteOutcome>* outcomes) override {
     RETURN_IF_ERROR(Usable());
-    return Guard(UpsertBatchImpl(incidents, change, outcomes));
+    return Guard(UpsertBatchImpl(incidents, {}, change, outcomes));
+  }
+
+  // The same with each incident's sources JSON and search words made by the
+  // caller (faultline import makes them on its reader thread).
+  Status UpsertRenderedBatch(std::span<Incident> incidents, std::span<const IncidentText> texts,
+                             const Change& change, std::vector<WriteOutcome>* outcomes) override {
+    if (texts.size() != incidents.size()) return InvalidArgument("a rendered batch needs one text per incident");
+    RETURN_IF_ERROR(Usable());
+    return Guard(UpsertBatchImpl(incidents, texts, change, outcomes));
   }
 
   Result<Incident> Update(const Incident& incident, int32_t expected_version, const Change& change) override {
@@ -828,17 +837,27 @@ class SqliteStore final : public Store {
   }
 
   // `batch_now`: the time a batch is written at, taken once for all its
-  // rows (null: now).
-  Result<WriteOutcome> UpsertImpl(Incident* inc, const Change& change, const std::string* batch_now = nullptr) {
+  // rows (null: now). `text`: RenderIncidentText(*inc), made by the caller
+  // (null: made here).
+  Result<WriteOutcome> UpsertImpl(Incident* inc, const Change& change, const std::string* batch_now = nullptr,
+                                  const IncidentText* text = nullptr) {
     WriteTx tx(this);
     RETURN_IF_ERROR(tx.Begin());
     const std::string own_now = batch_now != nullptr ? std::string() : NowUtc();
     const std::string& now = batch_now != nullptr ? *batch_now : own_now;
+    IncidentText own_text;
+    auto rendered = [&]() -> const IncidentText& {
+      if (text == nullptr) {
+        RenderIncidentText(*inc, &own_text);
+        text = &own_text;
+      }
+      return *text;
+    };
     if (bulk_) {
       // A bulk load into an empty table: nearly every key is new, so the
       // insert itself is the key look-up; a key seen earlier in the load
       // inserts nothing and takes the path below.
-      const std::string sources = SourcesToJson(inc->sources);
+      const std::string& sources = rendered().sources_json;
       StmtUse use(insert_new_.get());
       Binder b(use.get());
       b.Int(1);
@@ -849,7 +868,7 @@ class SqliteStore final : public Store {
       RETURN_IF_ERROR(StepDone(use.get(), "insert incident"));
       if (sqlite3_changes(db_) == 1) {
         const int64_t id = sqlite3_last_insert_rowid(db_);
-        RETURN_IF_ERROR(IndexText(id, *inc, false));
+        RETURN_IF_ERROR(IndexSearchText(id, inc->notes, text->sources_search_text, false));
         RETURN_IF_ERROR(WriteHistory(inc->country, id, 1, now, change));
         RETURN_IF_ERROR(tx.Commit());
         inc->id = id;
@@ -871,7 +890,7 @@ class SqliteStore final : public Store {
       inc->version = current->version;
       return WriteOutcome::kUnchanged;
     }
-    const std::string sources = SourcesToJson(inc->sources);
+    const std::string& sources = rendered().sources_json;
     if (current) {
       const int32_t version = current->version + 1;
       RETURN_IF_ERROR(WriteUpdate(*inc, sources, current->id, current->version, version, now, change));
@@ -884,7 +903,7 @@ class SqliteStore final : public Store {
       return WriteOutcome::kUpdated;
     }
     ASSIGN_OR_RETURN(int64_t id, WriteInsert(*inc, sources, now, change));
-    RETURN_IF_ERROR(IndexText(id, *inc, false));
+    RETURN_IF_ERROR(IndexSearchText(id, inc->notes, text->sources_search_text, false));
     RETURN_IF_ERROR(WriteHistory(inc->country, id, 1, now, change));
     RETURN_IF_ERROR(tx.Commit());
     inc->id = id;
@@ -892,13 +911,16 @@ class SqliteStore final : public Store {
     return WriteOutcome::kInserted;
   }
 
-  Status UpsertBatchImpl(std::span<Incident> incidents, const Change& change, std::vector<WriteOutcome>* outcomes) {
+  // `texts`: one per incident, or none (made per row).
+  Status UpsertBatchImpl(std::span<Incident> incidents, std::span<const IncidentText> texts, const Change& change,
+                         std::vector<WriteOutcome>* outcomes) {
     WriteTx tx(this);
     RETURN_IF_ERROR(tx.Begin());
     RETURN_IF_ERROR(MaybeStartBulk(incidents.size()));
     const std::string now = NowUtc();
-    for (Incident& inc : incidents) {
-      ASSIGN_OR_RETURN(WriteOutcome o, UpsertImpl(&inc, change, &now));
+    for (size_t i = 0; i < incidents.size(); ++i) {
+      ASSIGN_OR_RETURN(WriteOutcome o,
+                       UpsertImpl(&incidents[i], change, &now, texts.empty() ? nullptr : &texts[i]));
       outcomes->push_back(o);
     }
     return tx.Commit();

@@ -28,20 +28,26 @@ using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
 
 // One use of a (cached) statement: resets it and clears its bindings when the
 // use ends, however it ends, so the next use starts clean and no bound
-// pointer outlives the data it points to.
+// pointer outlives the data it points to. kEveryParameterBound: a statement
+// whose every use binds all its parameters before stepping (the per-row
+// inserts of an import) keeps its bindings — SQLite reads them only while
+// stepping — which saves clearing 50-odd values per row (≈ 1.3 % of the
+// writing thread's instructions in a bulk load).
 class StmtUse {
  public:
-  explicit StmtUse(sqlite3_stmt* s) : s_(s) {}
+  enum Bindings { kClear, kEveryParameterBound };
+  explicit StmtUse(sqlite3_stmt* s, Bindings bindings = kClear) : s_(s), clear_(bindings == kClear) {}
   StmtUse(const StmtUse&) = delete;
   StmtUse& operator=(const StmtUse&) = delete;
   ~StmtUse() {
     sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
+    if (clear_) sqlite3_clear_bindings(s_);
   }
   sqlite3_stmt* get() const { return s_; }
 
  private:
   sqlite3_stmt* s_;
+  bool clear_;
 };
 
 // Binds parameters left to right. Text is bound without copying
@@ -634,7 +640,7 @@ class SqliteStore final : public Store {
 
   Result<int64_t> WriteInsert(const Incident& inc, std::string_view sources, const std::string& now,
                               const Change& change) {
-    StmtUse use(insert_.get());
+    StmtUse use(insert_.get(), StmtUse::kEveryParameterBound);
     Binder b(use.get());
     b.Int(1);
     BindContent(inc, sources, b);
@@ -713,7 +719,7 @@ class SqliteStore final : public Store {
   // incidents row is its content).
   Status WriteHistory(const std::string& country, int64_t id, int32_t version, const std::string& now,
                       const Change& change) {
-    StmtUse use(insert_history_.get());
+    StmtUse use(insert_history_.get(), StmtUse::kEveryParameterBound);
     Binder b(use.get());
     b.Text(country);
     b.Int(id);
@@ -781,7 +787,7 @@ class SqliteStore final : public Store {
   // One insert (or delete) of incident `id`'s words into the text index.
   Status WriteText(int64_t id, std::string_view notes, std::string_view sources, bool remove) {
     sqlite3_stmt* s = remove ? fts_delete_.get() : fts_insert_.get();
-    StmtUse use(s);
+    StmtUse use(s, StmtUse::kEveryParameterBound);
     Binder b(s);
     b.Int(id);
     b.Text(notes);
@@ -858,7 +864,7 @@ class SqliteStore final : public Store {
       // insert itself is the key look-up; a key seen earlier in the load
       // inserts nothing and takes the path below.
       const std::string& sources = rendered().sources_json;
-      StmtUse use(insert_new_.get());
+      StmtUse use(insert_new_.get(), StmtUse::kEveryParameterBound);
       Binder b(use.get());
       b.Int(1);
       BindContent(*inc, sources, b);

@@ -68,6 +68,19 @@ struct Change {
 
 enum class WriteOutcome { kInserted, kUpdated, kUnchanged };
 
+// What a store derives from an incident to write it: its sources as JSON
+// (the `sources` column) and their words for the text index (outlets, then
+// headlines). RenderIncidentText makes it; a caller writing many incidents
+// may make it on another thread than the store's and hand it to
+// Store::UpsertRenderedBatch (faultline import does, on its reader thread).
+struct IncidentText {
+  std::string sources_json;
+  std::string sources_search_text;
+};
+
+// Fills `out` for `incident`. Thread-safe (no store involved).
+void RenderIncidentText(const Incident& incident, IncidentText* out);
+
 struct HistoryEntry {
   int32_t version = 0;
   std::string changed_at;  // UTC, ISO 8601
@@ -192,6 +205,14 @@ class Store {
   // the backend knows which one failed, else none of the batch.
   virtual Status UpsertBatch(std::span<Incident> incidents, const Change& change,
                              std::vector<WriteOutcome>* outcomes) = 0;
+  // UpsertBatch with `texts[i]` = RenderIncidentText(incidents[i]) made
+  // beforehand (same size; InvalidArgument otherwise): the same result, with
+  // that work off the caller's thread. Backends that cannot use it ignore it.
+  virtual Status UpsertRenderedBatch(std::span<Incident> incidents, std::span<const IncidentText> texts,
+                                     const Change& change, std::vector<WriteOutcome>* outcomes) {
+    if (texts.size() != incidents.size()) return InvalidArgument("a rendered batch needs one text per incident");
+    return UpsertBatch(incidents, change, outcomes);
+  }
   // Replaces incident.id's content if its stored version is
   // `expected_version`; Conflict otherwise, NotFound for an unknown id.
   // Returns the stored incident with its new version.

@@ -7,8 +7,10 @@
 // import commits every batch_size rows (a crash keeps whole batches; a re-run
 // updates instead of duplicating, because rows are keyed by source_key).
 // Rows are read, mapped and validated on a thread of its own (bounded queue
-// of chunks) while the calling thread writes them with Store::UpsertBatch in
-// batches of up to 2000; the Store is used from the calling thread only.
+// of chunks), which also renders what the store derives from each row
+// (RenderIncidentText), while the calling thread writes them with
+// Store::UpsertRenderedBatch in batches of up to 2000; the Store is used
+// from the calling thread only.
 // The driver depends only on the Store interface.
 #ifndef FAULTLINE_IO_IMPORT_DRIVER_H_
 #define FAULTLINE_IO_IMPORT_DRIVER_H_

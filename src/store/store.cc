@@ -1,10 +1,17 @@
 // Store::Open: picks the backend from the URI.
 #include "faultline/store.h"
 
+#include "model/incident_json.h"
+#include "store/columns.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace faultline {
+
+void RenderIncidentText(const Incident& incident, IncidentText* out) {
+  out->sources_json = SourcesToJson(incident.sources);
+  out->sources_search_text = SourcesSearchText(incident.sources);
+}
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& uri) {
   std::string_view u = uri;

@@ -191,6 +191,38 @@ TEST_F(PostgresStoreTest, SinkMayReadDuringScan) {
   EXPECT_EQ(seen, 2);
 }
 
+// faultline import hands every backend its batches with their texts
+// rendered (Store::UpsertRenderedBatch); PostgreSQL renders its own and
+// stores what UpsertBatch stores, sources and text search included.
+TEST_F(PostgresStoreTest, RenderedBatchStoresWhatTheBatchStores) {
+  std::vector<Incident> rows;
+  for (int i = 0; i < 40; ++i) {
+    Incident inc = Sample(i % 30);  // ten keys repeat: updates
+    if (i >= 30) inc.notes += " edited";
+    inc.sources.push_back({.outlet = i % 2 ? "Dawn" : "Express Tribune", .headline = "Blast in Peshawar"});
+    rows.push_back(std::move(inc));
+  }
+  std::vector<IncidentText> texts(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) RenderIncidentText(rows[i], &texts[i]);
+  std::vector<WriteOutcome> outcomes;
+  EXPECT_EQ(store_->UpsertRenderedBatch(rows, std::span<const IncidentText>(texts).first(1), {}, &outcomes).code(),
+            StatusCode::kInvalidArgument);
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->UpsertRenderedBatch(rows, texts, {}, &outcomes).ok());
+  ASSERT_TRUE(store_->Commit().ok());
+  ASSERT_EQ(outcomes.size(), 40u);
+  EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), WriteOutcome::kUpdated), 10);
+  auto got = store_->Get(rows[5].id);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->sources, rows[5].sources);
+  for (auto [q, n] : std::initializer_list<std::pair<const char*, int64_t>>{
+           {"dawn", 15}, {"\"express tribune\"", 15}, {"peshawar", 30}, {"edited", 10}}) {
+    Filter f;
+    f.text = q;
+    EXPECT_EQ(*store_->Count(f), n) << q;
+  }
+}
+
 TEST_F(PostgresStoreTest, SinkMayWriteDuringScan) {
   for (int i = 0; i < 3; ++i) {
     Incident inc = Sample(i);

@@ -225,28 +225,52 @@ std::string IndexSql(const std::string& path) {
                      "tbl_name = 'incidents' AND sql IS NOT NULL ORDER BY name)");
 }
 
+// A database file (and its WAL and shared-memory files) removed when the
+// test ends.
+struct RemovedAtEnd {
+  std::string file;
+  ~RemovedAtEnd() {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((file + suffix).c_str());
+  }
+};
+
+// Upserts `rows` one by one into the database at `path` (the ordinary
+// path, the reference for batches), appending the outcomes.
+void UpsertRowByRow(const std::string& path, const std::vector<Incident>& rows, std::vector<WriteOutcome>* outcomes) {
+  auto store = Store::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  for (Incident inc : rows) {
+    auto o = (*store)->Upsert(&inc, {.who = "import"});
+    ASSERT_TRUE(o.ok()) << o.status().ToString();
+    outcomes->push_back(*o);
+  }
+}
+
+// `a` and `b` hold the same `n` incidents, and the same history for `ids`.
+void ExpectSameIncidents(Store* a, Store* b, size_t n, std::initializer_list<int64_t> ids) {
+  std::vector<Incident> in_a, in_b;
+  ASSERT_TRUE(a->Scan({}, [&](const Incident& inc) { in_a.push_back(inc); return Status::Ok(); }).ok());
+  ASSERT_TRUE(b->Scan({}, [&](const Incident& inc) { in_b.push_back(inc); return Status::Ok(); }).ok());
+  ASSERT_EQ(in_a.size(), n);
+  EXPECT_TRUE(in_a == in_b);
+  for (int64_t id : ids) {
+    auto ha = a->History(id);
+    auto hb = b->History(id);
+    ASSERT_TRUE(ha.ok() && hb.ok());
+    ASSERT_EQ(ha->size(), hb->size()) << id;
+    for (size_t v = 0; v < ha->size(); ++v) EXPECT_TRUE((*ha)[v].incident == (*hb)[v].incident) << id << " v" << v;
+  }
+}
+
 // A large first batch into an empty table is a bulk load (secondary indexes
 // built at commit, insert-first identity): checked against the same rows
 // upserted one by one, which takes the ordinary path.
 TEST_F(SqliteStoreTest, BulkLoadMatchesRowByRowUpserts) {
   const std::string reference = path() + ".reference";
-  struct Cleanup {
-    std::string file;
-    ~Cleanup() {
-      for (const char* suffix : {"", "-wal", "-shm"}) std::remove((file + suffix).c_str());
-    }
-  } cleanup{reference};
+  RemovedAtEnd cleanup{reference};
   const std::vector<Incident> rows = LoadWithRepeats(3000);
   std::vector<WriteOutcome> bulk_outcomes, row_outcomes;
-  {
-    auto store = Store::Open(reference);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    for (Incident inc : rows) {
-      auto o = (*store)->Upsert(&inc, {.who = "import"});
-      ASSERT_TRUE(o.ok()) << o.status().ToString();
-      row_outcomes.push_back(*o);
-    }
-  }
+  ASSERT_NO_FATAL_FAILURE(UpsertRowByRow(reference, rows, &row_outcomes));
   const std::string indexes = IndexSql(reference);
   {
     auto store = Store::Open(path());
@@ -270,18 +294,7 @@ TEST_F(SqliteStoreTest, BulkLoadMatchesRowByRowUpserts) {
   auto bulk = Store::Open(path());
   auto ref = Store::Open(reference);
   ASSERT_TRUE(bulk.ok() && ref.ok());
-  std::vector<Incident> a, b;
-  ASSERT_TRUE((*bulk)->Scan({}, [&](const Incident& inc) { a.push_back(inc); return Status::Ok(); }).ok());
-  ASSERT_TRUE((*ref)->Scan({}, [&](const Incident& inc) { b.push_back(inc); return Status::Ok(); }).ok());
-  ASSERT_EQ(a.size(), 2400u);
-  EXPECT_TRUE(a == b);
-  for (int64_t id : {int64_t{1}, int64_t{750}, int64_t{2400}}) {
-    auto ha = (*bulk)->History(id);
-    auto hb = (*ref)->History(id);
-    ASSERT_TRUE(ha.ok() && hb.ok());
-    ASSERT_EQ(ha->size(), hb->size()) << id;
-    for (size_t v = 0; v < ha->size(); ++v) EXPECT_TRUE((*ha)[v].incident == (*hb)[v].incident) << id << " v" << v;
-  }
+  ExpectSameIncidents(bulk->get(), ref->get(), 2400, {1, 750, 2400});
   Filter edited;
   edited.text = "\"edited later\"";
   EXPECT_EQ(*(*bulk)->Count(edited), 600);
@@ -290,6 +303,146 @@ TEST_F(SqliteStoreTest, BulkLoadMatchesRowByRowUpserts) {
   range.date_from = 18262 + 100;
   range.date_to = 18262 + 199;
   EXPECT_EQ(*(*bulk)->Count(range), *(*ref)->Count(range));
+}
+
+// A load whose rows carry sources (outlets, headlines) beside their notes;
+// a repeated key changes its headline.
+std::vector<Incident> LoadWithSources(int n) {
+  std::vector<Incident> rows = LoadWithRepeats(n);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    Incident& inc = rows[i];
+    if (i % 3 == 0) inc.sources.push_back({.outlet = "Dawn", .url = "https://example.org/" + std::to_string(i),
+                                           .headline = i % 5 == 4 ? "Corrected toll" : "Blast in Peshawar market"});
+    if (i % 3 == 1) inc.sources.push_back({.outlet = "Express Tribune"});
+  }
+  return rows;
+}
+
+// What text searches find, one count per query.
+std::vector<int64_t> TextCounts(Store* store) {
+  std::vector<int64_t> counts;
+  for (const char* q : {"dawn", "\"express tribune\"", "peshawar", "\"corrected toll\"", "\"edited later\"", "sample",
+                        "tribune dawn", "nowhere"}) {
+    Filter f;
+    f.text = q;
+    auto n = store->Count(f);
+    counts.push_back(n.ok() ? *n : -1);
+  }
+  return counts;
+}
+
+// UpsertRenderedBatch (the sources' JSON and search words made by the
+// caller, as faultline import does on its reader thread) stores and indexes
+// what Upsert does row by row, through the bulk path and the ordinary one.
+TEST_F(SqliteStoreTest, RenderedBatchMatchesRowByRowUpserts) {
+  const std::string reference = path() + ".reference";
+  RemovedAtEnd cleanup{reference};
+  const std::vector<Incident> rows = LoadWithSources(3000);
+  std::vector<WriteOutcome> rendered_outcomes, row_outcomes;
+  ASSERT_NO_FATAL_FAILURE(UpsertRowByRow(reference, rows, &row_outcomes));
+  {
+    auto store = Store::Open(path());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    std::vector<Incident> first(rows.begin(), rows.begin() + 2000), rest(rows.begin() + 2000, rows.end());
+    std::vector<IncidentText> first_texts(first.size()), rest_texts(rest.size());
+    for (size_t i = 0; i < first.size(); ++i) RenderIncidentText(first[i], &first_texts[i]);
+    for (size_t i = 0; i < rest.size(); ++i) RenderIncidentText(rest[i], &rest_texts[i]);
+    std::vector<WriteOutcome> none;
+    EXPECT_EQ((*store)
+                  ->UpsertRenderedBatch(first, std::span<const IncidentText>(first_texts).first(3), {}, &none)
+                  .code(),
+              StatusCode::kInvalidArgument);
+    EXPECT_TRUE(none.empty());
+    ASSERT_TRUE((*store)->Begin().ok());
+    ASSERT_TRUE((*store)->UpsertRenderedBatch(first, first_texts, {.who = "import"}, &rendered_outcomes).ok());
+    ASSERT_TRUE((*store)->Commit().ok());
+    // The rest outside a bulk load (the table is no longer empty), in an
+    // implicit transaction.
+    ASSERT_TRUE((*store)->UpsertRenderedBatch(rest, rest_texts, {.who = "import"}, &rendered_outcomes).ok());
+  }
+  EXPECT_EQ(rendered_outcomes, row_outcomes);
+  EXPECT_EQ(Query(path(), "INSERT INTO incidents_fts (incidents_fts) VALUES ('integrity-check')"), "(none)");
+  auto rendered = Store::Open(path());
+  auto ref = Store::Open(reference);
+  ASSERT_TRUE(rendered.ok() && ref.ok());
+  ExpectSameIncidents(rendered->get(), ref->get(), 2400, {1, 4, 2400});
+  const std::vector<int64_t> counts = TextCounts(rendered->get());
+  EXPECT_EQ(counts, TextCounts(ref->get()));
+  // Notes words and sources words (outlets, headlines) are both found; a
+  // headline replaced by a later row of the same key is not.
+  EXPECT_EQ(counts[0], 800);     // "dawn": rows 0, 3, 6, ... as their keys last wrote them
+  EXPECT_EQ(counts[1], 800);     // "express tribune"
+  EXPECT_GT(counts[2], 0);       // "peshawar", a headline word
+  EXPECT_GT(counts[3], 0);       // "corrected toll"
+  EXPECT_EQ(counts[4], 600);     // "edited later", a notes phrase
+  EXPECT_EQ(counts[5], 2400 - 600);
+  EXPECT_EQ(counts[6], 0);       // no row has both outlets
+  EXPECT_EQ(counts[7], 0);
+}
+
+// Migration 0010 made the text index anew without per-row column sizes and
+// refilled it from `incidents`: a database whose index is the older one
+// (here: emptied, so only the refill can find anything) finds what it found
+// before, notes and sources alike.
+TEST_F(SqliteStoreTest, TextIndexMigrationRefillsTheIndex) {
+  std::vector<int64_t> before;
+  {
+    auto store = Store::Open(path());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    std::vector<Incident> rows = LoadWithSources(1500);
+    std::vector<WriteOutcome> outcomes;
+    ASSERT_TRUE((*store)->UpsertBatch(rows, {}, &outcomes).ok());
+    // A merge adds a source to a stored incident (the text index follows).
+    Incident report;
+    report.sources.push_back({.outlet = "Geo News", .url = "https://example.org/geo", .headline = "Peshawar"});
+    auto merged = (*store)->MergeReport(1, 1, report, {});
+    ASSERT_TRUE(merged.ok()) << merged.status().ToString();
+    before = TextCounts(store->get());
+    Filter geo;
+    geo.text = "\"geo news\"";
+    EXPECT_EQ(*(*store)->Count(geo), 1);
+  }
+  ASSERT_GT(before[0], 0);
+  ASSERT_GT(before[4], 0);
+  EXPECT_NE(Query(path(), "SELECT sql FROM sqlite_schema WHERE name = 'incidents_fts'").find("columnsize = 0"),
+            std::string::npos);
+  // As a build before migration 0010 left it.
+  EXPECT_EQ(Query(path(), "DROP TABLE incidents_fts"), "(none)");
+  EXPECT_EQ(Query(path(), "CREATE VIRTUAL TABLE incidents_fts USING fts5 (notes, sources, content = '', "
+                          "tokenize = 'unicode61')"),
+            "(none)");
+  EXPECT_EQ(Query(path(), "DELETE FROM schema_migrations WHERE version = 10"), "(none)");
+  {
+    auto store = Store::Open(path());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    EXPECT_EQ(TextCounts(store->get()), before);
+    Filter geo;
+    geo.text = "\"geo news\"";
+    EXPECT_EQ(*(*store)->Count(geo), 1);
+  }
+  EXPECT_NE(Query(path(), "SELECT sql FROM sqlite_schema WHERE name = 'incidents_fts'").find("columnsize = 0"),
+            std::string::npos);
+  EXPECT_EQ(Query(path(), "SELECT name FROM sqlite_schema WHERE name = 'incidents_fts_docsize'"), "(none)");
+  EXPECT_EQ(Query(path(), "INSERT INTO incidents_fts (incidents_fts) VALUES ('integrity-check')"), "(none)");
+  EXPECT_EQ(Query(path(), "PRAGMA integrity_check"), "ok");
+}
+
+// Stored sources the refill cannot decode stop the migration with the
+// reason, and leave the database as it was.
+TEST_F(SqliteStoreTest, TextIndexMigrationRefusesUndecodableSources) {
+  {
+    auto store = Store::Open(path());
+    ASSERT_TRUE(store.ok());
+    Incident inc = Sample(1);
+    ASSERT_TRUE((*store)->Upsert(&inc, {}).ok());
+  }
+  EXPECT_EQ(Query(path(), "UPDATE incidents SET sources = '[{\"outlet\": 5' WHERE id = 1"), "(none)");
+  EXPECT_EQ(Query(path(), "DELETE FROM schema_migrations WHERE version = 10"), "(none)");
+  auto store = Store::Open(path());
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().ToString().find("0010"), std::string::npos) << store.status().ToString();
+  EXPECT_NE(store.status().ToString().find("sources"), std::string::npos) << store.status().ToString();
+  EXPECT_EQ(Query(path(), "SELECT COUNT(*) FROM schema_migrations WHERE version = 10"), "0");
 }
 
 TEST_F(SqliteStoreTest, RolledBackBulkLoadKeepsTheIndexes) {

@@ -67,6 +67,10 @@ class Quarantine {
   std::FILE* file_ = nullptr;
 };
 
+// Valid rows are written in batches of this many (Store::UpsertRenderedBatch:
+// a few round trips per batch on PostgreSQL).
+constexpr size_t kWriteBatch = 2000;
+
 // Reads, maps and validates rows on a thread of its own while the caller
 // writes the rows before them: the store's work and the parsing overlap.
 // Rows travel in chunks through a queue of at most kChunks chunks, so memory
@@ -135,8 +139,14 @@ class RowPipeline {
   }
 
  private:
-  static constexpr size_t kChunks = 4;
   static constexpr size_t kChunkRows = 256;
+  // Two write batches of rows: while the caller writes one batch, the reader
+  // fills the next, and the caller finds it ready when it comes back. With a
+  // queue shorter than a batch (4 chunks, before) the two threads took turns:
+  // the caller waited for the reader at every batch (≈ 370 waits in 200k
+  // rows, against ≈ 8 now) and an import took ≈ 16 % longer on an idle
+  // machine (docs/benchmarks.md). Memory: ≈ 10 MiB more, whatever the file.
+  static constexpr size_t kChunks = (2 * kWriteBatch + kChunkRows - 1) / kChunkRows;
 
   void Read() {
     bool more = true;
@@ -255,16 +265,14 @@ Result<ImportSummary> RunImport(Store* store, RowSource* source, const ImportCon
   std::unique_ptr<ProgressBar> bar;
   if (options.progress) bar = std::make_unique<ProgressBar>("importing " + ctx.file_label, source->total_bytes());
 
-  // Valid rows are written in batches (Store::UpsertBatch: a few round
-  // trips per batch on PostgreSQL). A batch never spans a commit of batch
-  // mode, so the commits fall exactly every batch_size rows.
+  // Valid rows are written in batches of kWriteBatch. A batch never spans a
+  // commit of batch mode, so the commits fall exactly every batch_size rows.
   // The first n_pending slots of `pending` and `pending_texts` are the
   // batch. The slots keep the rows of earlier batches, and a row is
   // move-assigned over one: libstdc++ hands a string's old buffer back to the
   // string moved from, so the chunk takes the earlier row's strings back
   // and the reader thread, which resets a row before filling it, frees them
   // (a swap did the same with three moves instead of one; measured).
-  constexpr size_t kWriteBatch = 2000;
   std::vector<Incident> pending(kWriteBatch);
   std::vector<IncidentText> pending_texts(kWriteBatch);
   size_t n_pending = 0;

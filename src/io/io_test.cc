@@ -527,9 +527,12 @@ std::string AcledWithBadRows(int rows) {
 TEST(ImportDriver, PipelinedImportMatchesReadingOnTheCallingThread) {
   TempDir tmp;
   const std::string csv = tmp.file("pipe.csv");
+  // More rows than the reader may hold ahead (two write batches) plus a
+  // batch: the reader fills the queue and waits for chunks to come back.
+  constexpr int kRows = 9000;
   {
     std::ofstream out(csv, std::ios::binary);
-    out << AcledWithBadRows(1300);
+    out << AcledWithBadRows(kRows);
   }
   for (int64_t batch : {int64_t{0}, int64_t{300}}) {
     std::map<bool, std::string> exported, quarantined;
@@ -547,7 +550,7 @@ TEST(ImportDriver, PipelinedImportMatchesReadingOnTheCallingThread) {
       auto s = Import(store->get(), "acled", csv, opt);
       ASSERT_TRUE(s.ok()) << s.status().ToString();
       EXPECT_TRUE(s->committed);
-      EXPECT_EQ(s->record.rows_read, 1300);
+      EXPECT_EQ(s->record.rows_read, kRows);
       EXPECT_EQ(s->record.rows_read, s->record.rows_inserted + s->record.rows_updated + s->record.rows_unchanged +
                                          s->record.rows_rejected);
       ExportOptions eo;

@@ -118,12 +118,15 @@ if [[ $what == postgres* || $what == all ]]; then
     cols=$(head -1 "$csv" | sed 's/,/ text,/g; s/$/ text/')
     for r in $(seq "${ROUNDS:-1}"); do
       echo "round $r (load $(cut -d' ' -f1 /proc/loadavg))"
-      for d in b$r n$r c$r; do psql -q "$uri" -c "CREATE DATABASE $d"; done
+      for d in b$r n$r c$r s$r; do psql -q "$uri" -c "CREATE DATABASE $d"; done
       base_uri=${uri%/postgres}
       measure_pg "before ($BASE)" "$BASE" --db "$base_uri/b$r" import --no-progress --input-format acled "$csv"
       measure_pg "after ($FL)" $FL --db "$base_uri/n$r" import --no-progress --input-format acled "$csv"
       psql -q "$base_uri/c$r" -c "CREATE TABLE acled_raw ($cols)"
       measure_pg "psql \\copy (no validation)" psql -q "$base_uri/c$r" -c "\\copy acled_raw FROM '$csv' CSV HEADER"
+      # PostgreSQL's own floor for faultline's schema (bench/postgres_schema_load.sh).
+      bench/postgres_schema_load.sh $FL "$base_uri/n$r" "$base_uri/s$r" "$pgdir"
+      measure_pg "psql \\copy of after's rows into faultline's schema" psql -q "$base_uri/s$r" -f "$pgdir/pg_schema_load.psql"
     done
     measure_pg "before, re-import (all unchanged)" "$BASE" --db "$base_uri/b1" import --no-progress --input-format acled "$csv"
     measure_pg "after, re-import (all unchanged)" $FL --db "$base_uri/n1" import --no-progress --input-format acled "$csv"
@@ -135,8 +138,13 @@ if [[ $what == postgres* || $what == all ]]; then
   psql -q "$uri" -c "CREATE TABLE acled_raw ($cols)"
   measure "psql \\copy (no validation)" psql -q "$uri" -c "\\copy acled_raw FROM '$csv' CSV HEADER"
   ref_secs=$LAST_SECS
-  awk -v r="$ROWS" -v a="$fl_secs" -v b="$ref_secs" \
-    'BEGIN{printf "rows/s: faultline %.0f, psql \\copy %.0f; faultline takes %.2fx the time of \\copy\n", r/a, r/b, a/b}'
+  # PostgreSQL's own floor for faultline's schema (bench/postgres_schema_load.sh).
+  psql -q "$uri" -c "CREATE DATABASE schema_floor"
+  bench/postgres_schema_load.sh $FL "$uri" "${uri%/postgres}/schema_floor" "$pgdir"
+  measure "psql \\copy of the stored rows into faultline's schema" psql -q "${uri%/postgres}/schema_floor" -f "$pgdir/pg_schema_load.psql"
+  schema_secs=$LAST_SECS
+  awk -v r="$ROWS" -v a="$fl_secs" -v b="$ref_secs" -v c="$schema_secs" \
+    'BEGIN{printf "rows/s: faultline %.0f, psql \\copy %.0f; faultline takes %.2fx the time of \\copy, %.2fx that of PostgreSQL loading its schema (which takes %.2fx \\copy)\n", r/a, r/b, a/b, a/c, c/b}'
 fi
 
 if [[ $what == stats || $what == cube || $what == all ]]; then

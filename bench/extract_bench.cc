@@ -104,7 +104,6 @@ int main(int argc, char** argv) {
     if (store) {
       if (i % batch == 0 && !store->Begin().ok()) return 1;
       for (size_t k = 0; k < x.incidents.size(); ++k) {
-        if (x.incidents[k].incident.country.empty()) continue;
         auto r = faultline::resolve::Resolve(store.get(), a, static_cast<int>(k + 1), x.incidents[k], {});
         if (!r.ok()) {
           std::fprintf(stderr, "%s\n", r.status().message().c_str());

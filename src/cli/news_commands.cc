@@ -179,22 +179,19 @@ class Ingester {
     }
     for (size_t i = 0; i < x.incidents.size(); ++i) {
       ++counts_.incidents;
-      const auto& cand = x.incidents[i];
-      Incident probe = cand.incident;
-      probe.license = "user";
-      if (auto errors = Validate(probe); !errors.empty()) {
-        ++counts_.invalid;
-        std::fprintf(stderr, "skipped incident %zu of %s: %s: %s%s\n", i + 1, a.origin.c_str(),
-                     errors.front().field.c_str(), errors.front().message.c_str(),
-                     errors.front().field == "country" ? " (pass --country)" : "");
-        continue;
-      }
-      auto r = resolve::Resolve(store_, a, static_cast<int>(i + 1), cand, {.who = args_.who});
+      auto r = resolve::Resolve(store_, a, static_cast<int>(i + 1), x.incidents[i], {.who = args_.who});
       if (!r.ok()) return r.status();
       switch (r->resolution) {
         case resolve::Resolution::kNew: ++counts_.fresh; break;
         case resolve::Resolution::kMerged: ++counts_.merged; break;
         case resolve::Resolution::kUnchanged: ++counts_.unchanged; break;
+        case resolve::Resolution::kInvalid: {
+          ++counts_.invalid;
+          const FieldError& e = r->errors.front();
+          std::fprintf(stderr, "skipped incident %zu of %s: %s: %s%s\n", i + 1, a.origin.c_str(), e.field.c_str(),
+                       e.message.c_str(), e.field == "country" ? " (pass --country)" : "");
+          break;
+        }
       }
     }
     if (!args_.no_claims) {

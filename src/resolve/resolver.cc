@@ -88,6 +88,14 @@ Result<ResolveResult> Resolve(Store* store, const extract::Article& article, int
     s.published_at = article.published;
     s.headline = article.title;
   }
+  ResolveResult result;
+  // Validated as stored (a merge only sets status and merged_into, which
+  // stay valid): the stores leave validation to their callers.
+  result.errors = Validate(inc);
+  if (!result.errors.empty()) {
+    result.resolution = Resolution::kInvalid;
+    return result;
+  }
 
   // The light look-up: only news rows of the province (every way of
   // matching a place needs the same province; a pair within 25 km across a
@@ -101,7 +109,6 @@ Result<ResolveResult> Resolve(Store* store, const extract::Article& article, int
   window.date_end_from = inc.date - options.day_window;  // an earlier end is a gap over day_window
   window.source_key = inc.source_key;
   window.exclude_source_url = article_key;  // another incident of the same article is a different one
-  ResolveResult result;
   int64_t best_id = 0;
   int32_t best_version = 0;
   int32_t best_gap = 1 << 30;

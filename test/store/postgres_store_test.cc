@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <optional>
 #include <pqxx/pqxx>
 
@@ -221,6 +222,144 @@ TEST_F(PostgresStoreTest, RenderedBatchStoresWhatTheBatchStores) {
     f.text = q;
     EXPECT_EQ(*store_->Count(f), n) << q;
   }
+}
+
+// Incident n with 1 to 4 sources, outlets and headlines differing by row,
+// so that a row written with another row's text would show.
+Incident SampleWithSources(int n) {
+  static constexpr std::array<const char*, 4> kOutlets = {"Dawn", "Express Tribune", "Geo News", "BBC Urdu"};
+  Incident inc = Sample(n);
+  for (int k = 0; k <= n % 4; ++k) {
+    inc.sources.push_back({.outlet = kOutlets[static_cast<size_t>((n + k) % 4)],
+                           .url = "https://example.org/" + std::to_string(n) + "/" + std::to_string(k),
+                           .headline = "Blast near checkpoint " + std::to_string(n * 10 + k)});
+  }
+  return inc;
+}
+
+// What the batch writes of every incident, in id order: its sources as
+// stored and their words in the text index's column.
+std::string StoredTexts(const std::string& uri) {
+  pqxx::connection c(uri);
+  pqxx::nontransaction tx(c);
+  pqxx::result r = tx.exec(
+      "SELECT string_agg(id || ' ' || version || ' ' || sources::text || ' | ' || sources_text, E'\\n' ORDER BY id)"
+      " FROM incidents");
+  return r[0][0].is_null() ? "" : r[0][0].c_str();
+}
+
+// UpsertRenderedBatch writes from the caller's texts what UpsertBatch
+// writes from its own, in each of its paths: COPY (a first batch of 100 new
+// incidents), array parameters (a second batch with a few new ones among
+// unchanged and changed ones, and a repeated key: two runs), and the
+// update and move (country changed) of a stored incident.
+TEST_F(PostgresStoreTest, RenderedBatchWritesWhatTheBatchWritesInEveryPath) {
+  auto other_db = TestDatabase::Create("postgresql", "rendered_batch_reference");
+  ASSERT_TRUE(other_db.ok()) << other_db.status().ToString();
+  auto other = Store::Open((*other_db)->uri());
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  std::vector<Incident> first, second;
+  for (int i = 0; i < 100; ++i) first.push_back(SampleWithSources(i));
+  for (int i = 0; i < 30; ++i) {
+    Incident inc = SampleWithSources(i * 5);  // 20 stored (some changed below), 10 new
+    if (i % 3 == 0) inc.sources.push_back({.outlet = "Reuters", .headline = "Toll rises " + std::to_string(i)});
+    if (i % 7 == 0) inc.country = "IR";  // a new distribution key: the stored incident moves
+    second.push_back(std::move(inc));
+  }
+  second.push_back(SampleWithSources(5));  // repeats a key of this batch
+  second.back().sources.pop_back();
+  std::vector<std::vector<WriteOutcome>> outcomes(2);
+  for (auto* batch : {&first, &second}) {
+    std::vector<Incident> copy = *batch;
+    ASSERT_TRUE((*other)->UpsertBatch(copy, {}, &outcomes[0]).ok());
+    std::vector<IncidentText> texts(batch->size());
+    for (size_t i = 0; i < batch->size(); ++i) RenderIncidentText((*batch)[i], &texts[i]);
+    ASSERT_TRUE(store_->UpsertRenderedBatch(*batch, texts, {}, &outcomes[1]).ok());
+    for (size_t i = 0; i < batch->size(); ++i) {
+      EXPECT_EQ((*batch)[i].id, copy[i].id) << i;
+      EXPECT_EQ((*batch)[i].version, copy[i].version) << i;
+    }
+  }
+  EXPECT_EQ(outcomes[1], outcomes[0]);
+  for (WriteOutcome o : {WriteOutcome::kInserted, WriteOutcome::kUpdated, WriteOutcome::kUnchanged}) {
+    EXPECT_GT(std::count(outcomes[1].begin() + 100, outcomes[1].end(), o), 0);
+  }
+  const std::string written = StoredTexts(db_->uri());
+  EXPECT_EQ(written, StoredTexts((*other_db)->uri()));
+  EXPECT_NE(written.find("Toll rises 27"), std::string::npos);
+  Filter f;
+  f.text = "\"geo news\" checkpoint";
+  EXPECT_EQ(*store_->Count(f), *(*other)->Count(f));
+}
+
+// The texts the caller gives are what is written: the writer does not make
+// them again. (The contract asks for RenderIncidentText's texts; different
+// ones here show which were used, in each path.)
+TEST_F(PostgresStoreTest, RenderedBatchWritesTheGivenTexts) {
+  for (int n : {3, 100}) {  // array parameters, then COPY
+    std::vector<Incident> rows;
+    for (int i = 0; i < n; ++i) {
+      rows.push_back(SampleWithSources(n * 100 + i));
+      rows.back().sources.push_back({.outlet = "AP", .headline = "Second report"});
+    }
+    std::vector<IncidentText> texts(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      Incident shown = rows[i];
+      shown.sources.resize(1);
+      RenderIncidentText(shown, &texts[i]);
+      texts[i].sources_search_text += " prerendered" + std::to_string(n) + "x" + std::to_string(i);
+    }
+    std::vector<WriteOutcome> outcomes;
+    ASSERT_TRUE(store_->UpsertRenderedBatch(rows, texts, {}, &outcomes).ok());
+    for (size_t i = 0; i < rows.size(); i += 37) {
+      auto got = store_->Get(rows[i].id);
+      ASSERT_TRUE(got.ok()) << got.status().ToString();
+      EXPECT_EQ(got->sources.size(), 1u) << n << " rows, row " << i;
+      Filter f;
+      f.text = "prerendered" + std::to_string(n) + "x" + std::to_string(i);
+      std::vector<int64_t> ids;
+      auto collect = [&](const Incident& inc) {
+        ids.push_back(inc.id);
+        return Status::Ok();
+      };
+      ASSERT_TRUE(store_->Scan(f, collect).ok());
+      EXPECT_EQ(ids, std::vector<int64_t>{rows[i].id}) << n << " rows, row " << i;
+    }
+  }
+  // An update binds the given text too.
+  Incident changed = SampleWithSources(10000);  // stored by the COPY batch
+  changed.notes += " changed";
+  IncidentText text;
+  RenderIncidentText(changed, &text);
+  text.sources_search_text += " prerenderedupdate";
+  std::vector<WriteOutcome> outcomes;
+  ASSERT_TRUE(store_->UpsertRenderedBatch(std::span(&changed, 1), std::span(&text, 1), {}, &outcomes).ok());
+  ASSERT_EQ(outcomes, std::vector<WriteOutcome>{WriteOutcome::kUpdated});
+  Filter f;
+  f.text = "prerenderedupdate";
+  EXPECT_EQ(*store_->Count(f), 1);
+}
+
+// A text count other than the incident count is refused before anything is
+// written, in or outside a transaction.
+TEST_F(PostgresStoreTest, RenderedBatchRefusesAnotherTextCount) {
+  std::vector<Incident> rows;
+  for (int i = 0; i < 70; ++i) rows.push_back(SampleWithSources(i));
+  std::vector<IncidentText> texts(rows.size() + 1);
+  for (size_t i = 0; i < rows.size(); ++i) RenderIncidentText(rows[i], &texts[i]);
+  std::vector<WriteOutcome> outcomes;
+  for (size_t n : {size_t{0}, rows.size() - 1, rows.size() + 1}) {
+    EXPECT_EQ(store_->UpsertRenderedBatch(rows, std::span<const IncidentText>(texts).first(n), {}, &outcomes).code(),
+              StatusCode::kInvalidArgument)
+        << n;
+  }
+  ASSERT_TRUE(store_->Begin().ok());
+  EXPECT_EQ(store_->UpsertRenderedBatch(rows, std::span<const IncidentText>(texts).first(1), {}, &outcomes).code(),
+            StatusCode::kInvalidArgument);
+  ASSERT_TRUE(store_->Commit().ok());  // the transaction is still usable
+  EXPECT_TRUE(outcomes.empty());
+  EXPECT_EQ(*store_->Count({}), 0);
+  EXPECT_EQ(rows[0].id, 0);
 }
 
 TEST_F(PostgresStoreTest, SinkMayWriteDuringScan) {

@@ -4,7 +4,6 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <fstream>
 #include <random>
 
@@ -53,6 +52,29 @@ class SqliteStoreTest : public testing::Test {
     db_ = std::move(*db);
   }
   const std::string& path() const { return db_->sqlite_path(); }
+  // A second database beside path(), removed with it: what a batch is
+  // checked against.
+  std::string reference_path() const { return path() + ".reference"; }
+  // Upserts `rows` one by one into reference_path() (the ordinary path)
+  // and returns their outcomes; a failure is reported and ends the list
+  // early.
+  std::vector<WriteOutcome> UpsertReference(const std::vector<Incident>& rows) const {
+    std::vector<WriteOutcome> outcomes;
+    auto store = Store::Open(reference_path());
+    if (!store.ok()) {
+      ADD_FAILURE() << store.status().ToString();
+      return outcomes;
+    }
+    for (Incident inc : rows) {
+      auto o = (*store)->Upsert(&inc, {.who = "import"});
+      if (!o.ok()) {
+        ADD_FAILURE() << o.status().ToString();
+        return outcomes;
+      }
+      outcomes.push_back(*o);
+    }
+    return outcomes;
+  }
   std::unique_ptr<TestDatabase> db_;
 };
 
@@ -225,27 +247,6 @@ std::string IndexSql(const std::string& path) {
                      "tbl_name = 'incidents' AND sql IS NOT NULL ORDER BY name)");
 }
 
-// A database file (and its WAL and shared-memory files) removed when the
-// test ends.
-struct RemovedAtEnd {
-  std::string file;
-  ~RemovedAtEnd() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((file + suffix).c_str());
-  }
-};
-
-// Upserts `rows` one by one into the database at `path` (the ordinary
-// path, the reference for batches), appending the outcomes.
-void UpsertRowByRow(const std::string& path, const std::vector<Incident>& rows, std::vector<WriteOutcome>* outcomes) {
-  auto store = Store::Open(path);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  for (Incident inc : rows) {
-    auto o = (*store)->Upsert(&inc, {.who = "import"});
-    ASSERT_TRUE(o.ok()) << o.status().ToString();
-    outcomes->push_back(*o);
-  }
-}
-
 // `a` and `b` hold the same `n` incidents, and the same history for `ids`.
 void ExpectSameIncidents(Store* a, Store* b, size_t n, std::initializer_list<int64_t> ids) {
   std::vector<Incident> in_a, in_b;
@@ -266,12 +267,11 @@ void ExpectSameIncidents(Store* a, Store* b, size_t n, std::initializer_list<int
 // built at commit, insert-first identity): checked against the same rows
 // upserted one by one, which takes the ordinary path.
 TEST_F(SqliteStoreTest, BulkLoadMatchesRowByRowUpserts) {
-  const std::string reference = path() + ".reference";
-  RemovedAtEnd cleanup{reference};
   const std::vector<Incident> rows = LoadWithRepeats(3000);
-  std::vector<WriteOutcome> bulk_outcomes, row_outcomes;
-  ASSERT_NO_FATAL_FAILURE(UpsertRowByRow(reference, rows, &row_outcomes));
-  const std::string indexes = IndexSql(reference);
+  const std::vector<WriteOutcome> row_outcomes = UpsertReference(rows);
+  ASSERT_EQ(row_outcomes.size(), rows.size());
+  std::vector<WriteOutcome> bulk_outcomes;
+  const std::string indexes = IndexSql(reference_path());
   {
     auto store = Store::Open(path());
     ASSERT_TRUE(store.ok()) << store.status().ToString();
@@ -292,7 +292,7 @@ TEST_F(SqliteStoreTest, BulkLoadMatchesRowByRowUpserts) {
   EXPECT_EQ(Query(path(), "PRAGMA integrity_check"), "ok");
   EXPECT_EQ(Query(path(), "INSERT INTO incidents_fts (incidents_fts) VALUES ('integrity-check')"), "(none)");
   auto bulk = Store::Open(path());
-  auto ref = Store::Open(reference);
+  auto ref = Store::Open(reference_path());
   ASSERT_TRUE(bulk.ok() && ref.ok());
   ExpectSameIncidents(bulk->get(), ref->get(), 2400, {1, 750, 2400});
   Filter edited;
@@ -335,11 +335,10 @@ std::vector<int64_t> TextCounts(Store* store) {
 // caller, as faultline import does on its reader thread) stores and indexes
 // what Upsert does row by row, through the bulk path and the ordinary one.
 TEST_F(SqliteStoreTest, RenderedBatchMatchesRowByRowUpserts) {
-  const std::string reference = path() + ".reference";
-  RemovedAtEnd cleanup{reference};
   const std::vector<Incident> rows = LoadWithSources(3000);
-  std::vector<WriteOutcome> rendered_outcomes, row_outcomes;
-  ASSERT_NO_FATAL_FAILURE(UpsertRowByRow(reference, rows, &row_outcomes));
+  const std::vector<WriteOutcome> row_outcomes = UpsertReference(rows);
+  ASSERT_EQ(row_outcomes.size(), rows.size());
+  std::vector<WriteOutcome> rendered_outcomes;
   {
     auto store = Store::Open(path());
     ASSERT_TRUE(store.ok()) << store.status().ToString();
@@ -363,7 +362,7 @@ TEST_F(SqliteStoreTest, RenderedBatchMatchesRowByRowUpserts) {
   EXPECT_EQ(rendered_outcomes, row_outcomes);
   EXPECT_EQ(Query(path(), "INSERT INTO incidents_fts (incidents_fts) VALUES ('integrity-check')"), "(none)");
   auto rendered = Store::Open(path());
-  auto ref = Store::Open(reference);
+  auto ref = Store::Open(reference_path());
   ASSERT_TRUE(rendered.ok() && ref.ok());
   ExpectSameIncidents(rendered->get(), ref->get(), 2400, {1, 4, 2400});
   const std::vector<int64_t> counts = TextCounts(rendered->get());

@@ -388,8 +388,19 @@ class PostgresStore final : public Store {
   Status UpsertBatch(std::span<Incident> incidents, const Change& change,
                      std::vector<WriteOutcome>* outcomes) override {
     RETURN_IF_ERROR(Usable());
+    return Guard(Run("upsert batch", true,
+                     [&](pqxx::transaction_base& tx) { return UpsertBatchImpl(tx, incidents, {}, change, outcomes); }));
+  }
+
+  // The same with each incident's sources JSON and search words made by the
+  // caller (faultline import makes them on its reader thread): the new and
+  // changed rows are bound from them as they are.
+  Status UpsertRenderedBatch(std::span<Incident> incidents, std::span<const IncidentText> texts, const Change& change,
+                             std::vector<WriteOutcome>* outcomes) override {
+    if (texts.size() != incidents.size()) return InvalidArgument("a rendered batch needs one text per incident");
+    RETURN_IF_ERROR(Usable());
     return Guard(Run("upsert batch", true, [&](pqxx::transaction_base& tx) {
-      return UpsertBatchImpl(tx, incidents, change, outcomes);
+      return UpsertBatchImpl(tx, incidents, texts, change, outcomes);
     }));
   }
 
@@ -801,9 +812,10 @@ class PostgresStore final : public Store {
   }
 
   // Runs fl_insert: a new incident (id 0 → from the sequence) or one moved
-  // between countries (its id and version kept). Returns its id.
-  int64_t Insert(pqxx::transaction_base& tx, const Incident& inc, int64_t id, int32_t version,
-                 const std::string& sources, const std::string& now, const Change& change) {
+  // between countries (its id and version kept), with `text` =
+  // RenderIncidentText(inc). Returns its id.
+  int64_t Insert(pqxx::transaction_base& tx, const Incident& inc, int64_t id, int32_t version, const IncidentText& text,
+                 const std::string& now, const Change& change) {
     Params p;
     if (id != 0) {
       p.Int(id);
@@ -811,11 +823,11 @@ class PostgresStore final : public Store {
       p.Null();
     }
     p.Int(version);
-    BindContent(inc, sources, p);
+    BindContent(inc, text.sources_json, p);
     p.Text(now);
     p.Text(change.who);
     p.Text(change.reason);
-    p.Text(SourcesSearchText(inc.sources));
+    p.Text(text.sources_search_text);
     pqxx::result r = tx.exec_prepared("fl_insert", p.dynamic());
     return Row{r[0]}.Int(0);
   }
@@ -841,9 +853,15 @@ class PostgresStore final : public Store {
     tx.exec_prepared("fl_delete_key", current.source_key, current.country, current.id);
   }
 
+  // `text`: RenderIncidentText(inc), made by the caller (null: made here).
   Status Replace(pqxx::transaction_base& tx, const Incident& current, const Incident& inc, int32_t version,
-                 const Change& change) {
-    const std::string sources = SourcesToJson(inc.sources);
+                 const Change& change, const IncidentText* text = nullptr) {
+    IncidentText own_text;
+    if (text == nullptr) {
+      RenderIncidentText(inc, &own_text);
+      text = &own_text;
+    }
+    const std::string& sources = text->sources_json;
     const std::string now = NowUtc();
     const std::string stale = "incident " + std::to_string(current.id) + " changed while it was being updated";
     if (inc.country != current.country) {
@@ -857,7 +875,7 @@ class PostgresStore final : public Store {
       tx.exec_prepared("fl_move_history", inc.country, current.country, current.id);
       tx.exec_prepared("fl_delete_history", current.country, current.id);
       DeleteKey(tx, current);
-      Insert(tx, inc, current.id, version, sources, now, change);
+      Insert(tx, inc, current.id, version, *text, now, change);
       return Status::Ok();
     }
     Params p;
@@ -870,7 +888,7 @@ class PostgresStore final : public Store {
     p.Int(current.id);
     p.Int(current.date);
     p.Int(current.version);
-    p.Text(SourcesSearchText(inc.sources));
+    p.Text(text->sources_search_text);
     pqxx::result r = tx.exec_prepared("fl_update", p.dynamic());
     if (r.empty()) return Conflict(stale);
     RETURN_IF_ERROR(SealHistory(tx, current));
@@ -898,7 +916,9 @@ class PostgresStore final : public Store {
       inc->version = version;
       return WriteOutcome::kUpdated;
     }
-    const int64_t id = Insert(tx, *inc, 0, 1, SourcesToJson(inc->sources), NowUtc(), change);
+    IncidentText text;
+    RenderIncidentText(*inc, &text);
+    const int64_t id = Insert(tx, *inc, 0, 1, text, NowUtc(), change);
     inc->id = id;
     inc->version = 1;
     return WriteOutcome::kInserted;
@@ -907,8 +927,9 @@ class PostgresStore final : public Store {
   // A batch in runs without a repeated source key; each run is one key
   // look-up and one insert statement for its new incidents (plus a
   // statement per changed incident), instead of two round trips per row.
-  Status UpsertBatchImpl(pqxx::transaction_base& tx, std::span<Incident> incidents, const Change& change,
-                         std::vector<WriteOutcome>* outcomes) {
+  // `texts`: RenderIncidentText of each incident, or none (made here).
+  Status UpsertBatchImpl(pqxx::transaction_base& tx, std::span<Incident> incidents, std::span<const IncidentText> texts,
+                         const Change& change, std::vector<WriteOutcome>* outcomes) {
     std::unordered_set<std::string_view> keys;
     size_t begin = 0;
     while (begin < incidents.size()) {
@@ -918,7 +939,8 @@ class PostgresStore final : public Store {
         const std::string& k = incidents[end].source_key;
         if (!k.empty() && !keys.insert(k).second) break;  // a repeat sees the earlier row: next run
       }
-      RETURN_IF_ERROR(UpsertRun(tx, incidents.subspan(begin, end - begin), change, outcomes));
+      RETURN_IF_ERROR(UpsertRun(tx, incidents.subspan(begin, end - begin),
+                                texts.empty() ? texts : texts.subspan(begin, end - begin), change, outcomes));
       begin = end;
     }
     return Status::Ok();
@@ -952,8 +974,16 @@ class PostgresStore final : public Store {
   }
 
   // Upserts incidents whose non-empty source keys are all different.
-  Status UpsertRun(pqxx::transaction_base& tx, std::span<Incident> run, const Change& change,
-                   std::vector<WriteOutcome>* outcomes) {
+  // `texts`: one per incident of `run`, or none (made here).
+  Status UpsertRun(pqxx::transaction_base& tx, std::span<Incident> run, std::span<const IncidentText> texts,
+                   const Change& change, std::vector<WriteOutcome>* outcomes) {
+    // The text of run[i]: the caller's, else made into own_text_ (valid
+    // until the next call).
+    auto text_of = [&](size_t i) -> const IncidentText& {
+      if (!texts.empty()) return texts[i];
+      RenderIncidentText(run[i], &own_text_);
+      return own_text_;
+    };
     std::unordered_map<std::string, Incident> stored;
     std::string key_array = "{";
     for (const Incident& inc : run) {
@@ -988,7 +1018,7 @@ class PostgresStore final : public Store {
         continue;
       }
       const int32_t version = current.version + 1;
-      RETURN_IF_ERROR(Replace(tx, current, inc, version, change));
+      RETURN_IF_ERROR(Replace(tx, current, inc, version, change, &text_of(i)));
       inc.id = current.id;
       inc.version = version;
       done[i] = WriteOutcome::kUpdated;
@@ -1005,13 +1035,11 @@ class PostgresStore final : public Store {
         {
           pqxx::stream_to copy(tx, "fl_stage", StagingColumns());
           StagedRowBinder binder(&staged_row_);
-          std::string sources;
           for (size_t j = 0; j < fresh.size(); ++j) {
-            const Incident& inc = run[fresh[j]];
-            sources = SourcesToJson(inc.sources);
+            const IncidentText& text = text_of(fresh[j]);
             binder.Start(static_cast<int64_t>(j));
-            BindContent(inc, sources, binder);
-            binder.Text(SourcesSearchText(inc.sources));
+            BindContent(run[fresh[j]], text.sources_json, binder);
+            binder.Text(text.sources_search_text);
             copy << staged_row_;
           }
           copy.complete();
@@ -1019,12 +1047,11 @@ class PostgresStore final : public Store {
         ids = tx.exec_params(InsertStagedSql(), now, change.who, change.reason);
       } else {
         arrays_.Reset();
-        std::string sources;
         for (size_t i : fresh) {
-          sources = SourcesToJson(run[i].sources);
+          const IncidentText& text = text_of(i);
           arrays_.StartRow();
-          BindContent(run[i], sources, arrays_);
-          arrays_.Text(SourcesSearchText(run[i].sources));
+          BindContent(run[i], text.sources_json, arrays_);
+          arrays_.Text(text.sources_search_text);
           arrays_.EndRow();
         }
         const std::vector<std::string>& cols = arrays_.Finish();
@@ -1092,6 +1119,7 @@ class PostgresStore final : public Store {
   uint64_t cursor_serial_ = 0;
   ColumnArrays arrays_;  // reused by batch inserts: the arrays keep their capacity
   StagedRow staged_row_;  // reused by staged inserts: its strings keep their capacity
+  IncidentText own_text_;           // a batch row's text when the caller gave none
   bool analyzed_ = false;           // AnalyzeIfStale ran in this session
   int64_t rows_at_analyze_ = 0;     // incident_keys rows at that ANALYZE
   int64_t added_since_analyze_ = 0; // incidents this session inserted since

@@ -207,7 +207,8 @@ class Store {
                              std::vector<WriteOutcome>* outcomes) = 0;
   // UpsertBatch with `texts[i]` = RenderIncidentText(incidents[i]) made
   // beforehand (same size; InvalidArgument otherwise): the same result, with
-  // that work off the caller's thread. Backends that cannot use it ignore it.
+  // that work off the caller's thread. Both stores write the given texts; the
+  // default (for a backend that cannot use them) checks the count, then ignores them.
   virtual Status UpsertRenderedBatch(std::span<Incident> incidents, std::span<const IncidentText> texts,
                                      const Change& change, std::vector<WriteOutcome>* outcomes) {
     if (texts.size() != incidents.size()) return InvalidArgument("a rendered batch needs one text per incident");

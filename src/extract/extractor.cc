@@ -80,7 +80,8 @@ bool IsWeakAttackWord(std::string_view w) {
                                                "clashed", "clashing", "fought", "battled", "battling", "warplanes",
                                                "gunships", "massacres", "kidnappings", "abductions",
                                                "invasion", "invaded", "invading", "incursion", "incursions",
-                                               "rampage", "sniper", "snipers", "gunfire", "overran", "bombed"};
+                                               "rampage", "sniper", "snipers", "gunfire", "overran", "bombed",
+                                               "quadcopter", "quadcopters"};
   for (std::string_view k : kWeak) {
     if (w == k) return true;
   }
@@ -203,11 +204,25 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
   f.cues = Lexicon::Get().Match(tokens_, s.begin, s.end);
   for (const CueMatch& m : f.cues) cue_kinds_[static_cast<size_t>(m.begin)] |= uint32_t{1} << static_cast<int>(m.cue);
   f.entities = entities_.Match(tokens_, s.begin, s.end);
+  // "Indian-sponsored terrorists", "Afghan-based militants", "Indian proxies":
+  // the demonym names a sponsor or a base, not where the attack was.
+  std::erase_if(f.entities, [&](const EntityMatch& e) {
+    bool demonym = std::all_of(e.refs.begin(), e.refs.end(),
+                               [](const EntityRef* r) { return r->kind == EntityKind::kDemonym; });
+    if (!demonym) return false;
+    int32_t n = e.end;
+    if (n < s.end && IsJoiner(tokens_[n]) && tokens_[n].punct == '-') {
+      ++n;
+      return WordIs(n, "sponsored") || WordIs(n, "backed") || WordIs(n, "funded") || WordIs(n, "supported") ||
+             WordIs(n, "based") || WordIs(n, "trained") || WordIs(n, "sheltered");
+    }
+    return WordIs(n, "proxy") || WordIs(n, "proxies");
+  });
   for (const CueMatch& m : f.cues) {
     switch (m.cue) {
       case Cue::kAttack: {
         f.attacks.push_back(m);
-        bool weak = m.end - m.begin == 1 && IsWeakAttackWord(tokens_[m.begin].fold);
+        bool weak = m.value2 == 1 || (m.end - m.begin == 1 && IsWeakAttackWord(tokens_[m.begin].fold));
         // "came under fire for its handling", "came under attack over the
         // bill", "... from critics": criticism, not an attack.
         if (!weak && WordIs(m.begin + 1, "under") &&
@@ -590,6 +605,32 @@ void Reader::ReadCasualties(SentenceFacts* f) {
           }
           items = std::move(trial);
           break;
+        }
+      }
+    }
+    // "A constable who was wounded in the attack ... succumbed to his
+    // injuries", "a soldier injured in the blast later died": a later death
+    // of someone named before a relative clause or participle of injury.
+    if (items.empty() && kill && (WordIs(v->begin, "succumbed") || WordIs(v->begin, "died"))) {
+      for (int32_t q = f->tb + 1; q < v->begin && items.empty(); ++q) {
+        const CueMatch* hurt = CueAt(*f, q, Cue::kInjure);
+        if (WordIs(q, "who")) {
+          for (int32_t h = q + 1; h < std::min(v->begin, q + 5) && hurt == nullptr; ++h) hurt = CueAt(*f, h, Cue::kInjure);
+        }
+        if (hurt == nullptr) continue;
+        bool other_death = false;
+        for (int32_t k = hurt->end; k < v->begin; ++k) other_death = other_death || CueAt(*f, k, Cue::kKill) != nullptr;
+        if (other_death) break;
+        for (int32_t p = std::max(f->tb, q - 8); p < q && items.empty(); ++p) {
+          std::vector<Casualty> trial;
+          int32_t end = 0;
+          if (ReadItems(p, q, kill, v->begin, &trial, &end, *f) && end == q) items = std::move(trial);
+        }
+      }
+      // Read as injured by the participle first: the same person died.
+      for (Casualty& c : items) {
+        for (Casualty& earlier : f->casualties) {
+          if (earlier.tb == c.tb && !earlier.kill) earlier.kill = true;
         }
       }
     }
@@ -1275,6 +1316,12 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
           WordIs(m.end, "spokesman") || WordIs(m.end, "spokesperson") || WordIs(m.end, "sources")) {
         continue;
       }
+      // "the military's media wing said", "the police's spokesman": the speaker.
+      if (PunctIs(m.end, '\'') && WordIs(m.end + 1, "s") &&
+          (WordIs(m.end + 2, "media") || WordIs(m.end + 2, "spokesman") || WordIs(m.end + 2, "spokesperson") ||
+           WordIs(m.end + 2, "statement") || WordIs(m.end + 2, "public"))) {
+        continue;
+      }
       Scored& sc = targets[m.value];
       sc.score += m.value2 + (si == 0 ? 1 : 0);
       if (m.begin < sc.first) {
@@ -1304,7 +1351,23 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
   int64_t militants_killed = inc.casualties.Killed(CasualtyCategory::kMilitants).best.value_or(0);
   bool only_militants = militants_killed > 0 && inc.casualties.Killed(CasualtyCategory::kSecurityForces).best.value_or(0) == 0 &&
                         inc.casualties.Killed(CasualtyCategory::kCivilians).best.value_or(0) == 0;
-  if (attack == AttackType::kDroneOrAirStrike && (only_militants || targets.count(static_cast<int>(TargetCategory::kMilitants)))) {
+  // A security operation ("an intelligence-based operation", "security
+  // forces killed eight khwarij") in which only militants died targets them.
+  bool security_operation = false;
+  for (const SentenceFacts* s : event) {
+    for (const CueMatch& m : s->cues) {
+      if (m.cue == Cue::kAttack && m.value2 == 1) security_operation = true;
+      if (m.cue == Cue::kKill && m.begin > s->tb) {
+        for (const CueMatch& who : s->cues) {
+          if (who.cue == Cue::kVictim && who.value == kSec && who.end == m.begin) security_operation = true;
+        }
+      }
+    }
+  }
+  bool only_militants_died = only_militants && inc.casualties.Killed(CasualtyCategory::kUnknown).best.value_or(0) == 0;
+  if ((attack == AttackType::kDroneOrAirStrike &&
+       (only_militants || targets.count(static_cast<int>(TargetCategory::kMilitants)))) ||
+      (security_operation && only_militants_died)) {
     best_target = static_cast<int>(TargetCategory::kMilitants);
     if (!targets.count(best_target)) targets[best_target] = Scored{};
   }
@@ -1323,6 +1386,26 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
     inc.target = t;
     const Scored& sc = targets[static_cast<int>(t)];
     ev.push_back(Span("target", sc.tb, sc.te, 0.6));
+  }
+
+  // Date.
+  const DateMention* date = nullptr;
+  for (const SentenceFacts* s : all) {
+    if (!s->dates.empty()) {
+      date = &s->dates.front();
+      break;
+    }
+  }
+  if (date != nullptr) {
+    inc.date = date->day;
+    inc.date_end = date->day_end;
+    inc.date_precision = static_cast<uint8_t>(date->precision);
+    ev.push_back(Span("date", date->tb, date->te, date->confidence));
+  } else if (published_) {
+    // No date in the text: some day in the week up to publication.
+    inc.date = *published_ - 6;
+    inc.date_end = *published_;
+    inc.date_precision = static_cast<uint8_t>(DatePrecision::kWeek);
   }
 
   // Perpetrator: a claim beats an attribution beats a suspicion.
@@ -1353,6 +1436,15 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
                          : s->suspect ? Attribution::kSuspected
                                       : Attribution::kAttributed;
         int rank = s->claim ? 0 : s->blame ? 1 : s->suspect ? 3 : 2;
+        if (r->label) {
+          // The state's name for the group ("Fitna al-Khawarij", "khwarij")
+          // is the state's attribution, even in a sentence about a claim; and
+          // before the state used it the word meant something else.
+          if (r->label_from && inc.date != 0 && inc.date_end < *r->label_from) continue;
+          bool suspected = s->suspect && !s->blame && !s->claim;
+          at = suspected ? Attribution::kSuspected : Attribution::kAttributed;
+          rank = suspected ? 3 : 2;
+        }
         hits.push_back({a, at, rank, e.begin, e.end});
       }
     }
@@ -1365,26 +1457,6 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
     inc.perpetrator = best->actor->id;
     inc.attribution = best->attribution;
     ev.push_back(Span("perpetrator", best->tb, best->te, best->rank == 0 ? 0.9 : 0.6));
-  }
-
-  // Date.
-  const DateMention* date = nullptr;
-  for (const SentenceFacts* s : all) {
-    if (!s->dates.empty()) {
-      date = &s->dates.front();
-      break;
-    }
-  }
-  if (date != nullptr) {
-    inc.date = date->day;
-    inc.date_end = date->day_end;
-    inc.date_precision = static_cast<uint8_t>(date->precision);
-    ev.push_back(Span("date", date->tb, date->te, date->confidence));
-  } else if (published_) {
-    // No date in the text: some day in the week up to publication.
-    inc.date = *published_ - 6;
-    inc.date_end = *published_;
-    inc.date_precision = static_cast<uint8_t>(DatePrecision::kWeek);
   }
 
   // Place: the first district or town in an event sentence, else in context.

@@ -19,7 +19,7 @@ enum class Cue : uint8_t {
   kKill,          // killed, died, dead, martyred, shot dead, lost their lives
   kInjure,        // injured, wounded, hurt
   kAux,           // were, was, have been: marks a passive casualty verb
-  kAttack,        // value = AttackType: "suicide bomber", "roadside bomb", "opened fire"
+  kAttack,        // value = AttackType: "suicide bomber", "roadside bomb", "opened fire"; value2 1 = generic
   kAttackPlural,  // "attacks", "bombings": a summary, not one incident
   kTarget,        // value = TargetCategory, value2 = weight
   kVictim,        // a person noun; value = CasualtyCategory, value2 = TargetCategory hint

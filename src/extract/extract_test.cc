@@ -853,6 +853,33 @@ TEST(PakistanPress, ALaterDeathFromInjuries) {
               "2025-10-06", {{"killed.security_forces", "1"}, {"injured", "0"}});
 }
 
+TEST(PakistanPress, NamedSoldiersWhoEmbracedShahadat) {
+  ExpectCoded("During the intense exchange of fire, Lance Naik Imran Khan (age 29, resident of District Kohat) and "
+              "Sepoy Bilal Ahmed (age 22, resident of District Swat), having fought gallantly, embraced shahadat in "
+              "South Waziristan on Thursday, the ISPR said.",
+              "2025-11-08",
+              {{"killed.security_forces", "2"}, {"killed", "2"}, {"target", "army"}, {"date", "2025-11-06"}});
+  // Not a martyrdom verb: an officer named in a report of militants' deaths is no victim.
+  ExpectCoded("Captain Asif Raza led the raid in which the militants were killed in Khyber on Thursday.",
+              "2025-11-08", {{"killed", "0"}});
+}
+
+TEST(PakistanPress, ANamedGroupBeatsTheStateLabel) {
+  ExpectCoded("Khwarij of the Hafiz Gul Bahadur group attacked a check post in North Waziristan on Monday, "
+              "martyring two soldiers.",
+              "2025-03-12", {{"perpetrator", "HGB"}, {"attribution", "attributed"}});
+}
+
+TEST(PakistanPress, ThePoliceOrCtdKillingMilitantsIsAnOperation) {
+  ExpectCoded("The CTD killed three khwarij in an exchange of fire in Dera Ismail Khan on Tuesday.", "2025-12-03",
+              {{"killed.militants", "3"}, {"target", "militants"}, {"event_type", "battles"},
+               {"attack_type", "armed_assault"}});
+  // Militants who attack a post and die there do not make it an operation.
+  ExpectCoded("Khwarij attacked a police check post in Bannu on Tuesday; three attackers were killed in the "
+              "exchange of fire.",
+              "2025-12-03", {{"killed.militants", "3"}, {"target", "police"}});
+}
+
 TEST(PakistanPress, OperationsAnnouncedWithoutViolenceAreNotIncidents) {
   EXPECT_FALSE(HasIncident("A sanitisation operation is being conducted to eliminate any other khwarij found in "
                            "the area."));

@@ -88,6 +88,9 @@ bool IsWeakAttackWord(std::string_view w) {
   return false;
 }
 
+// Verbs said only of one's own dead: "martyred", "embraced shahadat".
+bool IsMartyrdom(const CueMatch& kill) { return kill.value == 1; }
+
 int AttackPriority(AttackType a) {
   switch (a) {
     case AttackType::kSuicideBombing: return 10;
@@ -628,10 +631,42 @@ void Reader::ReadCasualties(SentenceFacts* f) {
         }
       }
       // Read as injured by the participle first: the same person died.
+      // (Also below for the martyrdom verbs.)
       for (Casualty& c : items) {
         for (Casualty& earlier : f->casualties) {
           if (earlier.tb == c.tb && !earlier.kill) earlier.kill = true;
         }
+      }
+    }
+    // ISPR names its dead: "Lance Naik Ali Khan (age 28, resident of Swat)
+    // and Sepoy Ahmed (age 23) embraced shahadat". With a verb of martyrdom
+    // (said only of one's own side), each rank followed by a name is one
+    // member of the security forces.
+    if (items.empty() && kill && IsMartyrdom(*v)) {
+      Casualty named;
+      named.kill = true;
+      named.category = kSec;
+      int64_t n = 0;
+      for (int32_t k = f->tb; k < v->begin; ++k) {
+        const CueMatch* rank = CueAt(*f, k, Cue::kVictim);
+        if (rank == nullptr || rank->value != kSec || !tokens_[k].capitalized) continue;
+        int32_t e = rank->end;
+        while (const CueMatch* more = CueAt(*f, e, Cue::kVictim)) e = more->end;  // "Lance Naik", "Naib Subedar"
+        bool name = e < v->begin && tokens_[e].kind == TokenKind::kWord && tokens_[e].capitalized &&
+                    !CueAt(*f, e, Cue::kVictim) && !WordIs(e + 1, "said") && !WordIs(e + 2, "said");
+        if (!name) continue;
+        if (n == 0) {
+          named.target_hint = rank->value2;
+          named.tb = k;
+          named.count.begin = k;
+        }
+        ++n;
+        named.te = named.count.end = e + 1;
+        k = e;
+      }
+      if (n > 0) {
+        named.count.low = named.count.best = named.count.high = n;
+        items.push_back(named);
       }
     }
     ++group;
@@ -1358,8 +1393,15 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
     for (const CueMatch& m : s->cues) {
       if (m.cue == Cue::kAttack && m.value2 == 1) security_operation = true;
       if (m.cue == Cue::kKill && m.begin > s->tb) {
+        // "Security forces killed", "the CTD killed": a force as the subject.
         for (const CueMatch& who : s->cues) {
           if (who.cue == Cue::kVictim && who.value == kSec && who.end == m.begin) security_operation = true;
+        }
+        for (const EntityMatch& e : s->entities) {
+          if (e.end != m.begin) continue;
+          for (const EntityRef* r : e.refs) {
+            if (r->kind == EntityKind::kActor && r->actor->kind == "state") security_operation = true;
+          }
         }
       }
     }
@@ -1435,15 +1477,16 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
                          : s->blame ? Attribution::kAttributed
                          : s->suspect ? Attribution::kSuspected
                                       : Attribution::kAttributed;
-        int rank = s->claim ? 0 : s->blame ? 1 : s->suspect ? 3 : 2;
+        int rank = s->claim ? 0 : s->blame ? 1 : s->suspect ? 4 : 2;
         if (r->label) {
           // The state's name for the group ("Fitna al-Khawarij", "khwarij")
-          // is the state's attribution, even in a sentence about a claim; and
-          // before the state used it the word meant something else.
+          // is the state's attribution, even in a sentence about a claim; a
+          // group named as such beats it ("khwarij of the Hafiz Gul Bahadur
+          // group"); before the state used it the word meant something else.
           if (r->label_from && inc.date != 0 && inc.date_end < *r->label_from) continue;
           bool suspected = s->suspect && !s->blame && !s->claim;
           at = suspected ? Attribution::kSuspected : Attribution::kAttributed;
-          rank = suspected ? 3 : 2;
+          rank = suspected ? 5 : 3;
         }
         hits.push_back({a, at, rank, e.begin, e.end});
       }

@@ -52,15 +52,18 @@ Lexicon::Lexicon() {
   using AT = AttackType;
   using TC = TargetCategory;
   // Casualty verbs and nouns.
-  Add("killed|killing|kills|kill|dead|died|die|dies|martyred|martyring|lost their lives|lost his life|"
+  Add("killed|killing|kills|kill|dead|died|die|dies|lost their lives|lost his life|"
       "lost her life|perished|slain|shot dead|gunned down|succumbed|fatalities|deaths|lives|bodies|"
       "claimed the lives|claiming the lives|among the dead|among those killed|among the killed|among the victims|"
       "among the fatalities|"
-      // Pakistani official and press usage: soldiers "embraced shahadat",
-      // militants "were sent to hell" or "neutralised".
-      "embraced shahadat|embraced shahadah|embraced martyrdom|attained shahadat|attained martyrdom|"
-      "laid down their lives|laid down his life|sent to hell|neutralised|neutralized",
+      // Pakistani official and press usage: militants "were sent to hell"
+      // or "neutralised".
+      "sent to hell|dispatched to hell|neutralised|neutralized",
       Cue::kKill);
+  // Martyrdom (value 1): said of one's own dead, soldiers who "embraced shahadat".
+  Add("martyred|martyring|embraced shahadat|embraced shahadah|embraced martyrdom|attained shahadat|"
+      "attained martyrdom|laid down their lives|laid down his life",
+      Cue::kKill, 1);
   Add("injured|injuring|injures|wounded|wounding|wounds|hurt|injuries|sustained injuries|received injuries|"
       "critically injured|seriously injured|severely injured|wounded critically|among the injured|among the wounded|"
       "among those injured|among those wounded|treated for wounds|treated for injuries|treated for their injuries|"
@@ -160,7 +163,10 @@ Lexicon::Lexicon() {
 
   // Person nouns by casualty category, with the target category they imply.
   Add("soldier|soldiers|troops|troop|army personnel|army men|servicemen|army officer|army officers|jawans|"
-      "military personnel|sepoy|sepoys|major|captain|colonel|lieutenant|army soldiers|security officials",
+      "military personnel|sepoy|sepoys|major|captain|colonel|lieutenant|army soldiers|security officials|"
+      // Pakistan Army ranks as ISPR writes them before a name.
+      "lance naik|naik|havildar|lance havildar|naib subedar|subedar|sipahi|lieutenant colonel|brigadier|"
+      "second lieutenant",
       Cue::kVictim, kSec, T(TC::kArmy));
   Add("frontier corps|fc personnel|fc men|fc soldiers|fc troops|paramilitary|paramilitaries|paramilitary troops|"
       "paramilitary soldiers|fc",

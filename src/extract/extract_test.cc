@@ -880,6 +880,24 @@ TEST(PakistanPress, ThePoliceOrCtdKillingMilitantsIsAnOperation) {
               "2025-12-03", {{"killed.militants", "3"}, {"target", "police"}});
 }
 
+TEST(PakistanPress, OthersLaterDeathsAndRisingNumbers) {
+  // "others" after another verb are of the kind last counted.
+  ExpectCoded("Two policemen were martyred and three others injured when khwarij attacked a police station in Bannu "
+              "on Sunday.",
+              "2025-06-17", {{"injured.security_forces", "3"}, {"killed.security_forces", "2"}});
+  // A soldier injured earlier who died adds to the dead, and a rising
+  // number of martyrs supersedes.
+  const std::string attack = "Three soldiers embraced shahadat when khwarij attacked a check post in South "
+                             "Waziristan on Thursday. ";
+  ExpectCoded(attack + "One of the soldiers injured in the attack later succumbed to his injuries.", "2025-10-11",
+              {{"killed.security_forces", "4"}, {"killed", "4"}});
+  ExpectCoded(attack + "Two more soldiers died in hospital, raising the number of martyred soldiers to five.",
+              "2025-10-11", {{"killed", "5"}});
+  // "on Tuesday night" is the last Tuesday, whatever day the paper came out.
+  ExpectCoded("Gunmen opened fire on a passenger van in Kalat on Tuesday night, killing two passengers.", "2025-07-24",
+              {{"date", "2025-07-22"}});
+}
+
 TEST(PakistanPress, OperationsAnnouncedWithoutViolenceAreNotIncidents) {
   EXPECT_FALSE(HasIncident("A sanitisation operation is being conducted to eliminate any other khwarij found in "
                            "the area."));

@@ -36,6 +36,7 @@ struct Casualty {
   bool breakdown = false;  // part of a total given in the same phrase
   bool toll = false;       // "the death toll rose to N"
   bool all_attackers = false;  // "... and all terrorists were killed": how many is said elsewhere
+  bool later = false;          // "one of the injured later succumbed": adds to the dead already counted
   int group = 0;           // items read for one verb share a group: they add up
   int32_t tb = 0, te = 0;  // tokens of the phrase
 };
@@ -325,6 +326,9 @@ bool Reader::ReadItems(int32_t from, int32_t limit, bool kill, int32_t /*tb_verb
   bool breakdown = false;
   bool any = false;
   int prev_category = -1;
+  // "Two policemen were martyred and three others injured": "others" are
+  // of the kind the sentence last counted, also for another verb.
+  if (!f.casualties.empty()) prev_category = f.casualties.back().category;
   for (const Casualty& c : *out) prev_category = c.category;
   while (j < limit) {
     Casualty item;
@@ -631,10 +635,10 @@ void Reader::ReadCasualties(SentenceFacts* f) {
         }
       }
       // Read as injured by the participle first: the same person died.
-      // (Also below for the martyrdom verbs.)
       for (Casualty& c : items) {
+        c.later = true;
         for (Casualty& earlier : f->casualties) {
-          if (earlier.tb == c.tb && !earlier.kill) earlier.kill = true;
+          if (earlier.tb == c.tb && !earlier.kill) earlier.kill = earlier.later = true;
         }
       }
     }
@@ -1222,6 +1226,10 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
       if (who != nullptr && who->value == kMil) attackers = std::max<int64_t>(attackers, *n->best);
     }
   }
+  // Later deaths ("one of the injured later succumbed") add to the largest
+  // count of their category.
+  std::array<std::array<int64_t, kCasualtyCategories>, 2> later{};
+  std::array<std::array<int32_t, kCasualtyCategories>, 2> later_tb{}, later_te{};
   for (const SentenceFacts* s : all) {
     // Items of one list add up ("three guards and a police officer");
     // separate mentions of the same category do not (the larger wins).
@@ -1232,6 +1240,13 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
         c.count.low = c.count.best = c.count.high = attackers;
       }
       if (!c.count.best) continue;
+      if (c.later && c.category != kUnk) {
+        size_t o = c.kill ? 0 : 1, k = static_cast<size_t>(c.category);
+        later[o][k] += *c.count.best;
+        later_tb[o][k] = c.tb;
+        later_te[o][k] = c.te;
+        continue;
+      }
       int cat = c.category == kUnk && !c.breakdown ? -1 : c.category;  // -1: a total
       auto key = std::make_tuple(c.kill ? 0 : 1, c.group, cat);
       auto it = sums.find(key);
@@ -1264,6 +1279,22 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
         a.tb[k] = c.tb;
         a.te[k] = c.te;
         a.breakdown_of_total[k] = c.breakdown;
+      }
+    }
+  }
+  for (size_t o = 0; o < 2; ++o) {
+    for (int k : {kSec, kCiv, kMil}) {
+      int64_t n = later[o][static_cast<size_t>(k)];
+      if (n == 0) continue;
+      Count& c = acc[o].cat[static_cast<size_t>(k)];
+      if (c.best) {
+        c.best = *c.best + n;
+        if (c.low) c.low = *c.low + n;
+        if (c.high) c.high = *c.high + n;
+      } else {
+        c.low = c.best = c.high = n;
+        acc[o].tb[static_cast<size_t>(k)] = later_tb[o][static_cast<size_t>(k)];
+        acc[o].te[static_cast<size_t>(k)] = later_te[o][static_cast<size_t>(k)];
       }
     }
   }

@@ -72,7 +72,9 @@ Lexicon::Lexicon() {
       Cue::kInjure);
   Add("were|was|have been|has been|had been|are|is|got|also|reportedly|all|later|were also|been", Cue::kAux);
   Add("when|while|after|as|before|whereas|but|since|because|who|which|where|said|told|according", Cue::kClauseBreak);
-  Add("death toll|toll|toll rose to|toll climbed to|toll reached|toll has risen to|toll jumped to|toll increased to",
+  Add("death toll|toll|toll rose to|toll climbed to|toll reached|toll has risen to|toll jumped to|toll increased to|"
+      "number of martyred|number of the martyred|number of dead|number of deaths|number of fatalities|"
+      "number of those killed|number of people killed",
       Cue::kToll);
 
   // Attack cues, most specific first in meaning (priority is resolved later).
@@ -368,7 +370,7 @@ Lexicon::Lexicon() {
       Cue::kAccordingTo);
 
   // Dates relative to publication.
-  Add("yesterday|last night|late last night|on tuesday night|overnight", Cue::kRelDay, 1);
+  Add("yesterday|last night|late last night|overnight", Cue::kRelDay, 1);
   Add("today|this morning|this afternoon|this evening|tonight|earlier today|on the day", Cue::kRelDay, 0);
   Add("day before yesterday", Cue::kRelDay, 2);
   Add("earlier this week|this week|last week|past week", Cue::kEarlier, 7);

@@ -898,6 +898,50 @@ TEST(PakistanPress, OthersLaterDeathsAndRisingNumbers) {
               {{"date", "2025-07-22"}});
 }
 
+TEST(PakistanPress, AFoiledInfiltrationWithMilitantsKilledIsABattle) {
+  // "Foiled" kills an attack reading, but not the fight in which the
+  // militants died; the closing demand on the Afghan government names no
+  // perpetrator.
+  ExpectCoded("Security forces foiled an infiltration attempt by a group of khwarij along the Pakistan-Afghanistan "
+              "border in North Waziristan on the night of 23 April, killing 17 khwarij, the ISPR said. Pakistan "
+              "expects the Interim Afghan Government to deny the use of its soil by khwarij against Pakistan.",
+              "2025-04-25",
+              {{"killed.militants", "17"}, {"date", "2025-04-23"}, {"admin2", "North Waziristan"},
+               {"perpetrator", "TTP"}, {"attribution", "attributed"}, {"target", "militants"},
+               {"event_type", "battles"}});
+  // A foiled attack that killed no militant stays no incident.
+  EXPECT_FALSE(HasIncident("Police foiled a plan to attack a mosque in Peshawar and arrested two suspects."));
+  EXPECT_FALSE(HasIncident("The bomb disposal squad defused a device that could have killed dozens in Quetta."));
+}
+
+TEST(PakistanPress, WholesAndPartsOfOneKind) {
+  // A breakdown of the same kind is inside its total.
+  ExpectCoded("Troops repulsed the attack on the cantonment in Bannu on Tuesday, killing 16 terrorists including four "
+              "suicide bombers.",
+              "2025-03-06", {{"killed.militants", "16"}});
+  // "Others" after a total broken down are of the total's kind; "others,
+  // including civilians" are of no one kind.
+  ExpectCoded("At least five people, including three FC personnel, were killed and 35 others injured when a suicide "
+              "bomber struck a convoy in Noshki on Sunday.",
+              "2025-03-18", {{"killed.security_forces", "3"}, {"killed.unknown", "2"}, {"injured.unknown", "35"}});
+  ExpectCoded("Thirteen soldiers were martyred and 10 others, including civilians, were injured when a suicide bomber "
+              "struck a convoy in Mir Ali on Saturday.",
+              "2025-06-29", {{"killed.security_forces", "13"}, {"injured.unknown", "10"}});
+}
+
+TEST(PakistanPress, NoClaimButBlamedAndAnInjuredManWhoDied) {
+  ExpectCoded("Two policemen were martyred when gunmen opened fire on them near a check post in Lakki Marwat on "
+              "Monday. A third policeman was injured and later succumbed to his injuries. No group claimed "
+              "responsibility, but officials said terrorists of Fitna al Khwarij were behind the attack.",
+              "2025-09-16",
+              {{"killed.security_forces", "3"}, {"injured", "0"}, {"perpetrator", "TTP"},
+               {"attribution", "attributed"}});
+  // A sentence saying no one claimed names no perpetrator by itself.
+  ExpectCoded("Gunmen shot dead two policemen in Bannu on Monday. No group has claimed responsibility, though the TTP "
+              "is active in the area.",
+              "2025-09-16", {{"perpetrator", ""}});
+}
+
 TEST(PakistanPress, OperationsAnnouncedWithoutViolenceAreNotIncidents) {
   EXPECT_FALSE(HasIncident("A sanitisation operation is being conducted to eliminate any other khwarij found in "
                            "the area."));

@@ -59,6 +59,7 @@ struct SentenceFacts {
   bool strong_attack = false, weak_attack = false, plural_attack = false;
   bool modal_strong = false, modal_weak = false, retro = false;
   bool claim = false, suspect = false, blame = false, denial = false;
+  bool no_claim = false;  // "no group claimed": a group named is only blamed ("..., but officials said X were behind it")
   bool split = false, self_kill = false;
   bool statistic = false;
   bool title = false;         // the headline, read before the body
@@ -299,7 +300,7 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
     if ((IsWord(w, "no") && (WordIs(i + 1, "one") || WordIs(i + 1, "group"))) || IsWord(w, "nobody") ||
         (IsWord(w, "not") && (WordIs(i + 1, "claimed") || WordIs(i + 2, "claimed")))) {
       f.claim = false;
-      f.denial = true;
+      f.no_claim = true;
     }
   }
   // A dateline: capitalised words and a colon opening a paragraph.
@@ -327,8 +328,14 @@ bool Reader::ReadItems(int32_t from, int32_t limit, bool kill, int32_t /*tb_verb
   bool any = false;
   int prev_category = -1;
   // "Two policemen were martyred and three others injured": "others" are
-  // of the kind the sentence last counted, also for another verb.
-  if (!f.casualties.empty()) prev_category = f.casualties.back().category;
+  // of the kind the sentence last counted, also for another verb ("five
+  // people, including three FC personnel, were killed and 35 others
+  // injured": people, not a breakdown's policemen) — unless a breakdown
+  // follows ("10 others, including civilians").
+  bool other_verb = out->empty();
+  for (const Casualty& c : f.casualties) {
+    if (!c.breakdown) prev_category = c.category;
+  }
   for (const Casualty& c : *out) prev_category = c.category;
   while (j < limit) {
     Casualty item;
@@ -363,7 +370,9 @@ bool Reader::ReadItems(int32_t from, int32_t limit, bool kill, int32_t /*tb_verb
         }
         if (const CueMatch* o = CueAt(f, v, Cue::kOthers); o && v == k) {
           const CueMatch* person = CueAt(f, o->end, Cue::kVictim);
-          item.category = person ? person->value : (prev_category >= 0 ? prev_category : kUnk);
+          int32_t after = PunctIs(o->end, ',') ? o->end + 1 : o->end;
+          bool mixed = other_verb && CueAt(f, after, Cue::kIncluding) != nullptr;
+          item.category = person ? person->value : (prev_category >= 0 && !mixed ? prev_category : kUnk);
           if (person) item.target_hint = person->value2;
           k = person ? person->end : o->end;
           found = true;
@@ -631,7 +640,9 @@ void Reader::ReadCasualties(SentenceFacts* f) {
         for (int32_t p = std::max(f->tb, q - 8); p < q && items.empty(); ++p) {
           std::vector<Casualty> trial;
           int32_t end = 0;
-          if (ReadItems(p, q, kill, v->begin, &trial, &end, *f) && end == q) items = std::move(trial);
+          if (!ReadItems(p, q, kill, v->begin, &trial, &end, *f)) continue;
+          while (end < q && CueAt(*f, end, Cue::kAux)) end = CueAt(*f, end, Cue::kAux)->end;  // "... was injured"
+          if (end == q) items = std::move(trial);
         }
       }
       // Read as injured by the participle first: the same person died.
@@ -1255,6 +1266,8 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
         continue;
       }
       Casualty& t = it->second;
+      // "16 terrorists including four suicide bombers": the part is in the whole.
+      if (c.breakdown && !t.breakdown) continue;
       t.count.best = *t.count.best + *c.count.best;
       t.count.low = t.count.low.value_or(0) + c.count.low.value_or(*c.count.best);
       if (t.count.high && c.count.high) t.count.high = *t.count.high + *c.count.high;
@@ -1421,6 +1434,21 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
   // forces killed eight khwarij") in which only militants died targets them.
   bool security_operation = false;
   for (const SentenceFacts* s : event) {
+    // "Security forces foiled an infiltration ..., killing 17 khwarij": a
+    // force opening a sentence in which militants die.
+    int32_t subject = s->dateline_end >= 0 ? s->dateline_end + 1 : s->tb;
+    if (WordIs(subject, "the")) ++subject;
+    const CueMatch* force = CueAt(*s, subject, Cue::kVictim);
+    bool force_first = (force != nullptr && force->value == kSec) ||
+                       std::any_of(s->entities.begin(), s->entities.end(), [&](const EntityMatch& e) {
+                         return e.begin == subject && std::any_of(e.refs.begin(), e.refs.end(), [](const EntityRef* r) {
+                                  return r->kind == EntityKind::kActor && r->actor->kind == "state";
+                                });
+                       });
+    if (force_first && std::any_of(s->casualties.begin(), s->casualties.end(),
+                                   [](const Casualty& c) { return c.kill && c.category == kMil; })) {
+      security_operation = true;
+    }
     for (const CueMatch& m : s->cues) {
       if (m.cue == Cue::kAttack && m.value2 == 1) security_operation = true;
       if (m.cue == Cue::kKill && m.begin > s->tb) {
@@ -1496,7 +1524,7 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
         const Actor* a = r->actor;
         bool foreign_strike = a->kind == "foreign_state" && attack == AttackType::kDroneOrAirStrike;
         if (a->kind != "group" && !foreign_strike) continue;
-        if (s->denial) continue;
+        if (s->denial || (s->no_claim && !s->blame)) continue;
         // "a breakaway Taliban group", "a splinter of the TTP": some other group.
         bool other = false;
         for (int32_t b = std::max(s->tb, e.begin - 3); b < e.begin; ++b) {
@@ -1782,7 +1810,12 @@ Extraction Reader::Run() {
       }
     }
     bool summary = f.plural_attack && !f.strong_attack && !has_count;
-    bool modal = f.modal_strong || (f.modal_weak && !has_kill_count);
+    // "foiled an infiltration attempt ..., killing 17 khwarij": the attack
+    // was foiled, the fight in which militants died was not.
+    bool militants_killed = std::any_of(f.casualties.begin(), f.casualties.end(), [](const Casualty& c) {
+      return c.kill && c.category == kMil && c.count.best && !c.all_attackers;
+    });
+    bool modal = (f.modal_strong && !(militants_killed && !f.modal_weak)) || (f.modal_weak && !has_kill_count);
     bool is_event = !f.retro && !old && !modal && !summary &&
                     (f.strong_attack || f.weak_attack || has_count);
     // A casualty count alone is an event only with a kill or injury of victims.

@@ -942,6 +942,23 @@ TEST(PakistanPress, NoClaimButBlamedAndAnInjuredManWhoDied) {
               "2025-09-16", {{"perpetrator", ""}});
 }
 
+TEST(PakistanPress, AnIsprStatementOnAnInfiltration) {
+  // The event's night, not the day the statement was made; the district
+  // after a town's name says which town; the closing request to the Afghan
+  // government names no perpetrator.
+  ExpectCoded("RAWALPINDI: Security forces killed 30 khwarij trying to infiltrate from Afghanistan in the general "
+              "area of Hassan Khel, North Waziristan district, the ISPR said on Sunday. On the night of 25 April, "
+              "the troops engaged a large group of khwarij. Pakistan has consistently asked the Interim Afghan "
+              "Government to ensure effective border management.",
+              "2025-04-27",
+              {{"killed.militants", "30"}, {"date", "2025-04-25"}, {"admin2", "North Waziristan"},
+               {"perpetrator", "TTP"}, {"attribution", "attributed"}});
+  // "killed all 33 terrorists": a count after "all".
+  ExpectCoded("Security forces launched a clearance operation in Bolan on Wednesday and killed all 33 terrorists, "
+              "the ISPR said.",
+              "2025-03-13", {{"killed.militants", "33"}});
+}
+
 TEST(PakistanPress, OperationsAnnouncedWithoutViolenceAreNotIncidents) {
   EXPECT_FALSE(HasIncident("A sanitisation operation is being conducted to eliminate any other khwarij found in "
                            "the area."));

@@ -47,6 +47,7 @@ struct DateMention {
   DatePrecision precision = DatePrecision::kDay;
   int32_t tb = 0, te = 0;
   double confidence = 0.9;
+  bool statement = false;  // "the ISPR said on Sunday": when it was said, not when it happened
 };
 
 struct SentenceFacts {
@@ -341,8 +342,8 @@ bool Reader::ReadItems(int32_t from, int32_t limit, bool kill, int32_t /*tb_verb
     Casualty item;
     item.kill = kill;
     item.breakdown = breakdown;
-    // "wounding another 25": the count follows.
-    if (j == from && (WordIs(j, "another") || WordIs(j, "other")) && j + 1 < limit &&
+    // "wounding another 25": the count follows; "killed all 33 terrorists": so does it.
+    if (((j == from && (WordIs(j, "another") || WordIs(j, "other"))) || WordIs(j, "all")) && j + 1 < limit &&
         ReadCount(tokens_, j + 1, limit)) {
       ++j;
     }
@@ -848,6 +849,11 @@ void Reader::ReadDates(SentenceFacts* f) {
     }
   }
   std::sort(f->dates.begin(), f->dates.end(), [](const DateMention& a, const DateMention& b) { return a.tb < b.tb; });
+  for (DateMention& d : f->dates) {
+    int32_t v = WordIs(d.tb - 1, "on") ? d.tb - 2 : d.tb - 1;
+    d.statement = WordIs(v, "said") || WordIs(v, "stated") || WordIs(v, "announced") || WordIs(v, "added") ||
+                  WordIs(v, "reported") || WordIs(v, "confirmed");
+  }
 }
 
 std::string_view PhaseKind(int v) {
@@ -1490,12 +1496,15 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
   }
 
   // Date.
+  // The first date of the incident's sentences, one of an event before one
+  // of a statement about it.
   const DateMention* date = nullptr;
   for (const SentenceFacts* s : all) {
-    if (!s->dates.empty()) {
-      date = &s->dates.front();
-      break;
+    for (const DateMention& d : s->dates) {
+      if (date == nullptr || (date->statement && !d.statement)) date = &d;
+      if (!date->statement) break;
     }
+    if (date != nullptr && !date->statement) break;
   }
   if (date != nullptr) {
     inc.date = date->day;
@@ -1537,6 +1546,12 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
                          : s->suspect ? Attribution::kSuspected
                                       : Attribution::kAttributed;
         int rank = s->claim ? 0 : s->blame ? 1 : s->suspect ? 4 : 2;
+        // A group merely mentioned around the incident ("Pakistan has asked
+        // the Interim Afghan Government to ...") ranks below every group
+        // the incident's own sentences name.
+        bool mention = !s->claim && !s->blame && !s->suspect &&
+                       std::find(event.begin(), event.end(), s) == event.end();
+        if (mention) rank = 6;
         if (r->label) {
           // The state's name for the group ("Fitna al-Khawarij", "khwarij")
           // is the state's attribution, even in a sentence about a claim; a
@@ -1545,7 +1560,7 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
           if (r->label_from && inc.date != 0 && inc.date_end < *r->label_from) continue;
           bool suspected = s->suspect && !s->blame && !s->claim;
           at = suspected ? Attribution::kSuspected : Attribution::kAttributed;
-          rank = suspected ? 5 : 3;
+          rank = mention ? 6 : suspected ? 5 : 3;
         }
         hits.push_back({a, at, rank, e.begin, e.end});
       }
@@ -1576,7 +1591,8 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
   };
   auto consider = [&](const std::vector<const SentenceFacts*>& sentences, bool datelines) {
     for (const SentenceFacts* s : sentences) {
-      for (const EntityMatch& e : s->entities) {
+      for (size_t ei = 0; ei < s->entities.size(); ++ei) {
+        const EntityMatch& e = s->entities[ei];
         if (!datelines && e.end <= s->dateline_end) continue;
         const EntityRef* a2 = nullptr;
         const EntityRef* pl = nullptr;
@@ -1585,6 +1601,19 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
           if (r->kind == EntityKind::kAdmin2 && (a2 == nullptr || (!valid_on(a2->unit) && valid_on(r->unit)))) a2 = r;
           if (r->kind == EntityKind::kPlace && pl == nullptr) pl = r;
           if (r->kind == EntityKind::kAdmin1 && (a1 == nullptr || (!valid_on(a1->unit) && valid_on(r->unit)))) a1 = r;
+        }
+        // "Hassan Khel, North Waziristan district": a town (or a unit not
+        // valid on the date), then a district after a comma; the district
+        // says which of the places so named.
+        if ((a2 == nullptr ? pl != nullptr : !valid_on(a2->unit)) && ei + 1 < s->entities.size() &&
+            PunctIs(e.end, ',') && s->entities[ei + 1].begin == e.end + 1) {
+          for (const EntityRef* r : s->entities[ei + 1].refs) {
+            if (r->kind == EntityKind::kAdmin2 && valid_on(r->unit)) {
+              a2 = r;
+              if (pl != nullptr && pl->place->admin2_id != r->unit->id) pl = nullptr;
+              break;
+            }
+          }
         }
         if (admin2 == nullptr && place == nullptr && (a2 || pl)) {
           admin2 = a2;

@@ -69,7 +69,8 @@ void EntityIndex::Add(const std::string& name, EntityRef ref) {
 void EntityIndex::AddLowerCase(const std::string& name, const EntityRef* ref) {
   std::string key = FoldKey(name);
   if (key.empty()) return;
-  any_lower_ = true;
+  lower_first_.Insert(key.substr(0, key.find(' ')));
+  lower_initial_[static_cast<unsigned char>(key[0])] = true;
   for (size_t space = key.find(' '); space != std::string::npos; space = key.find(' ', space + 1)) {
     KeyFor(key.substr(0, space)).lower_prefix = true;
   }
@@ -170,7 +171,8 @@ std::vector<EntityMatch> EntityIndex::Match(const std::vector<Token>& tokens, in
     const Token& t = tokens[i];
     // Lower-case words start only lower-case labels ("khwarij").
     bool lower = !(t.capitalized || t.all_caps);
-    if (t.kind != TokenKind::kWord || (lower && !any_lower_)) {
+    if (t.kind != TokenKind::kWord ||
+        (lower && (!lower_initial_[static_cast<unsigned char>(t.fold[0])] || lower_first_.Find(t.fold, t.fold_hash) < 0))) {
       ++i;
       continue;
     }

@@ -769,6 +769,12 @@ TEST(PakistanPress, ShahadatAndSentToHell) {
                {"attack_type", "armed_assault"}, {"event_type", "battles"}, {"target", "army"}});
 }
 
+TEST(PakistanPress, EliminatedIsKilled) {
+  ExpectCoded("Security forces eliminated six khwarij in an exchange of fire in Tank district on Friday.", "2025-05-12",
+              {{"killed.militants", "6"}, {"target", "militants"}, {"admin2", "Tank"}});
+  EXPECT_FALSE(HasIncident("The national team was eliminated from the tournament in Lahore on Friday."));
+}
+
 TEST(PakistanPress, KhwarijAsTheSubjectOfAnAttack) {
   ExpectCoded("The khwarij attacked a police check post in Lakki Marwat on Sunday night. A dozen khwarij were "
               "neutralised in the exchange of fire, while a constable was martyred, police said.",

@@ -58,7 +58,7 @@ Lexicon::Lexicon() {
       "among the fatalities|"
       // Pakistani official and press usage: militants "were sent to hell"
       // or "neutralised".
-      "sent to hell|dispatched to hell|neutralised|neutralized",
+      "sent to hell|dispatched to hell|neutralised|neutralized|eliminated",
       Cue::kKill);
   // Martyrdom (value 1): said of one's own dead, soldiers who "embraced shahadat".
   Add("martyred|martyring|embraced shahadat|embraced shahadah|embraced martyrdom|attained shahadat|"

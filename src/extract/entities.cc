@@ -1,5 +1,6 @@
 #include "extract/entities.h"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 
@@ -65,6 +66,19 @@ void EntityIndex::Add(const std::string& name, EntityRef ref) {
   v.push_back(refs_.back().get());
 }
 
+void EntityIndex::AddLowerCase(const std::string& name, const EntityRef* ref) {
+  std::string key = FoldKey(name);
+  if (key.empty()) return;
+  lower_first_.Insert(key.substr(0, key.find(' ')));
+  lower_initial_[static_cast<unsigned char>(key[0])] = true;
+  for (size_t space = key.find(' '); space != std::string::npos; space = key.find(' ', space + 1)) {
+    KeyFor(key.substr(0, space)).lower_prefix = true;
+  }
+  Key& k = KeyFor(key);
+  k.lower_prefix = true;
+  if (std::find(k.lower_refs.begin(), k.lower_refs.end(), ref) == k.lower_refs.end()) k.lower_refs.push_back(ref);
+}
+
 Result<std::unique_ptr<EntityIndex>> EntityIndex::Build(const Gazetteer* gazetteer, const ActorDictionary* actors,
                                                         const std::string& organisations_tsv) {
   auto idx = std::unique_ptr<EntityIndex>(new EntityIndex());
@@ -95,6 +109,21 @@ Result<std::unique_ptr<EntityIndex>> EntityIndex::Build(const Gazetteer* gazette
       idx->Add(a.name, r);
       idx->Add(a.id, r);
       for (const std::string& al : a.aliases) idx->Add(al, r);
+      for (const ActorLabel& label : a.labels) {
+        EntityRef lr = r;
+        lr.label = true;
+        lr.label_from = label.valid_from;
+        idx->Add(label.name, lr);
+        bool lower = std::none_of(label.name.begin(), label.name.end(),
+                                  [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+        if (lower) {
+          // The reading Add kept (or the equal one already there).
+          const Key& k = idx->keys_[static_cast<size_t>(idx->names_.Find(FoldKey(label.name)))];
+          for (const EntityRef* kept : k.refs) {
+            if (kept->actor == &a && kept->label) idx->AddLowerCase(label.name, kept);
+          }
+        }
+      }
     }
   }
   if (!organisations_tsv.empty()) {
@@ -140,7 +169,10 @@ std::vector<EntityMatch> EntityIndex::Match(const std::vector<Token>& tokens, in
   std::string key;
   for (int32_t i = begin; i < end;) {
     const Token& t = tokens[i];
-    if (t.kind != TokenKind::kWord || !(t.capitalized || t.all_caps)) {
+    // Lower-case words start only lower-case labels ("khwarij").
+    bool lower = !(t.capitalized || t.all_caps);
+    if (t.kind != TokenKind::kWord ||
+        (lower && (!lower_initial_[static_cast<unsigned char>(t.fold[0])] || lower_first_.Find(t.fold, t.fold_hash) < 0))) {
       ++i;
       continue;
     }
@@ -166,6 +198,14 @@ std::vector<EntityMatch> EntityIndex::Match(const std::vector<Token>& tokens, in
       int32_t id = words == 1 ? names_.Find(key, w.fold_hash) : names_.Find(key);
       if (id < 0) break;  // no name starts with these words
       const Key& k = keys_[static_cast<size_t>(id)];
+      if (lower) {
+        if (!k.lower_prefix) break;
+        if (!k.lower_refs.empty()) {
+          best_end = j;
+          best = &k.lower_refs;
+        }
+        continue;
+      }
       if (!k.refs.empty() && !(words == 1 && !t.all_caps && k.acronym && t.end - t.begin <= 6)) {
         best_end = j;
         best = &k.refs;

@@ -3,12 +3,16 @@
 // and the organisations that publish figures (data/organisations.tsv).
 // Matching is on folded token spans (longest first, up to 7 words) that
 // start with a capitalised word, so "D.I. Khan", "Tehreek-e-Taliban" and
-// "KPK" are found while "march" and "capital" in lower case are not.
+// "KPK" are found while "march" and "capital" in lower case are not; an
+// actor's label written all in lower case ("khwarij") is found in lower case
+// too.
 // Built once from immutable dictionaries; thread-safe afterwards.
 #ifndef FAULTLINE_EXTRACT_ENTITIES_H_
 #define FAULTLINE_EXTRACT_ENTITIES_H_
 
+#include <array>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -29,6 +33,10 @@ struct EntityRef {
   const PopulatedPlace* place = nullptr;
   const Actor* actor = nullptr;
   std::string code;  // country alpha-2, or organisation id
+  // The name is one of the actor's labels (another party's name for it,
+  // data/actors.tsv), first used on label_from.
+  bool label = false;
+  std::optional<int32_t> label_from;
 };
 
 struct EntityMatch {
@@ -50,6 +58,8 @@ class EntityIndex {
 
  private:
   void Add(const std::string& name, EntityRef ref);
+  // Also findable in lower case: a label that is a common noun ("khwarij").
+  void AddLowerCase(const std::string& name, const EntityRef* ref);
   const Gazetteer* gazetteer_ = nullptr;
   const ActorDictionary* actors_ = nullptr;
   std::vector<std::unique_ptr<EntityRef>> refs_;
@@ -57,6 +67,10 @@ class EntityIndex {
     std::vector<const EntityRef*> refs;  // every reading of the name; none for a mere start of names
     bool longer = false;                 // some longer name starts with this key and a space
     bool acronym = false;                // a short all-capital alias ("IS", "FC") has this key
+    // Readings a span starting in lower case may have (lower-case labels),
+    // and whether some such name starts with this key.
+    std::vector<const EntityRef*> lower_refs;
+    bool lower_prefix = false;
   };
   Key& KeyFor(const std::string& folded);
   // Folded name -> id -> readings, also holding each name's first words (cut
@@ -65,6 +79,11 @@ class EntityIndex {
   std::vector<Key> keys_;  // by id in names_
   std::unordered_map<std::string, std::string> organisation_names_;
   size_t max_words_ = 1;
+  // The first words of the names that may start in lower case: a small
+  // table, so the lower-case words of a text (most of them) are turned away
+  // with one look-up that stays in cache.
+  WordTable lower_first_;
+  std::array<bool, 256> lower_initial_{};  // their first bytes: most words fail on this alone
 };
 
 }  // namespace faultline::extract

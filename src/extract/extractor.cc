@@ -36,6 +36,7 @@ struct Casualty {
   bool breakdown = false;  // part of a total given in the same phrase
   bool toll = false;       // "the death toll rose to N"
   bool all_attackers = false;  // "... and all terrorists were killed": how many is said elsewhere
+  bool later = false;          // "one of the injured later succumbed": adds to the dead already counted
   int group = 0;           // items read for one verb share a group: they add up
   int32_t tb = 0, te = 0;  // tokens of the phrase
 };
@@ -46,6 +47,7 @@ struct DateMention {
   DatePrecision precision = DatePrecision::kDay;
   int32_t tb = 0, te = 0;
   double confidence = 0.9;
+  bool statement = false;  // "the ISPR said on Sunday": when it was said, not when it happened
 };
 
 struct SentenceFacts {
@@ -58,6 +60,7 @@ struct SentenceFacts {
   bool strong_attack = false, weak_attack = false, plural_attack = false;
   bool modal_strong = false, modal_weak = false, retro = false;
   bool claim = false, suspect = false, blame = false, denial = false;
+  bool no_claim = false;  // "no group claimed": a group named is only blamed ("..., but officials said X were behind it")
   bool split = false, self_kill = false;
   bool statistic = false;
   bool title = false;         // the headline, read before the body
@@ -80,12 +83,16 @@ bool IsWeakAttackWord(std::string_view w) {
                                                "clashed", "clashing", "fought", "battled", "battling", "warplanes",
                                                "gunships", "massacres", "kidnappings", "abductions",
                                                "invasion", "invaded", "invading", "incursion", "incursions",
-                                               "rampage", "sniper", "snipers", "gunfire", "overran", "bombed"};
+                                               "rampage", "sniper", "snipers", "gunfire", "overran", "bombed",
+                                               "quadcopter", "quadcopters"};
   for (std::string_view k : kWeak) {
     if (w == k) return true;
   }
   return false;
 }
+
+// Verbs said only of one's own dead: "martyred", "embraced shahadat".
+bool IsMartyrdom(const CueMatch& kill) { return kill.value == 1; }
 
 int AttackPriority(AttackType a) {
   switch (a) {
@@ -203,11 +210,25 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
   f.cues = Lexicon::Get().Match(tokens_, s.begin, s.end);
   for (const CueMatch& m : f.cues) cue_kinds_[static_cast<size_t>(m.begin)] |= uint32_t{1} << static_cast<int>(m.cue);
   f.entities = entities_.Match(tokens_, s.begin, s.end);
+  // "Indian-sponsored terrorists", "Afghan-based militants", "Indian proxies":
+  // the demonym names a sponsor or a base, not where the attack was.
+  std::erase_if(f.entities, [&](const EntityMatch& e) {
+    bool demonym = std::all_of(e.refs.begin(), e.refs.end(),
+                               [](const EntityRef* r) { return r->kind == EntityKind::kDemonym; });
+    if (!demonym) return false;
+    int32_t n = e.end;
+    if (n < s.end && IsJoiner(tokens_[n]) && tokens_[n].punct == '-') {
+      ++n;
+      return WordIs(n, "sponsored") || WordIs(n, "backed") || WordIs(n, "funded") || WordIs(n, "supported") ||
+             WordIs(n, "based") || WordIs(n, "trained") || WordIs(n, "sheltered");
+    }
+    return WordIs(n, "proxy") || WordIs(n, "proxies");
+  });
   for (const CueMatch& m : f.cues) {
     switch (m.cue) {
       case Cue::kAttack: {
         f.attacks.push_back(m);
-        bool weak = m.end - m.begin == 1 && IsWeakAttackWord(tokens_[m.begin].fold);
+        bool weak = m.value2 == 1 || (m.end - m.begin == 1 && IsWeakAttackWord(tokens_[m.begin].fold));
         // "came under fire for its handling", "came under attack over the
         // bill", "... from critics": criticism, not an attack.
         if (!weak && WordIs(m.begin + 1, "under") &&
@@ -280,7 +301,7 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
     if ((IsWord(w, "no") && (WordIs(i + 1, "one") || WordIs(i + 1, "group"))) || IsWord(w, "nobody") ||
         (IsWord(w, "not") && (WordIs(i + 1, "claimed") || WordIs(i + 2, "claimed")))) {
       f.claim = false;
-      f.denial = true;
+      f.no_claim = true;
     }
   }
   // A dateline: capitalised words and a colon opening a paragraph.
@@ -307,13 +328,22 @@ bool Reader::ReadItems(int32_t from, int32_t limit, bool kill, int32_t /*tb_verb
   bool breakdown = false;
   bool any = false;
   int prev_category = -1;
+  // "Two policemen were martyred and three others injured": "others" are
+  // of the kind the sentence last counted, also for another verb ("five
+  // people, including three FC personnel, were killed and 35 others
+  // injured": people, not a breakdown's policemen) — unless a breakdown
+  // follows ("10 others, including civilians").
+  bool other_verb = out->empty();
+  for (const Casualty& c : f.casualties) {
+    if (!c.breakdown) prev_category = c.category;
+  }
   for (const Casualty& c : *out) prev_category = c.category;
   while (j < limit) {
     Casualty item;
     item.kill = kill;
     item.breakdown = breakdown;
-    // "wounding another 25": the count follows.
-    if (j == from && (WordIs(j, "another") || WordIs(j, "other")) && j + 1 < limit &&
+    // "wounding another 25": the count follows; "killed all 33 terrorists": so does it.
+    if (((j == from && (WordIs(j, "another") || WordIs(j, "other"))) || WordIs(j, "all")) && j + 1 < limit &&
         ReadCount(tokens_, j + 1, limit)) {
       ++j;
     }
@@ -341,7 +371,9 @@ bool Reader::ReadItems(int32_t from, int32_t limit, bool kill, int32_t /*tb_verb
         }
         if (const CueMatch* o = CueAt(f, v, Cue::kOthers); o && v == k) {
           const CueMatch* person = CueAt(f, o->end, Cue::kVictim);
-          item.category = person ? person->value : (prev_category >= 0 ? prev_category : kUnk);
+          int32_t after = PunctIs(o->end, ',') ? o->end + 1 : o->end;
+          bool mixed = other_verb && CueAt(f, after, Cue::kIncluding) != nullptr;
+          item.category = person ? person->value : (prev_category >= 0 && !mixed ? prev_category : kUnk);
           if (person) item.target_hint = person->value2;
           k = person ? person->end : o->end;
           found = true;
@@ -593,6 +625,66 @@ void Reader::ReadCasualties(SentenceFacts* f) {
         }
       }
     }
+    // "A constable who was wounded in the attack ... succumbed to his
+    // injuries", "a soldier injured in the blast later died": a later death
+    // of someone named before a relative clause or participle of injury.
+    if (items.empty() && kill && (WordIs(v->begin, "succumbed") || WordIs(v->begin, "died"))) {
+      for (int32_t q = f->tb + 1; q < v->begin && items.empty(); ++q) {
+        const CueMatch* hurt = CueAt(*f, q, Cue::kInjure);
+        if (WordIs(q, "who")) {
+          for (int32_t h = q + 1; h < std::min(v->begin, q + 5) && hurt == nullptr; ++h) hurt = CueAt(*f, h, Cue::kInjure);
+        }
+        if (hurt == nullptr) continue;
+        bool other_death = false;
+        for (int32_t k = hurt->end; k < v->begin; ++k) other_death = other_death || CueAt(*f, k, Cue::kKill) != nullptr;
+        if (other_death) break;
+        for (int32_t p = std::max(f->tb, q - 8); p < q && items.empty(); ++p) {
+          std::vector<Casualty> trial;
+          int32_t end = 0;
+          if (!ReadItems(p, q, kill, v->begin, &trial, &end, *f)) continue;
+          while (end < q && CueAt(*f, end, Cue::kAux)) end = CueAt(*f, end, Cue::kAux)->end;  // "... was injured"
+          if (end == q) items = std::move(trial);
+        }
+      }
+      // Read as injured by the participle first: the same person died.
+      for (Casualty& c : items) {
+        c.later = true;
+        for (Casualty& earlier : f->casualties) {
+          if (earlier.tb == c.tb && !earlier.kill) earlier.kill = earlier.later = true;
+        }
+      }
+    }
+    // ISPR names its dead: "Lance Naik Ali Khan (age 28, resident of Swat)
+    // and Sepoy Ahmed (age 23) embraced shahadat". With a verb of martyrdom
+    // (said only of one's own side), each rank followed by a name is one
+    // member of the security forces.
+    if (items.empty() && kill && IsMartyrdom(*v)) {
+      Casualty named;
+      named.kill = true;
+      named.category = kSec;
+      int64_t n = 0;
+      for (int32_t k = f->tb; k < v->begin; ++k) {
+        const CueMatch* rank = CueAt(*f, k, Cue::kVictim);
+        if (rank == nullptr || rank->value != kSec || !tokens_[k].capitalized) continue;
+        int32_t e = rank->end;
+        while (const CueMatch* more = CueAt(*f, e, Cue::kVictim)) e = more->end;  // "Lance Naik", "Naib Subedar"
+        bool name = e < v->begin && tokens_[e].kind == TokenKind::kWord && tokens_[e].capitalized &&
+                    !CueAt(*f, e, Cue::kVictim) && !WordIs(e + 1, "said") && !WordIs(e + 2, "said");
+        if (!name) continue;
+        if (n == 0) {
+          named.target_hint = rank->value2;
+          named.tb = k;
+          named.count.begin = k;
+        }
+        ++n;
+        named.te = named.count.end = e + 1;
+        k = e;
+      }
+      if (n > 0) {
+        named.count.low = named.count.best = named.count.high = n;
+        items.push_back(named);
+      }
+    }
     ++group;
     for (Casualty& c : items) {
       if (was_used(c.tb)) continue;
@@ -757,6 +849,11 @@ void Reader::ReadDates(SentenceFacts* f) {
     }
   }
   std::sort(f->dates.begin(), f->dates.end(), [](const DateMention& a, const DateMention& b) { return a.tb < b.tb; });
+  for (DateMention& d : f->dates) {
+    int32_t v = WordIs(d.tb - 1, "on") ? d.tb - 2 : d.tb - 1;
+    d.statement = WordIs(v, "said") || WordIs(v, "stated") || WordIs(v, "announced") || WordIs(v, "added") ||
+                  WordIs(v, "reported") || WordIs(v, "confirmed");
+  }
 }
 
 std::string_view PhaseKind(int v) {
@@ -1146,6 +1243,10 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
       if (who != nullptr && who->value == kMil) attackers = std::max<int64_t>(attackers, *n->best);
     }
   }
+  // Later deaths ("one of the injured later succumbed") add to the largest
+  // count of their category.
+  std::array<std::array<int64_t, kCasualtyCategories>, 2> later{};
+  std::array<std::array<int32_t, kCasualtyCategories>, 2> later_tb{}, later_te{};
   for (const SentenceFacts* s : all) {
     // Items of one list add up ("three guards and a police officer");
     // separate mentions of the same category do not (the larger wins).
@@ -1156,6 +1257,13 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
         c.count.low = c.count.best = c.count.high = attackers;
       }
       if (!c.count.best) continue;
+      if (c.later && c.category != kUnk) {
+        size_t o = c.kill ? 0 : 1, k = static_cast<size_t>(c.category);
+        later[o][k] += *c.count.best;
+        later_tb[o][k] = c.tb;
+        later_te[o][k] = c.te;
+        continue;
+      }
       int cat = c.category == kUnk && !c.breakdown ? -1 : c.category;  // -1: a total
       auto key = std::make_tuple(c.kill ? 0 : 1, c.group, cat);
       auto it = sums.find(key);
@@ -1164,6 +1272,8 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
         continue;
       }
       Casualty& t = it->second;
+      // "16 terrorists including four suicide bombers": the part is in the whole.
+      if (c.breakdown && !t.breakdown) continue;
       t.count.best = *t.count.best + *c.count.best;
       t.count.low = t.count.low.value_or(0) + c.count.low.value_or(*c.count.best);
       if (t.count.high && c.count.high) t.count.high = *t.count.high + *c.count.high;
@@ -1188,6 +1298,22 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
         a.tb[k] = c.tb;
         a.te[k] = c.te;
         a.breakdown_of_total[k] = c.breakdown;
+      }
+    }
+  }
+  for (size_t o = 0; o < 2; ++o) {
+    for (int k : {kSec, kCiv, kMil}) {
+      int64_t n = later[o][static_cast<size_t>(k)];
+      if (n == 0) continue;
+      Count& c = acc[o].cat[static_cast<size_t>(k)];
+      if (c.best) {
+        c.best = *c.best + n;
+        if (c.low) c.low = *c.low + n;
+        if (c.high) c.high = *c.high + n;
+      } else {
+        c.low = c.best = c.high = n;
+        acc[o].tb[static_cast<size_t>(k)] = later_tb[o][static_cast<size_t>(k)];
+        acc[o].te[static_cast<size_t>(k)] = later_te[o][static_cast<size_t>(k)];
       }
     }
   }
@@ -1275,6 +1401,12 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
           WordIs(m.end, "spokesman") || WordIs(m.end, "spokesperson") || WordIs(m.end, "sources")) {
         continue;
       }
+      // "the military's media wing said", "the police's spokesman": the speaker.
+      if (PunctIs(m.end, '\'') && WordIs(m.end + 1, "s") &&
+          (WordIs(m.end + 2, "media") || WordIs(m.end + 2, "spokesman") || WordIs(m.end + 2, "spokesperson") ||
+           WordIs(m.end + 2, "statement") || WordIs(m.end + 2, "public"))) {
+        continue;
+      }
       Scored& sc = targets[m.value];
       sc.score += m.value2 + (si == 0 ? 1 : 0);
       if (m.begin < sc.first) {
@@ -1304,7 +1436,45 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
   int64_t militants_killed = inc.casualties.Killed(CasualtyCategory::kMilitants).best.value_or(0);
   bool only_militants = militants_killed > 0 && inc.casualties.Killed(CasualtyCategory::kSecurityForces).best.value_or(0) == 0 &&
                         inc.casualties.Killed(CasualtyCategory::kCivilians).best.value_or(0) == 0;
-  if (attack == AttackType::kDroneOrAirStrike && (only_militants || targets.count(static_cast<int>(TargetCategory::kMilitants)))) {
+  // A security operation ("an intelligence-based operation", "security
+  // forces killed eight khwarij") in which only militants died targets them.
+  bool security_operation = false;
+  for (const SentenceFacts* s : event) {
+    // "Security forces foiled an infiltration ..., killing 17 khwarij": a
+    // force opening a sentence in which militants die.
+    int32_t subject = s->dateline_end >= 0 ? s->dateline_end + 1 : s->tb;
+    if (WordIs(subject, "the")) ++subject;
+    const CueMatch* force = CueAt(*s, subject, Cue::kVictim);
+    bool force_first = (force != nullptr && force->value == kSec) ||
+                       std::any_of(s->entities.begin(), s->entities.end(), [&](const EntityMatch& e) {
+                         return e.begin == subject && std::any_of(e.refs.begin(), e.refs.end(), [](const EntityRef* r) {
+                                  return r->kind == EntityKind::kActor && r->actor->kind == "state";
+                                });
+                       });
+    if (force_first && std::any_of(s->casualties.begin(), s->casualties.end(),
+                                   [](const Casualty& c) { return c.kill && c.category == kMil; })) {
+      security_operation = true;
+    }
+    for (const CueMatch& m : s->cues) {
+      if (m.cue == Cue::kAttack && m.value2 == 1) security_operation = true;
+      if (m.cue == Cue::kKill && m.begin > s->tb) {
+        // "Security forces killed", "the CTD killed": a force as the subject.
+        for (const CueMatch& who : s->cues) {
+          if (who.cue == Cue::kVictim && who.value == kSec && who.end == m.begin) security_operation = true;
+        }
+        for (const EntityMatch& e : s->entities) {
+          if (e.end != m.begin) continue;
+          for (const EntityRef* r : e.refs) {
+            if (r->kind == EntityKind::kActor && r->actor->kind == "state") security_operation = true;
+          }
+        }
+      }
+    }
+  }
+  bool only_militants_died = only_militants && inc.casualties.Killed(CasualtyCategory::kUnknown).best.value_or(0) == 0;
+  if ((attack == AttackType::kDroneOrAirStrike &&
+       (only_militants || targets.count(static_cast<int>(TargetCategory::kMilitants)))) ||
+      (security_operation && only_militants_died)) {
     best_target = static_cast<int>(TargetCategory::kMilitants);
     if (!targets.count(best_target)) targets[best_target] = Scored{};
   }
@@ -1325,6 +1495,29 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
     ev.push_back(Span("target", sc.tb, sc.te, 0.6));
   }
 
+  // Date.
+  // The first date of the incident's sentences, one of an event before one
+  // of a statement about it.
+  const DateMention* date = nullptr;
+  for (const SentenceFacts* s : all) {
+    for (const DateMention& d : s->dates) {
+      if (date == nullptr || (date->statement && !d.statement)) date = &d;
+      if (!date->statement) break;
+    }
+    if (date != nullptr && !date->statement) break;
+  }
+  if (date != nullptr) {
+    inc.date = date->day;
+    inc.date_end = date->day_end;
+    inc.date_precision = static_cast<uint8_t>(date->precision);
+    ev.push_back(Span("date", date->tb, date->te, date->confidence));
+  } else if (published_) {
+    // No date in the text: some day in the week up to publication.
+    inc.date = *published_ - 6;
+    inc.date_end = *published_;
+    inc.date_precision = static_cast<uint8_t>(DatePrecision::kWeek);
+  }
+
   // Perpetrator: a claim beats an attribution beats a suspicion.
   struct ActorHit {
     const Actor* actor;
@@ -1340,7 +1533,7 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
         const Actor* a = r->actor;
         bool foreign_strike = a->kind == "foreign_state" && attack == AttackType::kDroneOrAirStrike;
         if (a->kind != "group" && !foreign_strike) continue;
-        if (s->denial) continue;
+        if (s->denial || (s->no_claim && !s->blame)) continue;
         // "a breakaway Taliban group", "a splinter of the TTP": some other group.
         bool other = false;
         for (int32_t b = std::max(s->tb, e.begin - 3); b < e.begin; ++b) {
@@ -1352,7 +1545,23 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
                          : s->blame ? Attribution::kAttributed
                          : s->suspect ? Attribution::kSuspected
                                       : Attribution::kAttributed;
-        int rank = s->claim ? 0 : s->blame ? 1 : s->suspect ? 3 : 2;
+        int rank = s->claim ? 0 : s->blame ? 1 : s->suspect ? 4 : 2;
+        // A group merely mentioned around the incident ("Pakistan has asked
+        // the Interim Afghan Government to ...") ranks below every group
+        // the incident's own sentences name.
+        bool mention = !s->claim && !s->blame && !s->suspect &&
+                       std::find(event.begin(), event.end(), s) == event.end();
+        if (mention) rank = 6;
+        if (r->label) {
+          // The state's name for the group ("Fitna al-Khawarij", "khwarij")
+          // is the state's attribution, even in a sentence about a claim; a
+          // group named as such beats it ("khwarij of the Hafiz Gul Bahadur
+          // group"); before the state used it the word meant something else.
+          if (r->label_from && inc.date != 0 && inc.date_end < *r->label_from) continue;
+          bool suspected = s->suspect && !s->blame && !s->claim;
+          at = suspected ? Attribution::kSuspected : Attribution::kAttributed;
+          rank = mention ? 6 : suspected ? 5 : 3;
+        }
         hits.push_back({a, at, rank, e.begin, e.end});
       }
     }
@@ -1365,26 +1574,6 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
     inc.perpetrator = best->actor->id;
     inc.attribution = best->attribution;
     ev.push_back(Span("perpetrator", best->tb, best->te, best->rank == 0 ? 0.9 : 0.6));
-  }
-
-  // Date.
-  const DateMention* date = nullptr;
-  for (const SentenceFacts* s : all) {
-    if (!s->dates.empty()) {
-      date = &s->dates.front();
-      break;
-    }
-  }
-  if (date != nullptr) {
-    inc.date = date->day;
-    inc.date_end = date->day_end;
-    inc.date_precision = static_cast<uint8_t>(date->precision);
-    ev.push_back(Span("date", date->tb, date->te, date->confidence));
-  } else if (published_) {
-    // No date in the text: some day in the week up to publication.
-    inc.date = *published_ - 6;
-    inc.date_end = *published_;
-    inc.date_precision = static_cast<uint8_t>(DatePrecision::kWeek);
   }
 
   // Place: the first district or town in an event sentence, else in context.
@@ -1402,7 +1591,8 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
   };
   auto consider = [&](const std::vector<const SentenceFacts*>& sentences, bool datelines) {
     for (const SentenceFacts* s : sentences) {
-      for (const EntityMatch& e : s->entities) {
+      for (size_t ei = 0; ei < s->entities.size(); ++ei) {
+        const EntityMatch& e = s->entities[ei];
         if (!datelines && e.end <= s->dateline_end) continue;
         const EntityRef* a2 = nullptr;
         const EntityRef* pl = nullptr;
@@ -1411,6 +1601,19 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
           if (r->kind == EntityKind::kAdmin2 && (a2 == nullptr || (!valid_on(a2->unit) && valid_on(r->unit)))) a2 = r;
           if (r->kind == EntityKind::kPlace && pl == nullptr) pl = r;
           if (r->kind == EntityKind::kAdmin1 && (a1 == nullptr || (!valid_on(a1->unit) && valid_on(r->unit)))) a1 = r;
+        }
+        // "Hassan Khel, North Waziristan district": a town (or a unit not
+        // valid on the date), then a district after a comma; the district
+        // says which of the places so named.
+        if ((a2 == nullptr ? pl != nullptr : !valid_on(a2->unit)) && ei + 1 < s->entities.size() &&
+            PunctIs(e.end, ',') && s->entities[ei + 1].begin == e.end + 1) {
+          for (const EntityRef* r : s->entities[ei + 1].refs) {
+            if (r->kind == EntityKind::kAdmin2 && valid_on(r->unit)) {
+              a2 = r;
+              if (pl != nullptr && pl->place->admin2_id != r->unit->id) pl = nullptr;
+              break;
+            }
+          }
         }
         if (admin2 == nullptr && place == nullptr && (a2 || pl)) {
           admin2 = a2;
@@ -1636,7 +1839,12 @@ Extraction Reader::Run() {
       }
     }
     bool summary = f.plural_attack && !f.strong_attack && !has_count;
-    bool modal = f.modal_strong || (f.modal_weak && !has_kill_count);
+    // "foiled an infiltration attempt ..., killing 17 khwarij": the attack
+    // was foiled, the fight in which militants died was not.
+    bool militants_killed = std::any_of(f.casualties.begin(), f.casualties.end(), [](const Casualty& c) {
+      return c.kill && c.category == kMil && c.count.best && !c.all_attackers;
+    });
+    bool modal = (f.modal_strong && !(militants_killed && !f.modal_weak)) || (f.modal_weak && !has_kill_count);
     bool is_event = !f.retro && !old && !modal && !summary &&
                     (f.strong_attack || f.weak_attack || has_count);
     // A casualty count alone is an event only with a kill or injury of victims.

@@ -52,11 +52,18 @@ Lexicon::Lexicon() {
   using AT = AttackType;
   using TC = TargetCategory;
   // Casualty verbs and nouns.
-  Add("killed|killing|kills|kill|dead|died|die|dies|martyred|martyring|lost their lives|lost his life|"
+  Add("killed|killing|kills|kill|dead|died|die|dies|lost their lives|lost his life|"
       "lost her life|perished|slain|shot dead|gunned down|succumbed|fatalities|deaths|lives|bodies|"
       "claimed the lives|claiming the lives|among the dead|among those killed|among the killed|among the victims|"
-      "among the fatalities",
+      "among the fatalities|"
+      // Pakistani official and press usage: militants "were sent to hell"
+      // or "neutralised".
+      "sent to hell|dispatched to hell|neutralised|neutralized|eliminated",
       Cue::kKill);
+  // Martyrdom (value 1): said of one's own dead, soldiers who "embraced shahadat".
+  Add("martyred|martyring|embraced shahadat|embraced shahadah|embraced martyrdom|attained shahadat|"
+      "attained martyrdom|laid down their lives|laid down his life",
+      Cue::kKill, 1);
   Add("injured|injuring|injures|wounded|wounding|wounds|hurt|injuries|sustained injuries|received injuries|"
       "critically injured|seriously injured|severely injured|wounded critically|among the injured|among the wounded|"
       "among those injured|among those wounded|treated for wounds|treated for injuries|treated for their injuries|"
@@ -65,7 +72,9 @@ Lexicon::Lexicon() {
       Cue::kInjure);
   Add("were|was|have been|has been|had been|are|is|got|also|reportedly|all|later|were also|been", Cue::kAux);
   Add("when|while|after|as|before|whereas|but|since|because|who|which|where|said|told|according", Cue::kClauseBreak);
-  Add("death toll|toll|toll rose to|toll climbed to|toll reached|toll has risen to|toll jumped to|toll increased to",
+  Add("death toll|toll|toll rose to|toll climbed to|toll reached|toll has risen to|toll jumped to|toll increased to|"
+      "number of martyred|number of the martyred|number of dead|number of deaths|number of fatalities|"
+      "number of those killed|number of people killed",
       Cue::kToll);
 
   // Attack cues, most specific first in meaning (priority is resolved later).
@@ -81,7 +90,9 @@ Lexicon::Lexicon() {
       "airstrike on|bombing raid|bombing raids|aircraft bombed|planes bombed|jets bombed|drone struck|"
       "drones struck|missiles struck|missile struck|missile hit|missiles hit|warplanes struck|warplanes hit|"
       "warplanes pounded|war planes struck|jets struck|jets hit|aircraft struck|helicopters struck|"
-      "gunships struck|helicopter gunships struck",
+      "gunships struck|helicopter gunships struck|"
+      // Militants' drones: "a quadcopter attack on a police station".
+      "quadcopter|quadcopters|quad copter|quadcopter attack|quadcopter strike|armed drone|armed quadcopter",
       Cue::kAttack, A(AT::kDroneOrAirStrike));
   Add("rocket|rockets|mortar|mortars|shelling|shells|shelled|artillery|cross border fire|rocket attack|"
       "mortar shells|mortar rounds|shelling of|bombarded|bombarding|bombardment|bombard|rocket fire|mortar fire|"
@@ -126,6 +137,12 @@ Lexicon::Lexicon() {
       "exchange of gunfire|crossfire|sniper fire|snipers|sniper|knife attack|shooting spree|rampage|"
       "arson attack|grenade attack|shot and wounded|shot and injured|overran",
       Cue::kAttack, A(AT::kArmedAssault));
+  // Security operations against militants: they join an incident, and
+  // start one only with a toll (value2 1: generic, like "attack").
+  Add("intelligence based operation|intelligence based operations|ibo|ibos|sanitisation operation|"
+      "sanitization operation|clearance operation|search and clearance operation|combing operation|"
+      "search operation|cordon and search operation|counter terrorism operation",
+      Cue::kAttack, A(AT::kArmedAssault), 1);
   Add("blew up|torched|set on fire|set ablaze|destroyed|damaged|sabotage|sabotaged|vandalised|vandalized|"
       "dismantled|cut the fence|blown up|uprooted|uproot|tore down|pulled down|burnt down|burned down|"
       "set fire to|blew up a|blown up by",
@@ -137,7 +154,9 @@ Lexicon::Lexicon() {
   // Who the attackers are (never victims).
   Add("attackers|attacker|assailants|assailant|gunmen|gunman|suicide bomber|suicide bombers|bomber|bombers|"
       "terrorists|terrorist|militants|militant|insurgents|insurgent|fighters|rebels|miscreants|kidnappers|"
-      "abductors|assailant|guerrillas|guerrilla|guerillas|militiamen|militia|militias",
+      "abductors|assailant|guerrillas|guerrilla|guerillas|militiamen|militia|militias|"
+      // The state's word for TTP fighters (data/actors.tsv labels).
+      "khwarij|khawarij|khawaarij|kharijis|khariji|kharji|kharjis",
       Cue::kAttacker);
   Add("blew himself up|blew herself up|detonated his explosives|detonated her explosives|detonated himself|"
       "self detonated|blew himself|exploded himself|detonated his vest|detonated her vest|detonated his suicide vest|"
@@ -146,7 +165,10 @@ Lexicon::Lexicon() {
 
   // Person nouns by casualty category, with the target category they imply.
   Add("soldier|soldiers|troops|troop|army personnel|army men|servicemen|army officer|army officers|jawans|"
-      "military personnel|sepoy|sepoys|major|captain|colonel|lieutenant|army soldiers|security officials",
+      "military personnel|sepoy|sepoys|major|captain|colonel|lieutenant|army soldiers|security officials|"
+      // Pakistan Army ranks as ISPR writes them before a name.
+      "lance naik|naik|havildar|lance havildar|naib subedar|subedar|sipahi|lieutenant colonel|brigadier|"
+      "second lieutenant",
       Cue::kVictim, kSec, T(TC::kArmy));
   Add("frontier corps|fc personnel|fc men|fc soldiers|fc troops|paramilitary|paramilitaries|paramilitary troops|"
       "paramilitary soldiers|fc",
@@ -196,7 +218,8 @@ Lexicon::Lexicon() {
   Add("militants|militant|terrorists|terrorist|insurgents|insurgent|attackers|attacker|assailants|assailant|"
       "gunmen|gunman|suicide bomber|suicide bombers|bomber|bombers|fighters|rebels|miscreants|kidnappers|"
       "suspected militants|suspects|suspect|commanders|commander|jihadists|taliban fighters|separatists|"
-      "guerrillas|guerrilla|guerillas|militiamen|militia members|militia fighters|combatants",
+      "guerrillas|guerrilla|guerillas|militiamen|militia members|militia fighters|combatants|"
+      "khwarij|khawarij|khawaarij|kharijis|khariji|kharji|kharjis",
       Cue::kVictim, kMil, T(TC::kMilitants));
   Add("other people|others|other|another", Cue::kOthers);
   Add("including|among them|among the dead|among the killed|among the injured|among those killed|"
@@ -347,7 +370,7 @@ Lexicon::Lexicon() {
       Cue::kAccordingTo);
 
   // Dates relative to publication.
-  Add("yesterday|last night|late last night|on tuesday night|overnight", Cue::kRelDay, 1);
+  Add("yesterday|last night|late last night|overnight", Cue::kRelDay, 1);
   Add("today|this morning|this afternoon|this evening|tonight|earlier today|on the day", Cue::kRelDay, 0);
   Add("day before yesterday", Cue::kRelDay, 2);
   Add("earlier this week|this week|last week|past week", Cue::kEarlier, 7);

@@ -16,10 +16,10 @@
 namespace faultline::extract {
 
 enum class Cue : uint8_t {
-  kKill,          // killed, died, dead, martyred, shot dead, lost their lives
+  kKill,          // killed, died, dead, shot dead, lost their lives; value 1 martyrdom: martyred, embraced shahadat
   kInjure,        // injured, wounded, hurt
   kAux,           // were, was, have been: marks a passive casualty verb
-  kAttack,        // value = AttackType: "suicide bomber", "roadside bomb", "opened fire"
+  kAttack,        // value = AttackType: "suicide bomber", "roadside bomb", "opened fire"; value2 1 = generic
   kAttackPlural,  // "attacks", "bombings": a summary, not one incident
   kTarget,        // value = TargetCategory, value2 = weight
   kVictim,        // a person noun; value = CasualtyCategory, value2 = TargetCategory hint

@@ -20,8 +20,8 @@ using gazetteer_internal::ParseOptionalDate;
 using gazetteer_internal::ReadTsv;
 using gazetteer_internal::RowError;
 
-constexpr std::array<std::string_view, 9> kActorColumns = {
-    "id", "name", "kind", "aliases", "parent_id", "affiliations", "valid_from", "valid_to", "country"};
+constexpr std::array<std::string_view, 10> kActorColumns = {
+    "id", "name", "kind", "aliases", "parent_id", "affiliations", "valid_from", "valid_to", "country", "labels"};
 
 // The actor rows of `path` (see internal/tsv.h for the rules).
 Result<std::vector<CsvRecord>> ReadActorRows(const std::string& path) { return ReadTsv(path, kActorColumns); }
@@ -70,6 +70,20 @@ Result<std::unique_ptr<ActorDictionary>> ActorDictionary::Load(const std::string
     a.valid_to = *to;
     if (a.valid_from && a.valid_to && *a.valid_from >= *a.valid_to) return fail(7, "not after valid_from");
     a.country = f[8];
+    // "Fitna al-Khawarij@2024-07-01|khwarij@2024-07-01": names others give
+    // the actor, each with the first day it was used.
+    for (const std::string& item : SplitList(f[9])) {
+      ActorLabel label;
+      size_t at = item.rfind('@');
+      label.name = std::string(Trim(std::string_view(item).substr(0, at)));
+      if (FoldKeyCompact(label.name).empty()) return fail(9, "empty label in " + QuoteForError(item));
+      if (at != std::string::npos) {
+        auto since = ParseOptionalDate(Trim(std::string_view(item).substr(at + 1)));
+        if (!since.ok() || !*since) return fail(9, QuoteForError(item) + ": expected label@YYYY-MM-DD");
+        label.valid_from = *since;
+      }
+      a.labels.push_back(std::move(label));
+    }
     if (!a.country.empty() && !(a.country.size() == 2 && std::isupper(static_cast<unsigned char>(a.country[0])) &&
                                 std::isupper(static_cast<unsigned char>(a.country[1])))) {
       return fail(8, QuoteForError(a.country) + " is not an ISO alpha-2 code");
@@ -79,6 +93,7 @@ Result<std::unique_ptr<ActorDictionary>> ActorDictionary::Load(const std::string
     const size_t self = dict->actors_.size();
     std::vector<std::pair<std::string, size_t>> spellings = {{a.id, 0}, {a.name, 1}};
     for (const std::string& alias : a.aliases) spellings.emplace_back(alias, 3);
+    for (const ActorLabel& label : a.labels) spellings.emplace_back(label.name, 9);
     for (const auto& [text, col] : spellings) {
       std::string key = FoldKeyCompact(text);
       if (key.empty()) continue;

@@ -111,8 +111,16 @@ class Gazetteer {
   std::unordered_map<std::string, size_t> id_index_;
 };
 
-// Armed groups and state forces (data/actors.tsv): aliases, parent and
-// affiliations, validity dates. Immutable once loaded; thread-safe.
+// A name another party gives an actor rather than its own: the Pakistani
+// state's "Fitna al-Khawarij" for the TTP. Naming the actor by it is that
+// party's attribution, never the actor's claim.
+struct ActorLabel {
+  std::string name;
+  std::optional<int32_t> valid_from;  // first day the label was used; nullopt: always
+};
+
+// Armed groups and state forces (data/actors.tsv): aliases, labels, parent
+// and affiliations, validity dates. Immutable once loaded; thread-safe.
 struct Actor {
   std::string id;    // "TTP", "JUA", "ISKP", "PK-ARMY"
   std::string name;  // canonical
@@ -122,13 +130,14 @@ struct Actor {
   std::vector<std::string> affiliations;  // other actor ids
   std::optional<int32_t> valid_from, valid_to;
   std::string country;
+  std::vector<ActorLabel> labels;
 };
 
 class ActorDictionary {
  public:
   static Result<std::unique_ptr<ActorDictionary>> Load(const std::string& actors_tsv);
   static Result<const ActorDictionary*> Default();
-  // Folded-name lookup over names and aliases; nullptr when unknown.
+  // Folded-name lookup over names, aliases and labels; nullptr when unknown.
   const Actor* Find(std::string_view name) const;
   const Actor* FindById(std::string_view id) const;
   // `id` plus every actor whose parent chain or affiliation leads to it.

@@ -43,7 +43,8 @@ class TempDir {
 
 const std::string kUnitsHeader =
     "id\tcountry\tlevel\tname\tparent_id\taliases\tvalid_from\tvalid_to\tsuccessor_id\tgeonames_code\tlat\tlon\n";
-const std::string kActorsHeader = "id\tname\tkind\taliases\tparent_id\taffiliations\tvalid_from\tvalid_to\tcountry\n";
+const std::string kActorsHeader =
+    "id\tname\tkind\taliases\tparent_id\taffiliations\tvalid_from\tvalid_to\tcountry\tlabels\n";
 
 class GazetteerTest : public ::testing::Test {
  protected:
@@ -387,6 +388,10 @@ TEST_F(ActorsTest, AliasesFindTheActor) {
   EXPECT_EQ(IdOf("Police Forces of Pakistan (2018-) Counter Terrorism Department"), "PK-CTD");
   EXPECT_EQ(IdOf("al-Qa'ida"), "AQ");
   EXPECT_EQ(IdOf("TTP: Tehreek-i-Taliban Pakistan"), "TTP");
+  // The state's labels (column labels) name the actor too.
+  EXPECT_EQ(IdOf("Fitna al-Khawarij"), "TTP");
+  EXPECT_EQ(IdOf("fitna-al-khwarij"), "TTP");
+  EXPECT_EQ(IdOf("Fitna al-Hindustan"), "BALOCH-SEP");
   EXPECT_EQ(IdOf("BLA: Balochistan Liberation Army"), "BLA");
   EXPECT_EQ(IdOf("Khorasan Chapter of the Islamic State"), "ISKP");
   // ACLED's "(2021-)" Afghan forces are the Taliban's; earlier ones the Republic's.
@@ -435,12 +440,28 @@ TEST_F(ActorsTest, ValidityDatesAreLoaded) {
   }
 }
 
+TEST(ActorLoadTest, LabelsAreFoundWithTheDateTheyCameIntoUse) {
+  TempDir dir("actors");
+  std::string path = dir.Write("actors.tsv", kActorsHeader +
+                                                 "A\tAlpha\tgroup\tAlf\t\t\t\t\t\tThe Alphists@2024-07-01|alphists\n");
+  auto d = ActorDictionary::Load(path);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  const Actor* a = (*d)->Find("the alphists");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->id, "A");
+  ASSERT_EQ(a->labels.size(), 2u);
+  EXPECT_EQ(a->labels[0].name, "The Alphists");
+  EXPECT_EQ(a->labels[0].valid_from, Day(2024, 7, 1));
+  EXPECT_FALSE(a->labels[1].valid_from.has_value());
+  EXPECT_EQ(a->aliases, std::vector<std::string>{"Alf"});
+}
+
 TEST(ActorLoadTest, CyclesEndAndBadRowsAreNamed) {
   TempDir dir("actors");
   std::string path = dir.Write("actors.tsv", kActorsHeader +
-                                                 "A\tAlpha\tgroup\t\t\tB\t\t\t\n"
-                                                 "B\tBeta\tgroup\t\t\tA\t\t\t\n"
-                                                 "C\tGamma\tgroup\t\tB\t\t\t\t\n");
+                                                 "A\tAlpha\tgroup\t\t\tB\t\t\t\t\n"
+                                                 "B\tBeta\tgroup\t\t\tA\t\t\t\t\n"
+                                                 "C\tGamma\tgroup\t\tB\t\t\t\t\t\n");
   auto d = ActorDictionary::Load(path);
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ((*d)->WithAffiliates("A"), (std::vector<std::string>{"A", "B", "C"}));
@@ -449,14 +470,18 @@ TEST(ActorLoadTest, CyclesEndAndBadRowsAreNamed) {
     std::string row, expect;
   };
   const std::vector<Case> cases = {
-      {"D\tDelta\tmilitia\t\t\t\t\t\t\n", "actors.tsv:3: column kind: \"militia\" is not group"},
-      {"D\tDelta\tgroup\tAlpha\t\t\t\t\t\n", "actors.tsv:3: column aliases: \"Alpha\" already names A (line 2)"},
-      {"D\tDelta\tgroup\t\tZ\t\t\t\t\n", "actors.tsv:3: column parent_id: unknown actor \"Z\""},
-      {"D\tDelta\tgroup\t\t\t\t2020-01-01\t2019-01-01\t\n", "actors.tsv:3: column valid_to: not after valid_from"},
-      {"D\tDelta\tgroup\n", "actors.tsv:3: expected 9 tab-separated columns, found 3"},
+      {"D\tDelta\tmilitia\t\t\t\t\t\t\t\n", "actors.tsv:3: column kind: \"militia\" is not group"},
+      {"D\tDelta\tgroup\tAlpha\t\t\t\t\t\t\n", "actors.tsv:3: column aliases: \"Alpha\" already names A (line 2)"},
+      {"D\tDelta\tgroup\t\tZ\t\t\t\t\t\n", "actors.tsv:3: column parent_id: unknown actor \"Z\""},
+      {"D\tDelta\tgroup\t\t\t\t2020-01-01\t2019-01-01\t\t\n", "actors.tsv:3: column valid_to: not after valid_from"},
+      {"D\tDelta\tgroup\n", "actors.tsv:3: expected 10 tab-separated columns, found 3"},
+      {"D\tDelta\tgroup\t\t\t\t\t\t\tAlpha@2024-07-01\n", "actors.tsv:3: column labels: \"Alpha\" already names A (line 2)"},
+      {"D\tDelta\tgroup\t\t\t\t\t\t\tdeltas@July 2024\n",
+       "actors.tsv:3: column labels: \"deltas@July 2024\": expected label@YYYY-MM-DD"},
+      {"D\tDelta\tgroup\t\t\t\t\t\t\t@2024-07-01\n", "actors.tsv:3: column labels: empty label"},
   };
   for (const Case& c : cases) {
-    dir.Write("actors.tsv", kActorsHeader + "A\tAlpha\tgroup\t\t\t\t\t\t\n" + c.row);
+    dir.Write("actors.tsv", kActorsHeader + "A\tAlpha\tgroup\t\t\t\t\t\t\t\n" + c.row);
     auto bad = ActorDictionary::Load(path);
     ASSERT_FALSE(bad.ok()) << c.row;
     EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);

@@ -965,6 +965,25 @@ TEST(PakistanPress, AnIsprStatementOnAnInfiltration) {
               "2025-03-13", {{"killed.militants", "33"}});
 }
 
+TEST(PakistanPress, TheForceWhoseObjectWasAttackedBeatsGenericSoldiers) {
+  // FC and Levies men are soldiers too: the force owning the convoy or post is the target.
+  ExpectCoded(
+      "Gunmen ambushed a Frontier Corps convoy near Turbat in Kech district on Saturday, killing three "
+      "soldiers and wounding two.",
+      "2025-02-10", {{"target", "frontier_corps"}, {"killed.security_forces", "3"}});
+  ExpectCoded("Terrorists stormed a Levies post in Mastung on Monday; two soldiers were martyred.", "2025-02-10",
+              {{"target", "levies"}, {"killed.security_forces", "2"}});
+  ExpectCoded("Khwarij fired on an FC check post in Tank on Friday, martyring four troops.", "2025-02-10",
+              {{"target", "frontier_corps"}, {"killed.security_forces", "4"}});
+  // The army's own convoy stays the army's; FC named only as responders owns nothing attacked.
+  ExpectCoded("Gunmen ambushed an army convoy in Kurram on Saturday, killing three soldiers.", "2025-02-10",
+              {{"target", "army"}});
+  ExpectCoded(
+      "Militants ambushed soldiers in Kurram on Saturday, killing three soldiers. Frontier Corps personnel "
+      "cordoned off the area.",
+      "2025-02-10", {{"target", "army"}});
+}
+
 TEST(PakistanPress, OperationsAnnouncedWithoutViolenceAreNotIncidents) {
   EXPECT_FALSE(HasIncident("A sanitisation operation is being conducted to eliminate any other khwarij found in "
                            "the area."));

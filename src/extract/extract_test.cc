@@ -984,6 +984,19 @@ TEST(PakistanPress, TheForceWhoseObjectWasAttackedBeatsGenericSoldiers) {
       "2025-02-10", {{"target", "army"}});
 }
 
+TEST(PakistanPress, SentADeterminedCountToHell) {
+  // The dead may stand inside the idiom: "sent <all|the|another> N <noun> to hell".
+  ExpectCoded("Troops sent all 21 khwarij to hell during a raid on a hideout in Bannu on Wednesday, the ISPR said.",
+              "2025-05-02", {{"killed.militants", "21"}, {"target", "militants"}});
+  ExpectCoded("Security forces dispatched the nine terrorists to hell in an exchange of fire in Kech on Sunday.",
+              "2025-05-02", {{"killed.militants", "9"}});
+  ExpectCoded("Police sent 4 militants to hell after they attacked a check post in Lakki Marwat on Monday.",
+              "2025-05-02", {{"killed.militants", "4"}});
+  // Not the idiom: "sent" with a clause between, or without "to hell".
+  ExpectCoded("Khwarij attacked a check post in Bannu on Monday and the army sent 30 soldiers to the area.",
+              "2025-05-02", {{"killed.militants", "0"}});
+}
+
 TEST(PakistanPress, OperationsAnnouncedWithoutViolenceAreNotIncidents) {
   EXPECT_FALSE(HasIncident("A sanitisation operation is being conducted to eliminate any other khwarij found in "
                            "the area."));

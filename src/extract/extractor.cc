@@ -255,8 +255,27 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
     }
     return WordIs(n, "proxy") || WordIs(n, "proxies");
   });
+  // "sent all 30 khwarij to hell", "dispatched the nine terrorists to hell":
+  // the dead stand inside the idiom. The verb and its determiners become a
+  // kill cue (inserted after this loop), so the count after them is read as
+  // killed, as after "killed". Only with a count right there; "sent to hell"
+  // is a lexicon phrase.
+  std::vector<CueMatch> sent;
   for (const CueMatch& m : f.cues) {
     switch (m.cue) {
+      case Cue::kHell: {
+        int32_t to = m.begin - 1;
+        if (!WordIs(to, "to")) break;
+        for (int32_t v = to - 1; v >= std::max(s.begin, to - 9); --v) {
+          if (tokens_[v].kind == TokenKind::kPunct && !IsJoiner(tokens_[v])) break;
+          if (v == to - 1 || !(WordIs(v, "sent") || WordIs(v, "dispatched"))) continue;
+          int32_t n = v + 1;
+          while (WordIs(n, "all") || WordIs(n, "the") || WordIs(n, "these") || WordIs(n, "those")) ++n;
+          if (ReadCount(tokens_, n, to, options_.vague)) sent.push_back(CueMatch{Cue::kKill, v, n});
+          break;
+        }
+        break;
+      }
       case Cue::kAttack: {
         f.attacks.push_back(m);
         bool weak = m.value2 == 1 || (m.end - m.begin == 1 && IsWeakAttackWord(tokens_[m.begin].fold));
@@ -343,6 +362,13 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
       if (caps) f.dateline_end = i;
       break;
     }
+  }
+  // The kill cues of "sent ... to hell", in token order as CueAt needs.
+  for (const CueMatch& m : sent) {
+    auto at = std::upper_bound(f.cues.begin(), f.cues.end(), m.begin,
+                               [](int32_t pos, const CueMatch& c) { return pos < c.begin; });
+    f.cues.insert(at, m);
+    cue_kinds_[static_cast<size_t>(m.begin)] |= uint32_t{1} << static_cast<int>(Cue::kKill);
   }
   // Plural attack nouns next to a singular reading ("attacks on") do not
   // make a sentence a summary by themselves.

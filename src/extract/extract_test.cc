@@ -965,6 +965,38 @@ TEST(PakistanPress, AnIsprStatementOnAnInfiltration) {
               "2025-03-13", {{"killed.militants", "33"}});
 }
 
+TEST(PakistanPress, TheForceWhoseObjectWasAttackedBeatsGenericSoldiers) {
+  // FC and Levies men are soldiers too: the force owning the convoy or post is the target.
+  ExpectCoded(
+      "Gunmen ambushed a Frontier Corps convoy near Turbat in Kech district on Saturday, killing three "
+      "soldiers and wounding two.",
+      "2025-02-10", {{"target", "frontier_corps"}, {"killed.security_forces", "3"}});
+  ExpectCoded("Terrorists stormed a Levies post in Mastung on Monday; two soldiers were martyred.", "2025-02-10",
+              {{"target", "levies"}, {"killed.security_forces", "2"}});
+  ExpectCoded("Khwarij fired on an FC check post in Tank on Friday, martyring four troops.", "2025-02-10",
+              {{"target", "frontier_corps"}, {"killed.security_forces", "4"}});
+  // The army's own convoy stays the army's; FC named only as responders owns nothing attacked.
+  ExpectCoded("Gunmen ambushed an army convoy in Kurram on Saturday, killing three soldiers.", "2025-02-10",
+              {{"target", "army"}});
+  ExpectCoded(
+      "Militants ambushed soldiers in Kurram on Saturday, killing three soldiers. Frontier Corps personnel "
+      "cordoned off the area.",
+      "2025-02-10", {{"target", "army"}});
+}
+
+TEST(PakistanPress, SentADeterminedCountToHell) {
+  // The dead may stand inside the idiom: "sent <all|the|another> N <noun> to hell".
+  ExpectCoded("Troops sent all 21 khwarij to hell during a raid on a hideout in Bannu on Wednesday, the ISPR said.",
+              "2025-05-02", {{"killed.militants", "21"}, {"target", "militants"}});
+  ExpectCoded("Security forces dispatched the nine terrorists to hell in an exchange of fire in Kech on Sunday.",
+              "2025-05-02", {{"killed.militants", "9"}});
+  ExpectCoded("Police sent 4 militants to hell after they attacked a check post in Lakki Marwat on Monday.",
+              "2025-05-02", {{"killed.militants", "4"}});
+  // Not the idiom: "sent" with a clause between, or without "to hell".
+  ExpectCoded("Khwarij attacked a check post in Bannu on Monday and the army sent 30 soldiers to the area.",
+              "2025-05-02", {{"killed.militants", "0"}});
+}
+
 TEST(PakistanPress, OperationsAnnouncedWithoutViolenceAreNotIncidents) {
   EXPECT_FALSE(HasIncident("A sanitisation operation is being conducted to eliminate any other khwarij found in "
                            "the area."));

@@ -144,6 +144,13 @@ class Reader {
   // A force, attacker, armed group, country or demonym named before token
   // `before`: the subject a verb of launching needs to start an attack.
   bool ArmedSubjectBefore(const SentenceFacts& f, int32_t before) const;
+  // Tokens [tb, te) end in a noun any soldier goes by ("soldiers", "four
+  // troops"), not one of the army's own ("army soldiers", "Lance Naik").
+  bool GenericSoldiers(int32_t tb, int32_t te) const;
+  // Target cue m names something a named force owns ("police station", "FC
+  // convoy", "a Frontier Corps convoy", "a convoy of the Levies"), not the
+  // force alone.
+  bool OwnedObject(const SentenceFacts& f, const CueMatch& m) const;
   void Finish(const std::vector<const SentenceFacts*>& event, const std::vector<const SentenceFacts*>& context,
               Extraction* out);
 
@@ -202,6 +209,30 @@ bool Reader::ArmedSubjectBefore(const SentenceFacts& f, int32_t before) const {
   });
 }
 
+bool Reader::GenericSoldiers(int32_t tb, int32_t te) const {
+  int32_t noun = te - 1;
+  return noun >= tb && !WordIs(noun - 1, "army") && !WordIs(noun - 1, "military") &&
+         (WordIs(noun, "soldiers") || WordIs(noun, "soldier") || WordIs(noun, "troops") || WordIs(noun, "troop") ||
+          WordIs(noun, "jawans") || WordIs(noun, "servicemen"));
+}
+
+bool Reader::OwnedObject(const SentenceFacts& f, const CueMatch& m) const {
+  using TC = TargetCategory;
+  auto t = static_cast<TC>(m.value);
+  if (t != TC::kFrontierCorps && t != TC::kLevies && t != TC::kPolice && t != TC::kCtd && t != TC::kRangers) {
+    return false;
+  }
+  auto setting = [](const CueMatch* c) { return c != nullptr && c->value == static_cast<int>(TC::kOtherSecurity); };
+  // The object inside the phrase: longer than the force's own name.
+  const CueMatch* name = CueAt(f, m.begin, Cue::kVictim);
+  if (name != nullptr && name->end < m.end) return true;
+  if (setting(CueAt(f, m.end, Cue::kTarget))) return true;              // "Frontier Corps convoy"
+  int32_t of = WordIs(m.begin - 1, "the") ? m.begin - 2 : m.begin - 1;  // "a convoy of the Levies"
+  if (!WordIs(of, "of")) return false;
+  return std::any_of(f.cues.begin(), f.cues.end(),
+                     [&](const CueMatch& c) { return c.cue == Cue::kTarget && c.end == of && setting(&c); });
+}
+
 SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
   SentenceFacts f;
   f.index = index;
@@ -224,8 +255,27 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
     }
     return WordIs(n, "proxy") || WordIs(n, "proxies");
   });
+  // "sent all 30 khwarij to hell", "dispatched the nine terrorists to hell":
+  // the dead stand inside the idiom. The verb and its determiners become a
+  // kill cue (inserted after this loop), so the count after them is read as
+  // killed, as after "killed". Only with a count right there; "sent to hell"
+  // is a lexicon phrase.
+  std::vector<CueMatch> sent;
   for (const CueMatch& m : f.cues) {
     switch (m.cue) {
+      case Cue::kHell: {
+        int32_t to = m.begin - 1;
+        if (!WordIs(to, "to")) break;
+        for (int32_t v = to - 1; v >= std::max(s.begin, to - 9); --v) {
+          if (tokens_[v].kind == TokenKind::kPunct && !IsJoiner(tokens_[v])) break;
+          if (v == to - 1 || !(WordIs(v, "sent") || WordIs(v, "dispatched"))) continue;
+          int32_t n = v + 1;
+          while (WordIs(n, "all") || WordIs(n, "the") || WordIs(n, "these") || WordIs(n, "those")) ++n;
+          if (ReadCount(tokens_, n, to, options_.vague)) sent.push_back(CueMatch{Cue::kKill, v, n});
+          break;
+        }
+        break;
+      }
       case Cue::kAttack: {
         f.attacks.push_back(m);
         bool weak = m.value2 == 1 || (m.end - m.begin == 1 && IsWeakAttackWord(tokens_[m.begin].fold));
@@ -312,6 +362,13 @@ SentenceFacts Reader::Analyse(int32_t index, const Sentence& s) {
       if (caps) f.dateline_end = i;
       break;
     }
+  }
+  // The kill cues of "sent ... to hell", in token order as CueAt needs.
+  for (const CueMatch& m : sent) {
+    auto at = std::upper_bound(f.cues.begin(), f.cues.end(), m.begin,
+                               [](int32_t pos, const CueMatch& c) { return pos < c.begin; });
+    f.cues.insert(at, m);
+    cue_kinds_[static_cast<size_t>(m.begin)] |= uint32_t{1} << static_cast<int>(Cue::kKill);
   }
   // Plural attack nouns next to a singular reading ("attacks on") do not
   // make a sentence a summary by themselves.
@@ -1388,6 +1445,12 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
 
   // Target: institutions beat settings; victims vote too.
   std::map<int, Scored> targets;
+  // FC and Levies men are "soldiers" too: the army read only from such
+  // generic nouns yields to a force whose convoy or post was attacked
+  // ("a Frontier Corps convoy was ambushed, killing four soldiers").
+  bool army_named = false;
+  int owned = -1;
+  int32_t owned_first = 1 << 30;
   for (size_t si = 0; si < event.size(); ++si) {
     const SentenceFacts* s = event[si];
     for (const CueMatch& m : s->cues) {
@@ -1407,6 +1470,11 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
            WordIs(m.end + 2, "statement") || WordIs(m.end + 2, "public"))) {
         continue;
       }
+      if (m.value == static_cast<int>(TargetCategory::kArmy) && !GenericSoldiers(m.begin, m.end)) army_named = true;
+      if (m.begin < owned_first && OwnedObject(*s, m)) {
+        owned = m.value;
+        owned_first = m.begin;
+      }
       Scored& sc = targets[m.value];
       sc.score += m.value2 + (si == 0 ? 1 : 0);
       if (m.begin < sc.first) {
@@ -1417,6 +1485,7 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
     }
     for (const Casualty& c : s->casualties) {
       if (c.target_hint < 0 || c.category == kMil) continue;
+      if (c.target_hint == static_cast<int>(TargetCategory::kArmy) && !GenericSoldiers(c.tb, c.te)) army_named = true;
       Scored& sc = targets[c.target_hint];
       sc.score += 2;
       if (c.tb < sc.first) {
@@ -1433,6 +1502,7 @@ void Reader::Finish(const std::vector<const SentenceFacts*>& event, const std::v
       best_target = t;
     }
   }
+  if (best_target == static_cast<int>(TargetCategory::kArmy) && !army_named && owned >= 0) best_target = owned;
   int64_t militants_killed = inc.casualties.Killed(CasualtyCategory::kMilitants).best.value_or(0);
   bool only_militants = militants_killed > 0 && inc.casualties.Killed(CasualtyCategory::kSecurityForces).best.value_or(0) == 0 &&
                         inc.casualties.Killed(CasualtyCategory::kCivilians).best.value_or(0) == 0;

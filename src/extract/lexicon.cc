@@ -60,6 +60,8 @@ Lexicon::Lexicon() {
       // or "neutralised".
       "sent to hell|dispatched to hell|neutralised|neutralized|eliminated",
       Cue::kKill);
+  // "sent all 30 khwarij to hell": the dead inside the idiom (Reader::Analyse).
+  Add("hell", Cue::kHell);
   // Martyrdom (value 1): said of one's own dead, soldiers who "embraced shahadat".
   Add("martyred|martyring|embraced shahadat|embraced shahadah|embraced martyrdom|attained shahadat|"
       "attained martyrdom|laid down their lives|laid down his life",

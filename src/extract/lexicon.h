@@ -45,8 +45,9 @@ enum class Cue : uint8_t {
   kAttacker,      // "attackers", "suicide bomber", "gunmen": the perpetrators' own people
   kSelfKill,      // "blew himself up": the bomber died
   kTopic,         // what an agreement is about: value 1 armed conflict, 0 civil matters (trade, aid)
+  kHell,          // "hell": closes "sent|dispatched <the dead> to hell" (the extractor reads the gap)
 };
-inline constexpr int kCueKinds = static_cast<int>(Cue::kTopic) + 1;  // fits a uint32_t bit set
+inline constexpr int kCueKinds = static_cast<int>(Cue::kHell) + 1;  // fits a uint32_t bit set
 
 struct CueMatch {
   Cue cue;

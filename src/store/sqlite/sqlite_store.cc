@@ -540,7 +540,7 @@ class SqliteStore final : public Store {
   // file). A bulk load therefore spills to real temporary files, and builds
   // the indexes with a smaller page cache, so that page cache plus sorter
   // stay within the import's memory bound whatever the table's size. 16 MiB
-  // (32 before) takes the peak of a 1M-row import from 225 to 201 MB, its
+  // (32 before) takes the peak of a 1M-row import from 220 to 196 MiB, its
   // time unchanged within noise (docs/benchmarks.md).
   static constexpr const char* kBulkTempStore = "PRAGMA temp_store = FILE";
   static constexpr const char* kNormalTempStore = "PRAGMA temp_store = MEMORY";
